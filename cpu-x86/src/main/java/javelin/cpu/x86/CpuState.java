@@ -1,0 +1,191 @@
+package javelin.cpu.x86;
+
+import javelin.softmmu.InterruptSource;
+import javelin.softmmu.IoPortBus;
+import javelin.softmmu.PhysicalMemory;
+
+/**
+ * The architectural state of one x86 vCPU (i686 integer part), plus the caches derived from
+ * it that every instruction needs (CPL, default sizes). Owned by its vCPU thread: nothing here
+ * is read or written by another thread except through queued work.
+ *
+ * <p>Layout choices, for the hot path: general registers and segment descriptor caches are
+ * {@code int} arrays indexed by the x86 encoding numbers; arithmetic flags are lazy (see
+ * {@link LazyFlags}); everything else is plain fields.
+ */
+public final class CpuState {
+    // General registers, by their encoding in ModRM/opcode (SDM vol. 2, table 2-2).
+    public static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
+    // Segment registers, by their encoding in the sreg field of ModRM.
+    public static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
+
+    // EFLAGS bits (SDM vol. 1, 3.4.3).
+    public static final int CF = 1, PF = 1 << 2, AF = 1 << 4, ZF = 1 << 6, SF = 1 << 7, TF = 1 << 8,
+            IF = 1 << 9, DF = 1 << 10, OF = 1 << 11, IOPL = 3 << 12, NT = 1 << 14, RF = 1 << 16,
+            VM = 1 << 17, AC = 1 << 18, VIF = 1 << 19, VIP = 1 << 20, ID = 1 << 21;
+    /** The six flags computed lazily from the last arithmetic operation. */
+    public static final int ARITH_FLAGS = CF | PF | AF | ZF | SF | OF;
+
+    // CR0 bits (SDM vol. 3, 2.5).
+    public static final int CR0_PE = 1, CR0_MP = 1 << 1, CR0_EM = 1 << 2, CR0_TS = 1 << 3, CR0_ET = 1 << 4,
+            CR0_NE = 1 << 5, CR0_WP = 1 << 16, CR0_AM = 1 << 18, CR0_NW = 1 << 29, CR0_CD = 1 << 30, CR0_PG = 1 << 31;
+    // CR4 bits.
+    public static final int CR4_VME = 1, CR4_PVI = 1 << 1, CR4_TSD = 1 << 2, CR4_DE = 1 << 3, CR4_PSE = 1 << 4,
+            CR4_PAE = 1 << 5, CR4_MCE = 1 << 6, CR4_PGE = 1 << 7, CR4_PCE = 1 << 8, CR4_OSFXSR = 1 << 9,
+            CR4_OSXMMEXCPT = 1 << 10;
+    public static final long EFER_NXE = 1L << 11;
+
+    // Segment attribute word (segAttr): the descriptor's bytes 5 and 6 as in SDM vol. 3, 3.4.5,
+    // i.e. bits 0-7 type/S/DPL/P and bits 12-15 AVL/L/D-B/G, shifted down by 8 from the
+    // descriptor's high dword.
+    public static final int ATTR_TYPE_MASK = 0xF, ATTR_S = 1 << 4, ATTR_DPL_SHIFT = 5, ATTR_P = 1 << 7,
+            ATTR_AVL = 1 << 12, ATTR_DB = 1 << 14, ATTR_G = 1 << 15;
+
+    // ---- registers ----
+    public final int[] regs = new int[8];
+    public int eip;
+
+    /** Non-arithmetic EFLAGS bits (and bit 1); the arithmetic ones live in {@link LazyFlags} fields. */
+    public int eflagsRest = 2;
+    // Lazy flag state, owned by LazyFlags.
+    public int ccOp;
+    public int ccDst;
+    public int ccSrc1;
+    public int ccSrc2;
+
+    // ---- segment registers and their hidden descriptor caches ----
+    public final int[] segSel = new int[6];
+    public final int[] segBase = new int[6];
+    public final int[] segLimit = new int[6];   // byte-granular effective limit
+    public final int[] segAttr = new int[6];
+    public int ldtrSel, ldtrBase, ldtrLimit, ldtrAttr;
+    public int trSel, trBase, trLimit, trAttr;
+    public int gdtrBase, gdtrLimit, idtrBase, idtrLimit;
+
+    // ---- control, debug and model-specific registers ----
+    public int cr0 = CR0_ET | CR0_CD | CR0_NW;
+    public int cr2, cr3, cr4;
+    public final int[] dr = new int[8];
+    public long efer;
+    public long tscOffset;
+    public int sysenterCs, sysenterEsp, sysenterEip;
+    public long apicBaseMsr;
+
+    // ---- derived mode caches (recomputed by updateModeCaches) ----
+    /** Current privilege level: CS.RPL in protected mode, 3 in v86, 0 in real mode. */
+    public int cpl;
+    /** CS.D: default operand and address size is 32 bits. */
+    public boolean code32;
+    /** SS.B: stack pointer is ESP rather than SP. */
+    public boolean stack32;
+
+    // ---- execution state ----
+    public boolean halted;
+    /** Interrupts are inhibited for one instruction after MOV SS/POP SS/STI. */
+    public boolean interruptShadow;
+    public boolean nmiPending;
+    public boolean nmiBlocked;
+    /** Physical address mask applied when paging is off or to page-walk results: A20 gate. */
+    public long a20Mask = 0xFFFF_FFFFL;
+
+    // ---- the machine around the CPU ----
+    public final PhysicalMemory mem;
+    public final IoPortBus io;
+    public InterruptSource intr = InterruptSource.NONE;
+    public final Mmu mmu;
+    /** This vCPU's index (0 = bootstrap processor); the APIC ID until an APIC exists. */
+    public final int cpuIndex;
+
+    public CpuState(PhysicalMemory mem, IoPortBus io, int cpuIndex) {
+        this.mem = mem;
+        this.io = io;
+        this.cpuIndex = cpuIndex;
+        this.mmu = new Mmu(this);
+        reset();
+    }
+
+    /** The power-on/RESET state (SDM vol. 3, 9.1.1, table 9-1). */
+    public void reset() {
+        java.util.Arrays.fill(regs, 0);
+        regs[EDX] = Cpuid.SIGNATURE;     // family/model/stepping, as CPUID leaf 1 EAX
+        eip = 0xFFF0;
+        setEflags(2);
+        for (int s = 0; s < 6; s++) {
+            segSel[s] = 0;
+            segBase[s] = 0;
+            segLimit[s] = 0xFFFF;
+            segAttr[s] = ATTR_P | ATTR_S | 0x3;   // present, read/write data, accessed
+        }
+        segSel[CS] = 0xF000;
+        segBase[CS] = 0xFFFF_0000;
+        segAttr[CS] = ATTR_P | ATTR_S | 0xB;      // present, code, execute/read, accessed
+        ldtrSel = ldtrBase = 0; ldtrLimit = 0xFFFF; ldtrAttr = ATTR_P | 0x2;
+        trSel = trBase = 0; trLimit = 0xFFFF; trAttr = ATTR_P | 0xB;
+        gdtrBase = 0; gdtrLimit = 0xFFFF; idtrBase = 0; idtrLimit = 0x3FF;
+        cr0 = CR0_ET | CR0_CD | CR0_NW;
+        cr2 = cr3 = cr4 = 0;
+        java.util.Arrays.fill(dr, 0);
+        dr[6] = 0xFFFF_0FF0;
+        dr[7] = 0x400;
+        efer = 0;
+        sysenterCs = sysenterEsp = sysenterEip = 0;
+        apicBaseMsr = 0xFEE0_0000L | (1L << 11) | (cpuIndex == 0 ? 1L << 8 : 0);
+        halted = false;
+        interruptShadow = false;
+        nmiPending = false;
+        nmiBlocked = false;
+        updateModeCaches();
+        mmu.flushAll();
+    }
+
+    /** Loads a segment register the real-mode (and v86) way: base = selector * 16. */
+    public void loadRealModeSegment(int seg, int selector) {
+        // Real mode keeps the limit and attributes of the hidden cache ("unreal mode", which
+        // SeaBIOS and HIMEM rely on); v86 mode reloads them (see system.Segmentation).
+        selector &= 0xFFFF;
+        segSel[seg] = selector;
+        segBase[seg] = selector << 4;
+    }
+
+    // ---- EFLAGS ----
+
+    public int getEflags() {
+        return (eflagsRest & ~ARITH_FLAGS) | LazyFlags.arithFlags(this);
+    }
+
+    /** Sets every EFLAGS bit as given (callers mask what the instruction may change). */
+    public void setEflags(int value) {
+        eflagsRest = (value | 2) & ~(1 << 3 | 1 << 5 | 1 << 15);   // bits 3, 5, 15 always read 0
+        LazyFlags.setArithFlags(this, value & ARITH_FLAGS);
+    }
+
+    public boolean protectedMode() {
+        return (cr0 & CR0_PE) != 0;
+    }
+
+    public boolean v86Mode() {
+        return (eflagsRest & VM) != 0;
+    }
+
+    public boolean pagingEnabled() {
+        return (cr0 & CR0_PG) != 0;
+    }
+
+    /** Recomputes CPL and default sizes after CS, SS, CR0 or EFLAGS.VM changed. */
+    public void updateModeCaches() {
+        if (!protectedMode()) {
+            cpl = 0;
+        } else if (v86Mode()) {
+            cpl = 3;
+        } else {
+            cpl = segSel[CS] & 3;
+        }
+        code32 = !v86Mode() && (segAttr[CS] & ATTR_DB) != 0;
+        stack32 = !v86Mode() && (segAttr[SS] & ATTR_DB) != 0;
+    }
+
+    /** The time-stamp counter as the guest reads it. */
+    public long readTsc(long virtualNanos) {
+        return virtualNanos + tscOffset;
+    }
+}

@@ -1,0 +1,196 @@
+package javelin.cpu.x86;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import javelin.cpu.x86.system.PageWalker;
+import javelin.softmmu.PhysicalMemory;
+import javelin.softmmu.SoftTlb;
+
+/**
+ * Linear-address accesses of one vCPU: the softmmu TLB fast path, and on a miss the page walk
+ * (or the identity map with the A20 mask when paging is off) that refills it. Segmentation is
+ * applied before this class is reached; everything here is a linear address.
+ *
+ * <p>Two TLBs, one per privilege view: {@code user} accesses (CPL 3 data and code accesses)
+ * are checked against U/S, supervisor ones are not (and honour CR0.WP), so the permissions in
+ * an entry depend on the view that filled it.
+ *
+ * <p>Owned by the vCPU thread (invariant [TLB-1] of {@link SoftTlb}).
+ */
+public final class Mmu {
+    public static final int ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2;
+    private static final int PAGE_MASK = SoftTlb.PAGE_MASK;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+
+    private final CpuState cpu;
+    private final PhysicalMemory mem;
+    private final MemorySegment ram;
+    public final SoftTlb supervisorTlb = new SoftTlb();
+    public final SoftTlb userTlb = new SoftTlb();
+
+    Mmu(CpuState cpu) {
+        this.cpu = cpu;
+        this.mem = cpu.mem;
+        this.ram = mem.backing();
+    }
+
+    public void flushAll() {
+        supervisorTlb.flushAll();
+        userTlb.flushAll();
+    }
+
+    public void flushPage(int linear) {
+        supervisorTlb.flushPage(linear);
+        userTlb.flushPage(linear);
+    }
+
+    private SoftTlb tlb(boolean user) {
+        return user ? userTlb : supervisorTlb;
+    }
+
+    // ---- reads ---------------------------------------------------------------------------
+
+    public int readByte(int lin, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.readTag[i] == (lin & PAGE_MASK)) return ram.get(ValueLayout.JAVA_BYTE, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFF;
+        return (int) readSlow(lin, 1, user);
+    }
+
+    public int readWord(int lin, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.readTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFE) return ram.get(U16, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFFFF;
+        return (int) readSlow(lin, 2, user);
+    }
+
+    public int readDword(int lin, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.readTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFC) return ram.get(U32, t.addend[i] + (lin & 0xFFFF_FFFFL));
+        return (int) readSlow(lin, 4, user);
+    }
+
+    public long readQword(int lin, boolean user) {
+        return (readDword(lin, user) & 0xFFFF_FFFFL) | ((long) readDword(lin + 4, user) << 32);
+    }
+
+    /** Instruction fetch: needs execute permission (NX) and fills the TLB's execute tag. */
+    public int fetchByte(int lin, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.execTag[i] == (lin & PAGE_MASK)) return ram.get(ValueLayout.JAVA_BYTE, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFF;
+        int tag = t.execTag[i];
+        if (tag == SoftTlb.TLB_INVALID || (tag & PAGE_MASK) != (lin & PAGE_MASK)) {
+            fill(lin, ACCESS_EXEC, user);
+            tag = t.execTag[i];
+            if (tag == (lin & PAGE_MASK)) return ram.get(ValueLayout.JAVA_BYTE, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFF;
+        }
+        return mem.readByte(t.physPage[i] | (lin & 0xFFF));
+    }
+
+    /** Translates a linear address for an access of the given kind, filling the TLB; faults as the access would. */
+    public long translate(int lin, int access, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        int[] tags = access == ACCESS_WRITE ? t.writeTag : access == ACCESS_EXEC ? t.execTag : t.readTag;
+        int tag = tags[i];
+        if (tag == SoftTlb.TLB_INVALID || (tag & PAGE_MASK) != (lin & PAGE_MASK)) {
+            fill(lin, access, user);
+        }
+        return t.physPage[i] | (lin & 0xFFF);
+    }
+
+    private long readSlow(int lin, int size, boolean user) {
+        if ((lin & 0xFFF) + size > 0x1000) {
+            // Page-crossing: translate both pages before reading anything, as the CPU faults
+            // on either page before the access happens.
+            translate(lin, ACCESS_READ, user);
+            translate(lin + size - 1, ACCESS_READ, user);
+            long v = 0;
+            for (int k = 0; k < size; k++) v |= (long) readByte(lin + k, user) << (8 * k);
+            return v;
+        }
+        long pa = translate(lin, ACCESS_READ, user);
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.readTag[i] == (lin & PAGE_MASK)) {
+            long host = t.addend[i] + (lin & 0xFFFF_FFFFL);
+            return switch (size) {
+                case 1 -> ram.get(ValueLayout.JAVA_BYTE, host) & 0xFFL;
+                case 2 -> ram.get(U16, host) & 0xFFFFL;
+                default -> ram.get(U32, host) & 0xFFFF_FFFFL;
+            };
+        }
+        return mem.read(pa, size);
+    }
+
+    // ---- writes --------------------------------------------------------------------------
+
+    public void writeByte(int lin, int value, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.writeTag[i] == (lin & PAGE_MASK)) {
+            ram.set(ValueLayout.JAVA_BYTE, t.addend[i] + (lin & 0xFFFF_FFFFL), (byte) value);
+            return;
+        }
+        writeSlow(lin, 1, value, user);
+    }
+
+    public void writeWord(int lin, int value, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.writeTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFE) {
+            ram.set(U16, t.addend[i] + (lin & 0xFFFF_FFFFL), (short) value);
+            return;
+        }
+        writeSlow(lin, 2, value, user);
+    }
+
+    public void writeDword(int lin, int value, boolean user) {
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        if (t.writeTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFC) {
+            ram.set(U32, t.addend[i] + (lin & 0xFFFF_FFFFL), value);
+            return;
+        }
+        writeSlow(lin, 4, value, user);
+    }
+
+    public void writeQword(int lin, long value, boolean user) {
+        // Both halves are checked before either is written.
+        translate(lin, ACCESS_WRITE, user);
+        translate(lin + 7, ACCESS_WRITE, user);
+        writeDword(lin, (int) value, user);
+        writeDword(lin + 4, (int) (value >>> 32), user);
+    }
+
+    private void writeSlow(int lin, int size, int value, boolean user) {
+        if ((lin & 0xFFF) + size > 0x1000) {
+            translate(lin, ACCESS_WRITE, user);
+            translate(lin + size - 1, ACCESS_WRITE, user);
+            for (int k = 0; k < size; k++) writeByte(lin + k, value >>> (8 * k), user);
+            return;
+        }
+        long pa = translate(lin, ACCESS_WRITE, user);
+        SoftTlb t = tlb(user);
+        int i = SoftTlb.index(lin);
+        int tag = t.writeTag[i];
+        if ((tag & SoftTlb.TLB_ROM) != 0) return;     // ROM: the write is dropped
+        // NOTDIRTY and MMIO both go through physical memory, which notifies the code tracker.
+        mem.write(pa, size, value & 0xFFFF_FFFFL);
+    }
+
+    // ---- refill ---------------------------------------------------------------------------
+
+    /** Fills the TLB entry for {@code lin}, or throws the #PF the access causes. */
+    private void fill(int lin, int access, boolean user) {
+        if (cpu.pagingEnabled()) {
+            PageWalker.walk(cpu, lin, access, user, tlb(user));
+        } else {
+            long pa = (lin & 0xFFFF_FFFFL) & cpu.a20Mask;
+            tlb(user).fill(lin, pa, true, true, true, mem);
+        }
+    }
+}
