@@ -88,6 +88,10 @@ public final class CpuState {
     /** Physical address mask applied when paging is off or to page-walk results: A20 gate. */
     public long a20Mask = 0xFFFF_FFFFL;
 
+    // ---- run-loop control (cpu-core) ----
+    /** Set by another thread (pause, queued work, shutdown) to make the run loop return early. */
+    public volatile boolean exitRequested;
+
     // ---- the machine around the CPU ----
     public final PhysicalMemory mem;
     public final IoPortBus io;
