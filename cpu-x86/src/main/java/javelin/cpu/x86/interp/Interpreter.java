@@ -521,9 +521,11 @@ public final class Interpreter {
                 if ((cpu.cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw CpuFault.of(CpuFault.NM);
             }
             case ESC -> {
-                // No FPU: #NM when CR0.EM or CR0.TS asks for emulation (SDM vol. 3, 2.5); otherwise the
-                // instruction does nothing, as on a board without a coprocessor.
+                // No FPU: #NM when CR0.EM or CR0.TS asks for emulation (SDM vol. 3, 2.5). Otherwise the
+                // CPU still checks the memory operand against the segment (as the 286 data shows: #GP
+                // for an operand overrunning the limit) and nothing else happens.
                 if ((cpu.cr0 & (CR0_EM | CR0_TS)) != 0) throw CpuFault.of(CpuFault.NM);
+                if (d.hasMem) mem.linear(d.seg, ea, X87.memoryOperandSize(d.opcode, d.reg), false);
             }
 
             case BT, BTS, BTR, BTC -> bitTest(d, mn.ordinal() - Mnemonic.BT.ordinal());
