@@ -100,6 +100,10 @@ public final class CpuState {
     /** The machine's virtual clock, which RDTSC reads; the board replaces this standing clock. */
     public javelin.softmmu.VirtualClock clock = new javelin.softmmu.ManualClock();
 
+    // ---- run-loop control (cpu-core) ----
+    /** Set by another thread (pause, queued work, shutdown) to make the run loop return early. */
+    public volatile boolean exitRequested;
+
     // ---- the machine around the CPU ----
     public final PhysicalMemory mem;
     public final IoPortBus io;
