@@ -88,6 +88,22 @@ public final class CpuState {
     /** Physical address mask applied when paging is off or to page-walk results: A20 gate. */
     public long a20Mask = 0xFFFF_FFFFL;
 
+    // ---- system-architecture state owned by javelin.cpu.x86.system (cpu-sys) ----
+    /** A triple fault happened (SDM vol. 3, 6.15 #DF): the run loop resets or stops the machine. */
+    public boolean shutdownRequested;
+    /** PAE page-directory-pointer entries, loaded on CR3 writes and paging enable (SDM vol. 3, 4.4.1). */
+    public final long[] pdpte = new long[4];
+    /** IA32_PAT (reset value, SDM vol. 3, 13.12.4), IA32_MISC_ENABLE, and the MTRRs (by MSR number). */
+    public long patMsr = 0x0007_0406_0007_0406L;
+    public long miscEnableMsr;
+    public final java.util.Map<Integer, Long> mtrrMsrs = new java.util.TreeMap<>();
+    /** The machine's virtual clock, which RDTSC reads; the board replaces this standing clock. */
+    public javelin.softmmu.VirtualClock clock = new javelin.softmmu.ManualClock();
+
+    // ---- run-loop control (cpu-core) ----
+    /** Set by another thread (pause, queued work, shutdown) to make the run loop return early. */
+    public volatile boolean exitRequested;
+
     // ---- the machine around the CPU ----
     public final PhysicalMemory mem;
     public final IoPortBus io;
@@ -128,6 +144,11 @@ public final class CpuState {
         dr[6] = 0xFFFF_0FF0;
         dr[7] = 0x400;
         efer = 0;
+        shutdownRequested = false;
+        java.util.Arrays.fill(pdpte, 0);
+        patMsr = 0x0007_0406_0007_0406L;
+        miscEnableMsr = 0;
+        mtrrMsrs.clear();
         sysenterCs = sysenterEsp = sysenterEip = 0;
         apicBaseMsr = 0xFEE0_0000L | (1L << 11) | (cpuIndex == 0 ? 1L << 8 : 0);
         halted = false;

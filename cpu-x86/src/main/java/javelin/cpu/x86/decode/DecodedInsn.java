@@ -1,0 +1,79 @@
+package javelin.cpu.x86.decode;
+
+/**
+ * One decoded instruction, independent of where it runs: immutable, so a cache of pre-decoded
+ * code (and a later translator) can keep and reuse it. Operands are resolved into parallel
+ * arrays ({@link #kind}, {@link #num}, {@link #size}) so executors never look at encodings.
+ *
+ * <p>Memory operands keep the effective-address form: {@code base + (index << scale) + disp},
+ * truncated to the address size, in segment {@link #seg}.
+ */
+public final class DecodedInsn {
+    // Resolved operand kinds.
+    public static final int K_NONE = 0, K_REG = 1, K_MEM = 2, K_IMM = 3, K_SREG = 4, K_CREG = 5, K_DREG = 6,
+            K_TREG = 7, K_FAR = 8;
+    // Prefix bits.
+    public static final int P_LOCK = 1, P_REP = 1 << 1, P_REPNE = 1 << 2, P_SEG = 1 << 3, P_OPSIZE = 1 << 4,
+            P_ADSIZE = 1 << 5;
+
+    public final OpSpec spec;
+    public final Mnemonic mnemonic;
+    /** Opcode byte, plus {@link OpSpec#ESCAPE_0F} for the two-byte map. */
+    public final int opcode;
+    /** Operand-size attribute in bytes: 2 or 4. */
+    public final int opSize;
+    public final boolean addr32;
+    /** The CS.D the instruction was decoded under. */
+    public final boolean code32;
+    public final int prefixes;
+    /** Segment of the memory operand (and the source of string instructions). */
+    public final int seg;
+    /** ModRM fields, or -1 without ModRM. */
+    public final int mod, reg, rm;
+    /** Effective-address form; base and index are register numbers or -1. */
+    public final int eaBase, eaIndex, eaScale, disp;
+    /** True if one operand is a ModRM memory operand or a moffs. */
+    public final boolean hasMem;
+    /** Condition code (low four opcode bits) for Jcc, SETcc, CMOVcc. */
+    public final int cond;
+    public final int length;
+    /** Raw immediate values in order of appearance (second one: ENTER's level, far pointer's selector). */
+    public final int imm, imm2;
+    public final int[] kind, num, size;
+
+    DecodedInsn(OpSpec spec, int opcode, int opSize, boolean addr32, boolean code32, int prefixes, int seg,
+                int mod, int reg, int rm, int eaBase, int eaIndex, int eaScale, int disp, boolean hasMem,
+                int length, int imm, int imm2, int[] kind, int[] num, int[] size) {
+        this.spec = spec;
+        this.mnemonic = spec.mnemonic();
+        this.opcode = opcode;
+        this.opSize = opSize;
+        this.addr32 = addr32;
+        this.code32 = code32;
+        this.prefixes = prefixes;
+        this.seg = seg;
+        this.mod = mod;
+        this.reg = reg;
+        this.rm = rm;
+        this.eaBase = eaBase;
+        this.eaIndex = eaIndex;
+        this.eaScale = eaScale;
+        this.disp = disp;
+        this.hasMem = hasMem;
+        this.cond = opcode & 0xF;
+        this.length = length;
+        this.imm = imm;
+        this.imm2 = imm2;
+        this.kind = kind;
+        this.num = num;
+        this.size = size;
+    }
+
+    public int operandCount() {
+        return kind.length;
+    }
+
+    public boolean rep() {
+        return (prefixes & (P_REP | P_REPNE)) != 0;
+    }
+}

@@ -1,0 +1,552 @@
+package javelin.cpu.x86.interp;
+
+import static javelin.cpu.x86.CpuState.*;
+import static javelin.cpu.x86.decode.DecodedInsn.*;
+
+import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.LazyFlags;
+import javelin.cpu.x86.decode.DecodedInsn;
+import javelin.cpu.x86.decode.Decoder;
+import javelin.cpu.x86.decode.Mnemonic;
+import javelin.cpu.x86.system.ControlTransfer;
+import javelin.cpu.x86.system.Interrupts;
+import javelin.cpu.x86.system.Segmentation;
+import javelin.cpu.x86.system.SystemInstructions;
+import javelin.softmmu.SoftTlb;
+
+/**
+ * The reference executor: fetches pre-decoded instructions (through {@link CodeCache} when
+ * given one), dispatches on the mnemonic with one {@code switch}, and calls the family classes
+ * for the semantics. Operand-size and mode differences are arguments, never classes.
+ *
+ * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
+ * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
+ * a fault while delivering into #DF and a fault while delivering #DF into a shutdown
+ * ({@link CpuState#shutdownRequested}). Between instructions it serves
+ * NMI and, with IF set and no interrupt shadow, INTR; it returns early when the CPU halts or
+ * {@link CpuState#exitRequested} is set.
+ *
+ * <p>Owned by its vCPU thread.
+ */
+public final class Interpreter {
+    private static final System.Logger LOG = System.getLogger(Interpreter.class.getName());
+
+    /** Receives every instruction before it executes; the hook costs one null check when off. */
+    @FunctionalInterface
+    public interface Tracer {
+        void instruction(CpuState cpu, DecodedInsn insn);
+    }
+
+    private final CpuState cpu;
+    private final int[] regs;
+    private final SegmentedMemory mem;
+    private final Decoder decoder;
+    private final CodeCache codeCache;
+    private CodeCache.Page currentPage;
+    private Tracer tracer;
+    private final SystemOps sys;
+
+    /** Effective address (offset) of the current instruction's memory operand. */
+    private int ea;
+    private long retired;
+    private int lastFaultVector = -1;
+
+    /** An interpreter without a decode cache: every instruction is decoded from memory. */
+    public Interpreter(CpuState cpu) {
+        this(cpu, null);
+    }
+
+    public Interpreter(CpuState cpu, CodeCache codeCache) {
+        this.cpu = cpu;
+        this.regs = cpu.regs;
+        this.mem = new SegmentedMemory(cpu);
+        this.decoder = new Decoder();
+        this.codeCache = codeCache;
+        this.sys = new SystemOps(cpu, mem, this);
+    }
+
+    public void setTracer(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** Instructions completed since construction. */
+    public long retired() {
+        return retired;
+    }
+
+    /** The vector of the last exception raised by an instruction, or -1. */
+    public int lastFaultVector() {
+        return lastFaultVector;
+    }
+
+    public void clearLastFault() {
+        lastFaultVector = -1;
+    }
+
+
+    /**
+     * Runs up to {@code maxInstructions} steps; returns how many ran. Stops early when the CPU
+     * halts with nothing to wake it, shuts down, or another thread sets {@code exitRequested}.
+     */
+    public int run(int maxInstructions) {
+        int n = 0;
+        while (n < maxInstructions && !cpu.exitRequested && !cpu.shutdownRequested) {
+            if (cpu.halted && !wakeable()) break;
+            step();
+            n++;
+        }
+        return n;
+    }
+
+    private boolean wakeable() {
+        return cpu.nmiPending || ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending());
+    }
+
+    /** One step: an interrupt delivery, or one instruction (with its fault delivery). */
+    public void step() {
+        boolean shadow = cpu.interruptShadow;
+        cpu.interruptShadow = false;
+        if (!shadow) {
+            if (cpu.nmiPending && !cpu.nmiBlocked) {
+                cpu.nmiPending = false;
+                cpu.nmiBlocked = true;
+                cpu.halted = false;
+                deliver(CpuFault.NMI, -1, Interrupts.EXTERNAL);
+                return;
+            }
+            if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) {
+                int vector = cpu.intr.acknowledgeInterrupt() & 0xFF;
+                cpu.halted = false;
+                deliver(vector, -1, Interrupts.EXTERNAL);
+                return;
+            }
+        }
+        if (cpu.halted) return;
+        final int eip0 = cpu.eip;
+        final int esp0 = regs[ESP];
+        final boolean trap = (cpu.eflagsRest & TF) != 0;
+        try {
+            DecodedInsn d = fetch();
+            if (tracer != null) tracer.instruction(cpu, d);
+            int next = eip0 + d.length;
+            cpu.eip = d.code32 ? next : next & 0xFFFF;
+            execute(d, eip0);
+            retired++;
+        } catch (CpuFault f) {
+            cpu.eip = eip0;
+            regs[ESP] = esp0;
+            lastFaultVector = f.vector;
+            deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
+            return;
+        }
+        if (trap) {
+            cpu.dr[6] |= 1 << 14;   // BS: single-step trap (SDM vol. 3, 17.2.3)
+            deliver(CpuFault.DB, -1, Interrupts.EXCEPTION);
+        }
+    }
+
+    private void deliver(int vector, int errorCode, int kind) {
+        Interrupts.deliver(cpu, vector, errorCode, kind);
+        if (cpu.shutdownRequested) {
+            LOG.log(System.Logger.Level.WARNING, "triple fault at {0}:{1}: CPU shut down",
+                    Integer.toHexString(cpu.segSel[CS]), Integer.toHexString(cpu.eip));
+            cpu.halted = true;
+        }
+    }
+
+    /** Fetches the instruction at CS:EIP, from the decode cache when possible. */
+    private DecodedInsn fetch() {
+        CodeCache cache = codeCache;
+        if (cache == null) return decoder.decode(cpu);
+        int eip = cpu.eip;
+        int lin = cpu.segBase[CS] + eip;
+        SoftTlb t = cpu.cpl == 3 ? cpu.mmu.userTlb : cpu.mmu.supervisorTlb;
+        int i = SoftTlb.index(lin);
+        if (t.execTag[i] != (lin & SoftTlb.PAGE_MASK)) return decoder.decode(cpu);
+        long physPage = t.physPage[i];
+        CodeCache.Page p = currentPage;
+        if (p == null || p.physPage != physPage || !p.valid) {
+            p = cache.page(physPage, cpu.mmu);
+            currentPage = p;
+        }
+        int off = lin & 0xFFF;
+        DecodedInsn d = p.insns[off];
+        if (d != null && d.code32 == cpu.code32 && fitsLimit(eip, d.length)) return d;
+        d = decoder.decode(cpu);
+        if (off + d.length <= 0x1000 && fitsLimit(eip, d.length)) p.insns[off] = d;
+        return d;
+    }
+
+    private boolean fitsLimit(int eip, int length) {
+        long end = (eip & 0xFFFF_FFFFL) + length - 1;
+        return end <= (cpu.segLimit[CS] & 0xFFFF_FFFFL) && (cpu.code32 || end <= 0xFFFF);
+    }
+
+    // ---- operands -------------------------------------------------------------------------
+
+    int getReg(int r, int size) {
+        return switch (size) {
+            case 1 -> r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
+            case 2 -> regs[r] & 0xFFFF;
+            default -> regs[r];
+        };
+    }
+
+    void setReg(int r, int size, int v) {
+        switch (size) {
+            case 1 -> {
+                if (r < 4) regs[r] = (regs[r] & ~0xFF) | (v & 0xFF);
+                else regs[r - 4] = (regs[r - 4] & ~0xFF00) | ((v & 0xFF) << 8);
+            }
+            case 2 -> regs[r] = (regs[r] & ~0xFFFF) | (v & 0xFFFF);
+            default -> regs[r] = v;
+        }
+    }
+
+    private int effectiveAddress(DecodedInsn d) {
+        int a = d.disp;
+        if (d.eaBase >= 0) a += regs[d.eaBase];
+        if (d.eaIndex >= 0) a += regs[d.eaIndex] << d.eaScale;
+        return d.addr32 ? a : a & 0xFFFF;
+    }
+
+    private int get(DecodedInsn d, int i) {
+        return switch (d.kind[i]) {
+            case K_REG -> getReg(d.num[i], d.size[i]);
+            case K_MEM -> mem.read(d.seg, ea, d.size[i]);
+            case K_IMM -> d.num[i];
+            case K_SREG -> cpu.segSel[d.num[i]];
+            default -> throw new IllegalStateException("operand kind " + d.kind[i] + " of " + d.mnemonic);
+        };
+    }
+
+    private void set(DecodedInsn d, int i, int v) {
+        switch (d.kind[i]) {
+            case K_REG -> setReg(d.num[i], d.size[i], v);
+            case K_MEM -> mem.write(d.seg, ea, d.size[i], v);
+            default -> throw new IllegalStateException("operand kind " + d.kind[i] + " of " + d.mnemonic);
+        }
+    }
+
+    private int memAt(DecodedInsn d, int delta, int size) {
+        int off = ea + delta;
+        return mem.read(d.seg, d.addr32 ? off : off & 0xFFFF, size);
+    }
+
+    // ---- execution ------------------------------------------------------------------------
+
+    private void execute(DecodedInsn d, int eip0) {
+        if (d.hasMem) ea = effectiveAddress(d);
+        if (d.spec.privileged() && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
+        final int os = d.opSize;
+        final Mnemonic mn = d.mnemonic;
+        switch (mn) {
+            case ADD, OR, ADC, SBB, AND, SUB, XOR -> {
+                int r = Alu.arith(cpu, mn.ordinal(), get(d, 0), get(d, 1), d.size[0]);
+                set(d, 0, r);
+            }
+            case CMP -> Alu.sub(cpu, get(d, 0), get(d, 1), d.size[0]);
+            case TEST -> Alu.logic(cpu, get(d, 0) & get(d, 1), d.size[0]);
+            case INC -> set(d, 0, Alu.inc(cpu, get(d, 0), d.size[0]));
+            case DEC -> set(d, 0, Alu.dec(cpu, get(d, 0), d.size[0]));
+            case NEG -> set(d, 0, Alu.neg(cpu, get(d, 0), d.size[0]));
+            case NOT -> set(d, 0, Alu.not(get(d, 0), d.size[0]));
+            case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
+                int v = get(d, 0);
+                int count = get(d, 1) & 0x1F;
+                if (count != 0) set(d, 0, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size[0]));
+            }
+            case SHLD, SHRD -> {
+                int v = get(d, 0);
+                int count = get(d, 2) & 0x1F;
+                if (count != 0) set(d, 0, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get(d, 1), count, d.size[0]));
+            }
+            case MUL -> MulDiv.mul(cpu, get(d, 0), d.size[0]);
+            case IMUL -> {
+                if (d.operandCount() == 1) MulDiv.imul1(cpu, get(d, 0), d.size[0]);
+                else {
+                    int a = get(d, 1);
+                    int b = d.operandCount() == 3 ? get(d, 2) : get(d, 0);
+                    set(d, 0, MulDiv.imul(cpu, a, b, os));
+                }
+            }
+            case DIV -> MulDiv.div(cpu, get(d, 0), d.size[0]);
+            case IDIV -> MulDiv.idiv(cpu, get(d, 0), d.size[0]);
+            case DAA -> Bcd.daa(cpu);
+            case DAS -> Bcd.das(cpu);
+            case AAA -> Bcd.aaa(cpu);
+            case AAS -> Bcd.aas(cpu);
+            case AAM -> Bcd.aam(cpu, d.imm);
+            case AAD -> Bcd.aad(cpu, d.imm);
+            case SALC -> Bcd.salc(cpu);
+
+            case MOV -> set(d, 0, get(d, 1));
+            case MOVZX -> set(d, 0, get(d, 1));
+            case MOVSX -> set(d, 0, (int) Shift.signExtend(get(d, 1), d.size[1]));
+            case LEA -> setReg(d.num[0], os, ea);
+            case XCHG -> {
+                if (d.kind[0] == K_MEM) mem.checkWritable(d.seg, ea, d.size[0]);
+                int a = get(d, 0), b = get(d, 1);
+                set(d, 0, b);
+                set(d, 1, a);
+            }
+            case XADD -> {
+                int a = get(d, 0), b = get(d, 1);
+                int sum = Alu.add(cpu, a, b, d.size[0]);
+                if (d.kind[0] == K_MEM) mem.checkWritable(d.seg, ea, d.size[0]);
+                set(d, 1, a);
+                set(d, 0, sum);
+            }
+            case CMPXCHG -> {
+                int size = d.size[0];
+                int dst = get(d, 0);
+                int acc = getReg(EAX, size);
+                Alu.sub(cpu, acc, dst, size);
+                if (LazyFlags.zero(cpu)) {
+                    set(d, 0, get(d, 1));
+                } else {
+                    // The destination is written back unchanged (SDM vol. 2, CMPXCHG: "the processor never
+                    // produces a locked read without also producing a locked write").
+                    if (d.kind[0] == K_MEM) set(d, 0, dst);
+                    setReg(EAX, size, dst);
+                }
+            }
+            case CMPXCHG8B -> {
+                long m = mem.readQword(d.seg, ea);
+                long expected = (regs[EAX] & 0xFFFF_FFFFL) | ((long) regs[EDX] << 32);
+                int f = LazyFlags.arithFlags(cpu);
+                if (m == expected) {
+                    mem.writeQword(d.seg, ea, (regs[EBX] & 0xFFFF_FFFFL) | ((long) regs[ECX] << 32));
+                    LazyFlags.setArithFlags(cpu, f | ZF);
+                } else {
+                    mem.writeQword(d.seg, ea, m);
+                    regs[EAX] = (int) m;
+                    regs[EDX] = (int) (m >>> 32);
+                    LazyFlags.setArithFlags(cpu, f & ~ZF);
+                }
+            }
+            case BSWAP -> setReg(d.num[0], os, BitOps.bswap(regs[d.num[0]], os));
+            case CBW -> {
+                if (os == 2) setReg(EAX, 2, (byte) regs[EAX]);
+                else regs[EAX] = (short) regs[EAX];
+            }
+            case CWD -> {
+                if (os == 2) setReg(EDX, 2, (short) regs[EAX] < 0 ? 0xFFFF : 0);
+                else regs[EDX] = regs[EAX] >> 31;
+            }
+            case XLAT -> {
+                int off = regs[EBX] + (regs[EAX] & 0xFF);
+                setReg(EAX, 1, mem.read(d.seg, d.addr32 ? off : off & 0xFFFF, 1));
+            }
+            case CMOVCC -> {
+                int v = get(d, 1);
+                if (ControlFlow.condition(cpu, d.cond)) set(d, 0, v);
+            }
+            case SETCC -> set(d, 0, ControlFlow.condition(cpu, d.cond) ? 1 : 0);
+
+            case PUSH -> {
+                if (d.kind[0] == K_SREG) StackOps.pushSelector(cpu, mem, cpu.segSel[d.num[0]], os);
+                else StackOps.push(cpu, mem, get(d, 0), os);
+            }
+            case POP -> {
+                if (d.kind[0] == K_SREG) {
+                    int sel = StackOps.peek(cpu, mem, 0, 2);
+                    Segmentation.loadSegment(cpu, d.num[0], sel);
+                    StackOps.setSp(cpu, StackOps.sp(cpu) + os);
+                    if (d.num[0] == SS) cpu.interruptShadow = true;
+                } else if (d.kind[0] == K_MEM) {
+                    // POP [ESP+x] computes the address with ESP after the pop (SDM vol. 2, POP).
+                    int v = StackOps.peek(cpu, mem, 0, os);
+                    int oldSp = regs[ESP];
+                    StackOps.setSp(cpu, StackOps.sp(cpu) + os);
+                    ea = effectiveAddress(d);
+                    try {
+                        set(d, 0, v);
+                    } catch (CpuFault f) {
+                        regs[ESP] = oldSp;
+                        throw f;
+                    }
+                } else {
+                    int v = StackOps.pop(cpu, mem, os);
+                    set(d, 0, v);
+                }
+            }
+            case PUSHA -> StackOps.pusha(cpu, mem, os);
+            case POPA -> StackOps.popa(cpu, mem, os);
+            case PUSHF -> StackOps.push(cpu, mem, SystemInstructions.pushfValue(cpu, os == 4), os);
+            case POPF -> {
+                int v = StackOps.peek(cpu, mem, 0, os);
+                cpu.setEflags(SystemInstructions.popfValue(cpu, v, os == 4));
+                StackOps.setSp(cpu, StackOps.sp(cpu) + os);
+            }
+            case SAHF -> {
+                int f = LazyFlags.arithFlags(cpu);
+                int ah = (regs[EAX] >>> 8) & (SF | ZF | AF | PF | CF);
+                LazyFlags.setArithFlags(cpu, (f & OF) | ah);
+            }
+            case LAHF -> setReg(4, 1, (cpu.getEflags() & (SF | ZF | AF | PF | CF)) | 2);
+            case ENTER -> StackOps.enter(cpu, mem, d.imm, d.imm2, os);
+            case LEAVE -> StackOps.leave(cpu, mem, os);
+
+            case MOV_SREG -> {
+                if (d.kind[0] == K_SREG) {
+                    int sreg = d.num[0];
+                    if (sreg == CS || sreg > GS) throw CpuFault.of(CpuFault.UD);
+                    Segmentation.loadSegment(cpu, sreg, get(d, 1));
+                    if (sreg == SS) cpu.interruptShadow = true;
+                } else {
+                    if (d.num[1] > GS) throw CpuFault.of(CpuFault.UD);
+                    int sel = cpu.segSel[d.num[1]];
+                    if (d.kind[0] == K_MEM) mem.write(d.seg, ea, 2, sel);
+                    else setReg(d.num[0], os, sel);
+                }
+            }
+            case LDS, LES, LSS, LFS, LGS -> {
+                int off = memAt(d, 0, os);
+                int sel = memAt(d, os, 2);
+                int sreg = switch (mn) {
+                    case LDS -> DS;
+                    case LES -> ES;
+                    case LSS -> SS;
+                    case LFS -> FS;
+                    default -> GS;
+                };
+                Segmentation.loadSegment(cpu, sreg, sel);
+                setReg(d.num[0], os, off);
+            }
+
+            case JMP -> {
+                if (d.kind[0] == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+                else ControlFlow.jumpNear(cpu, get(d, 0), os);
+            }
+            case JCC -> {
+                if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+            }
+            case CALL -> {
+                int target = d.kind[0] == K_IMM ? cpu.eip + d.num[0] : get(d, 0);
+                ControlFlow.callNear(cpu, mem, target, os);
+            }
+            case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num[0] : 0, os);
+            case JMPF -> {
+                if (d.kind[0] == K_FAR) ControlTransfer.farJump(cpu, d.imm2, d.imm, os == 4);
+                else ControlTransfer.farJump(cpu, memAt(d, os, 2), memAt(d, 0, os), os == 4);
+            }
+            case CALLF -> {
+                if (d.kind[0] == K_FAR) ControlTransfer.farCall(cpu, d.imm2, d.imm, os == 4);
+                else {
+                    int off = memAt(d, 0, os);
+                    int sel = memAt(d, os, 2);
+                    ControlTransfer.farCall(cpu, sel, off, os == 4);
+                }
+            }
+            case RETF -> ControlTransfer.farReturn(cpu, os == 4, d.operandCount() > 0 ? d.num[0] : 0);
+            case IRET -> ControlTransfer.iret(cpu, os == 4);
+            case JCXZ -> {
+                int cx = d.addr32 ? regs[ECX] : regs[ECX] & 0xFFFF;
+                if (cx == 0) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+            }
+            case LOOP, LOOPE, LOOPNE -> {
+                int amask = d.addr32 ? -1 : 0xFFFF;
+                int cx = (regs[ECX] - 1) & amask;
+                boolean go = cx != 0;
+                if (mn == Mnemonic.LOOPE) go &= LazyFlags.zero(cpu);
+                else if (mn == Mnemonic.LOOPNE) go &= !LazyFlags.zero(cpu);
+                if (go) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+                regs[ECX] = (regs[ECX] & ~amask) | cx;
+            }
+            case INT -> Interrupts.deliver(cpu, d.imm & 0xFF, -1, Interrupts.SOFTWARE);
+            case INT3 -> Interrupts.deliver(cpu, CpuFault.BP, -1, Interrupts.SOFTWARE);
+            case INTO -> {
+                if ((LazyFlags.arithFlags(cpu) & OF) != 0) Interrupts.deliver(cpu, CpuFault.OF, -1, Interrupts.SOFTWARE);
+            }
+            case INT1 -> Interrupts.deliver(cpu, CpuFault.DB, -1, Interrupts.EXCEPTION);
+            case BOUND -> {
+                int size = os;
+                long idx = Shift.signExtend(getReg(d.num[0], size), size);
+                long lo = Shift.signExtend(memAt(d, 0, size), size);
+                long hi = Shift.signExtend(memAt(d, size, size), size);
+                if (idx < lo || idx > hi) throw CpuFault.of(CpuFault.BR);
+            }
+
+            case MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS -> {
+                int size = d.opcode == 0xA4 || d.opcode == 0xA6 || d.opcode == 0xAA || d.opcode == 0xAC
+                        || d.opcode == 0xAE || d.opcode == 0x6C || d.opcode == 0x6E ? 1 : os;
+                if (!StringOps.run(cpu, mem, d, size)) cpu.eip = eip0;
+            }
+            case IN -> {
+                int size = d.size[0];
+                int port = d.kind[1] == K_IMM ? d.num[1] & 0xFF : regs[EDX] & 0xFFFF;
+                SystemInstructions.checkIoPermission(cpu, port, size);
+                setReg(EAX, size, cpu.io.read(port, size));
+            }
+            case OUT -> {
+                int size = d.size[1];
+                int port = d.kind[0] == K_IMM ? d.num[0] & 0xFF : regs[EDX] & 0xFFFF;
+                SystemInstructions.checkIoPermission(cpu, port, size);
+                cpu.io.write(port, size, getReg(EAX, size));
+            }
+
+            case CLC -> setCarry(false);
+            case STC -> setCarry(true);
+            case CMC -> setCarry(!LazyFlags.carry(cpu));
+            case CLD -> cpu.eflagsRest &= ~DF;
+            case STD -> cpu.eflagsRest |= DF;
+            case CLI -> SystemInstructions.cli(cpu);
+            case STI -> SystemInstructions.sti(cpu);
+            case HLT -> SystemInstructions.hlt(cpu);
+            case NOP -> { }
+            case WAIT -> {
+                if ((cpu.cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw CpuFault.of(CpuFault.NM);
+            }
+            case ESC -> {
+                // No FPU: #NM when CR0.EM or CR0.TS asks for emulation (SDM vol. 3, 2.5). Otherwise the
+                // CPU still checks the memory operand against the segment (as the 286 data shows: #GP
+                // for an operand overrunning the limit) and nothing else happens.
+                if ((cpu.cr0 & (CR0_EM | CR0_TS)) != 0) throw CpuFault.of(CpuFault.NM);
+                if (d.hasMem) mem.linear(d.seg, ea, X87.memoryOperandSize(d.opcode, d.reg), false);
+            }
+
+            case BT, BTS, BTR, BTC -> bitTest(d, mn.ordinal() - Mnemonic.BT.ordinal());
+            case BSF, BSR -> {
+                int i = BitOps.scan(cpu, mn == Mnemonic.BSF, get(d, 1), os);
+                if (i >= 0) set(d, 0, i);
+            }
+
+            case UD2, UD, RSM -> throw CpuFault.of(CpuFault.UD);
+            default -> sys.execute(d);
+        }
+    }
+
+    private void setCarry(boolean on) {
+        int f = LazyFlags.arithFlags(cpu);
+        LazyFlags.setArithFlags(cpu, on ? f | CF : f & ~CF);
+    }
+
+    /** BT/BTS/BTR/BTC: a register bit offset on a memory operand selects a word beyond EA (SDM vol. 2, BT). */
+    private void bitTest(DecodedInsn d, int op) {
+        int size = d.size[0];
+        int bits = size * 8;
+        int offset = get(d, 1);
+        if (d.kind[0] == K_MEM && d.kind[1] == K_REG) {
+            int signed = (int) Shift.signExtend(offset, size);
+            int delta = (signed >> (size == 4 ? 5 : 4)) * size;
+            int off = ea + delta;
+            if (!d.addr32) off &= 0xFFFF;
+            int saved = ea;
+            ea = off;
+            int v = mem.read(d.seg, ea, size);
+            int r = BitOps.bitTest(cpu, op, v, signed & (bits - 1));
+            if (op != BitOps.OP_BT) mem.write(d.seg, ea, size, r);
+            ea = saved;
+            return;
+        }
+        int v = get(d, 0);
+        int r = BitOps.bitTest(cpu, op, v, offset & (bits - 1));
+        if (op != BitOps.OP_BT) set(d, 0, r);
+    }
+
+    int effectiveAddressOfCurrent() {
+        return ea;
+    }
+}

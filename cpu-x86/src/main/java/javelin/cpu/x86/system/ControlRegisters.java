@@ -1,0 +1,74 @@
+package javelin.cpu.x86.system;
+
+import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuState;
+
+/**
+ * Writes of CR0, CR3 and CR4 (SDM vol. 3, 2.5 and 4.10.4): the validity checks (#GP(0)),
+ * the PAE PDPTE loads that CR3 writes and paging enable perform, and the TLB flushes the
+ * architecture requires.
+ */
+final class ControlRegisters {
+    /** CR0 bits a MOV can change; ET is hard-wired to 1 from the i486 on (SDM vol. 3, 2.5). */
+    static final int CR0_WRITABLE = CpuState.CR0_PE | CpuState.CR0_MP | CpuState.CR0_EM | CpuState.CR0_TS
+            | CpuState.CR0_NE | CpuState.CR0_WP | CpuState.CR0_AM | CpuState.CR0_NW | CpuState.CR0_CD
+            | CpuState.CR0_PG;
+    /** CR4 bits of the features {@link javelin.cpu.x86.Cpuid} advertises; any other bit is #GP(0). */
+    static final int CR4_SUPPORTED = CpuState.CR4_VME | CpuState.CR4_PVI | CpuState.CR4_TSD | CpuState.CR4_DE
+            | CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE | CpuState.CR4_PCE;
+    /** Changing any of these invalidates every translation (SDM vol. 3, 4.10.4.1). */
+    private static final int CR0_PAGING_BITS = CpuState.CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE;
+    private static final int CR4_PAGING_BITS = CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE;
+
+    private ControlRegisters() { }
+
+    static void writeCr0(CpuState cpu, int value) {
+        int v = (value & CR0_WRITABLE) | CpuState.CR0_ET;
+        if ((v & CpuState.CR0_PG) != 0 && (v & CpuState.CR0_PE) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
+        if ((v & CpuState.CR0_NW) != 0 && (v & CpuState.CR0_CD) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
+        boolean enablingPaging = (v & CpuState.CR0_PG) != 0 && !cpu.pagingEnabled();
+        if (enablingPaging && (cpu.cr4 & CpuState.CR4_PAE) != 0) loadPdptes(cpu, cpu.cr3);
+        int changed = cpu.cr0 ^ v;
+        cpu.cr0 = v;
+        if ((changed & CR0_PAGING_BITS) != 0) cpu.mmu.flushAll();
+        cpu.updateModeCaches();
+    }
+
+    static void writeCr3(CpuState cpu, int value) {
+        loadCr3(cpu, value);
+    }
+
+    /** CR3 load, also from a task switch: PDPTEs under PAE paging, then the TLB flush. */
+    static void loadCr3(CpuState cpu, int value) {
+        if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) loadPdptes(cpu, value);
+        cpu.cr3 = value;
+        // TODO(#2): keep global (PGE) entries across CR3 loads; flushing them too is allowed
+        // (the TLB is a cache) and only costs refills.
+        cpu.mmu.flushAll();
+    }
+
+    static void writeCr4(CpuState cpu, int value) {
+        if ((value & ~CR4_SUPPORTED) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
+        boolean enablingPae = (value & CpuState.CR4_PAE) != 0 && (cpu.cr4 & CpuState.CR4_PAE) == 0;
+        if (enablingPae && cpu.pagingEnabled()) loadPdptes(cpu, cpu.cr3);
+        int changed = cpu.cr4 ^ value;
+        cpu.cr4 = value;
+        if ((changed & CR4_PAGING_BITS) != 0) cpu.mmu.flushAll();
+    }
+
+    /**
+     * Loads the four PAE PDPTEs from the 32-byte aligned table at CR3 (SDM vol. 3, 4.4.1);
+     * a present entry with a reserved bit set is #GP(0) and loads nothing.
+     */
+    static void loadPdptes(CpuState cpu, int cr3) {
+        long base = (cr3 & 0xFFFF_FFE0L) & cpu.a20Mask;
+        long[] e = new long[4];
+        for (int i = 0; i < 4; i++) {
+            e[i] = cpu.mem.readQword(base + 8L * i);
+            if ((e[i] & PageWalker.PTE_P) != 0 && (e[i] & PageWalker.PDPTE_RESERVED) != 0) {
+                throw CpuFault.withCode(CpuFault.GP, 0);
+            }
+        }
+        System.arraycopy(e, 0, cpu.pdpte, 0, 4);
+    }
+}

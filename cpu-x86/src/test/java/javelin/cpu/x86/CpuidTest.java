@@ -1,0 +1,32 @@
+package javelin.cpu.x86;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** CPUID answers (SDM vol. 2, CPUID). */
+class CpuidTest {
+    @Test
+    void leafZeroNamesGenuineIntelInEbxEdxEcxOrder() {
+        int[] r = Cpuid.query(0, 0);
+        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(r[1]).putInt(r[3]).putInt(r[2]);
+        assertEquals("GenuineIntel", new String(b.array(), StandardCharsets.US_ASCII));
+        assertEquals(2, r[0]);
+    }
+
+    @Test
+    void leafOneIsFamilySixWithoutFpuAndCarriesTheApicId() {
+        int[] r = Cpuid.query(1, 3);
+        assertEquals(6, (r[0] >>> 8) & 0xF);
+        assertEquals(0, r[3] & Cpuid.FEAT_FPU);
+        assertEquals(3, r[1] >>> 24);
+    }
+
+    @Test
+    void extendedLeafAdvertisesNx() {
+        assertEquals(Cpuid.EXT_FEAT_NX, Cpuid.query(0x8000_0001, 0)[3] & Cpuid.EXT_FEAT_NX);
+    }
+}

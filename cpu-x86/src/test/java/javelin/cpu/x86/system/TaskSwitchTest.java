@@ -1,0 +1,104 @@
+package javelin.cpu.x86.system;
+
+import static javelin.cpu.x86.system.TestMachine.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Hardware task switches against SDM vol. 3, 7.3 and vol. 2 (JMP, CALL, IRET task paths). */
+class TaskSwitchTest {
+    final TestMachine m = new TestMachine();
+    final CpuState cpu = m.cpu;
+
+    @BeforeEach
+    void setUp() {
+        m.protectedMode(0, 1, 2);
+        m.tss32(5, TSS, 0x9000, 0x10);
+        m.gdt(6, seg(TSS2, 0x67, P | TSS32, 0));
+        // The new task: EIP 0x5000, ESP 0x6000, EAX 0x11111111, flat selectors 0x08/0x10.
+        m.mem.writeDword(TSS2 + 0x20, 0x5000);
+        m.mem.writeDword(TSS2 + 0x24, 0x0002);
+        m.mem.writeDword(TSS2 + 0x28, 0x1111_1111);
+        m.mem.writeDword(TSS2 + 0x38, 0x6000);
+        for (int s = 0; s < 6; s++) m.mem.writeWord(TSS2 + 0x48 + 4 * s, s == CpuState.CS ? 0x08 : 0x10);
+        cpu.eip = 0x1234;
+        cpu.regs[CpuState.EAX] = 0xAAAA_AAAA;
+        cpu.regs[CpuState.ESP] = 0x7000;
+    }
+
+    int type(int index) {
+        return (int) (m.gdtEntry(index) >>> 40) & 0xF;
+    }
+
+    @Test
+    void jmpToTssSavesOldStateLoadsNewAndMovesTheBusyBit() {
+        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        assertEquals(0x5000, cpu.eip);
+        assertEquals(0x1111_1111, cpu.regs[CpuState.EAX]);
+        assertEquals(0x6000, cpu.regs[CpuState.ESP]);
+        assertEquals(0x30, cpu.trSel);
+        assertEquals(0x1234, m.mem.readDword(TSS + 0x20), "old EIP saved");
+        assertEquals(0xAAAA_AAAA, m.mem.readDword(TSS + 0x28), "old EAX saved");
+        assertEquals(TSS32, type(5), "old TSS no longer busy");
+        assertEquals(TSS32_BUSY, type(6));
+        assertEquals(CpuState.CR0_TS, cpu.cr0 & CpuState.CR0_TS);
+        assertEquals(0, cpu.getEflags() & CpuState.NT);
+    }
+
+    @Test
+    void callThroughTaskGateNestsAndIretReturns() {
+        m.gdt(7, gate(0x30, 0, P | TASK_GATE, 0));
+        ControlTransfer.farCall(cpu, 0x38, 0, true);
+        assertEquals(0x5000, cpu.eip);
+        assertEquals(CpuState.NT, cpu.getEflags() & CpuState.NT);
+        assertEquals(0x28, m.mem.readWord(TSS2), "back link");
+        assertEquals(TSS32_BUSY, type(5), "caller stays busy");
+        ControlTransfer.iret(cpu, true);
+        assertEquals(0x28, cpu.trSel);
+        assertEquals(0x1234, cpu.eip);
+        assertEquals(0xAAAA_AAAA, cpu.regs[CpuState.EAX]);
+        assertEquals(TSS32, type(6), "returned-from task is available again");
+        assertEquals(0, m.mem.readDword(TSS2 + 0x24) & CpuState.NT, "NT cleared in the saved image");
+    }
+
+    @Test
+    void exceptionThroughTaskGatePushesErrorCodeOnTheNewStack() {
+        m.idt(8, gate(0x30, 0, P | TASK_GATE, 0));
+        Interrupts.deliver(cpu, 8, 0, Interrupts.EXCEPTION);
+        assertEquals(0x30, cpu.trSel);
+        assertEquals(0x6000 - 4, cpu.regs[CpuState.ESP]);
+        assertEquals(0, m.mem.readDword(0x6000 - 4));
+    }
+
+    @Test
+    void jumpToBusyTssIsGp() {
+        assertFault(CpuFault.GP, 0x28, () -> ControlTransfer.farJump(cpu, 0x28, 0, true));
+    }
+
+    @Test
+    void tssLimitBelow67hIsTs() {
+        m.gdt(6, seg(TSS2, 0x60, P | TSS32, 0));
+        assertFault(CpuFault.TS, 0x30, () -> ControlTransfer.farJump(cpu, 0x30, 0, true));
+    }
+
+    @Test
+    void badCodeSelectorInNewTaskIsTsRaisedAfterTheSwitch() {
+        m.mem.writeWord(TSS2 + 0x4C, 0x10);      // CS = a data segment
+        assertFault(CpuFault.TS, 0x10, () -> ControlTransfer.farJump(cpu, 0x30, 0, true));
+        assertEquals(0x30, cpu.trSel, "the switch itself completed");
+    }
+
+    @Test
+    void ldtIsLoadedFromTheNewTss() {
+        m.gdt(8, seg(LDT, 0xF, P | LDT_TYPE, 0));
+        m.mem.writeWord(TSS2 + 0x60, 0x40);
+        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        assertEquals(0x40, cpu.ldtrSel);
+        assertEquals(LDT, cpu.ldtrBase);
+        assertTrue((cpu.ldtrAttr & CpuState.ATTR_P) != 0);
+    }
+}
