@@ -1,0 +1,158 @@
+package javelin.app;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import javelin.machine.CharDevSpec;
+import javelin.machine.MachineConfig;
+import javelin.machine.MachineConfig.DebugExitPorts;
+import javelin.machine.MachineConfig.TraceItem;
+import javelin.machine.MachineConfigException;
+import javelin.machine.PcMachine;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code javelin} command. Options are spelled as QEMU spells them ({@code -m}, {@code -bios},
+ * {@code -serial}, ...), so a QEMU command line for a supported machine works unchanged. This is
+ * the error boundary: a bad option or a bad image ends with one line on standard error and a
+ * non-zero status, never a stack trace.
+ */
+@Command(name = "javelin", mixinStandardHelpOptions = false, subcommands = CputestCommand.class,
+        description = "Javelin, an x86 PC emulator for the JVM. Options follow QEMU's.")
+public final class Main implements Callable<Integer> {
+    /** Exit status for a usage error, as picocli and QEMU use. */
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_FAILURE = 1;
+
+    @Option(names = "-m", paramLabel = "SIZE", description = "guest RAM (default 128M; suffixes K, M, G)")
+    String memory = "128M";
+
+    @Option(names = "-smp", paramLabel = "N", description = "number of vCPUs (1..16)")
+    String smp = "1";
+
+    @Option(names = "-bios", paramLabel = "FILE", description = "raw firmware image mapped to end at 4 GiB and at 1 MiB")
+    Path bios;
+
+    @Option(names = "-display", paramLabel = "TYPE", description = "none (headless)")
+    String display;
+
+    @Option(names = "-serial", paramLabel = "DEV", description = "COM1 back end: stdio, file:PATH, null")
+    List<String> serial = new ArrayList<>();
+
+    @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: stdio, file:PATH")
+    String debugcon;
+
+    @Option(names = "-postcode", paramLabel = "DEV", description = "log bytes written to ports 0x80/0x190 as 'POST xx': stdio, file:PATH")
+    String postcode;
+
+    @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]", description = "isa-debug-exit,iobase=0xf4,iosize=4")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "-d", paramLabel = "ITEM[,ITEM...]", description = "trace: in_asm, cpu, reset (help lists them)")
+    String traceItems;
+
+    @Option(names = "-D", paramLabel = "FILE", description = "write the -d trace to FILE instead of standard error")
+    Path traceFile;
+
+    @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
+    boolean noReboot;
+
+    @Option(names = "-accel", paramLabel = "tcg[,thread=multi|single]", description = "accelerator (only tcg)")
+    String accel = "tcg";
+
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
+    @Override public Integer call() {
+        MachineConfig config = toConfig();
+        if (config == null) return 0;
+        try (PcMachine machine = PcMachine.create(config)) {
+            return machine.run();
+        }
+    }
+
+    /** Builds the machine configuration; null if the options only asked for information. */
+    MachineConfig toConfig() {
+        if (traceItems != null && traceItems.equals("help")) {
+            PrintStream out = System.out;
+            out.println("Log items (comma separated):");
+            for (TraceItem t : TraceItem.values()) out.println("  " + t.qemuName);
+            return null;
+        }
+        if (display != null && !display.equals("none")) {
+            throw new MachineConfigException("-display: '" + display + "' is not available yet (use -display none)");
+        }
+        if (!accel.equals("tcg") && !accel.startsWith("tcg,")) {
+            throw new MachineConfigException("-accel: only tcg is available, not '" + accel + "'");
+        }
+        DebugExitPorts debugExit = null;
+        for (String d : devices) debugExit = DeviceOption.parse(d);
+        if (serial.size() > 1) throw new MachineConfigException("-serial: only one serial port is available yet");
+        String com1 = serial.isEmpty() ? "null" : serial.get(0);
+        if (!com1.equals("stdio") && !com1.equals("null") && !com1.equals("none") && !com1.startsWith("file:")) {
+            throw new MachineConfigException("-serial: unknown back end '" + com1 + "' (use stdio, file:PATH or null)");
+        }
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), bios, com1,
+                debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
+                postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
+                parseTrace(traceItems), traceFile, noReboot, true);
+    }
+
+    private static int parseSmp(String text) {
+        String t = text.startsWith("cpus=") ? text.substring(5) : text.split(",")[0];
+        try {
+            return Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            throw new MachineConfigException("-smp: '" + text + "' is not a CPU count");
+        }
+    }
+
+    static Set<TraceItem> parseTrace(String items) {
+        Set<TraceItem> set = EnumSet.noneOf(TraceItem.class);
+        if (items == null) return set;
+        outer:
+        for (String name : items.split(",")) {
+            for (TraceItem t : TraceItem.values()) {
+                if (t.qemuName.equals(name)) {
+                    set.add(t);
+                    continue outer;
+                }
+            }
+            throw new MachineConfigException("-d: unknown log item '" + name + "' (try -d help)");
+        }
+        return set;
+    }
+
+    /** Runs the command line and returns the process exit status. */
+    static int execute(String[] args, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setErr(err);
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            err.println("javelin: " + ex.getMessage() + " (try -help)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof MachineConfigException) {
+                err.println("javelin: " + ex.getMessage());
+                err.flush();
+                return EXIT_FAILURE;
+            }
+            throw ex;
+        });
+        return cmd.execute(args);
+    }
+
+    public static void main(String[] args) {
+        int status = execute(args, new PrintWriter(System.err, true));
+        System.out.flush();
+        System.exit(status);
+    }
+}

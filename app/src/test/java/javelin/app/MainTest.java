@@ -1,0 +1,108 @@
+package javelin.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javelin.machine.MachineConfig.TraceItem;
+import javelin.machine.MachineConfigException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    private static String run(String... args) {
+        StringWriter err = new StringWriter();
+        int status = Main.execute(args, new PrintWriter(err, true));
+        return status + "|" + err;
+    }
+
+    @Nested
+    class BadInput {
+        @Test
+        void unknownOptionIsOneLineWithUsageStatus() {
+            String out = run("-frobnicate");
+            assertTrue(out.startsWith("2|javelin: "), out);
+            assertTrue(out.contains("-frobnicate"), out);
+            assertEquals(1, out.strip().lines().count(), out);
+        }
+
+        @Test
+        void missingBiosFileNamesTheFile(@TempDir Path dir) {
+            Path missing = dir.resolve("nope.rom");
+            String out = run("-bios", missing.toString(), "-display", "none");
+            assertEquals("1|javelin: BIOS image " + missing + ": no such file", out.strip());
+        }
+
+        @Test
+        void biosOfWrongSizeIsRefusedWithItsSize(@TempDir Path dir) throws IOException {
+            Path rom = dir.resolve("short.rom");
+            Files.write(rom, new byte[1000]);
+            String out = run("-bios", rom.toString(), "-display", "none");
+            assertTrue(out.startsWith("1|javelin: BIOS image " + rom + ": size 1000 bytes"), out);
+            assertEquals(1, out.strip().lines().count(), out);
+        }
+
+        @Test
+        void unknownTraceItemIsRefused() {
+            assertTrue(run("-d", "bogus").startsWith("1|javelin: -d: unknown log item 'bogus'"));
+        }
+
+        @Test
+        void unknownDeviceIsRefused() {
+            assertTrue(run("-device", "e1000").startsWith("1|javelin: -device: unknown device 'e1000'"));
+        }
+    }
+
+    @Nested
+    class Sizes {
+        @Test
+        void memoryWithoutSuffixIsMebibytes() {
+            assertEquals(256L << 20, SizeParser.parseMemory("256"));
+        }
+
+        @Test
+        void memorySuffixesAreBinary() {
+            assertEquals(1L << 30, SizeParser.parseMemory("1G"));
+            assertEquals(512L << 20, SizeParser.parseMemory("512M"));
+            assertEquals(640L << 10, SizeParser.parseMemory("640k"));
+        }
+
+        @Test
+        void garbageIsRefused() {
+            assertThrows(MachineConfigException.class, () -> SizeParser.parseMemory("lots"));
+            assertThrows(MachineConfigException.class, () -> SizeParser.parseMemory("-5M"));
+        }
+    }
+
+    @Nested
+    class Devices {
+        @Test
+        void debugExitTakesHexPortAndSize() {
+            var ports = DeviceOption.parse("isa-debug-exit,iobase=0xf4,iosize=4");
+            assertEquals(0xF4, ports.iobase());
+            assertEquals(4, ports.iosize());
+        }
+
+        @Test
+        void debugExitDefaultsAreQemus() {
+            var ports = DeviceOption.parse("isa-debug-exit");
+            assertEquals(0x501, ports.iobase());
+            assertEquals(2, ports.iosize());
+        }
+    }
+
+    @Test
+    void traceItemsParseByQemuName() {
+        var items = Main.parseTrace("in_asm,reset");
+        assertTrue(items.contains(TraceItem.IN_ASM));
+        assertTrue(items.contains(TraceItem.RESET));
+        assertFalse(items.contains(TraceItem.CPU));
+    }
+}

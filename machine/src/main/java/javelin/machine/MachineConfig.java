@@ -1,0 +1,59 @@
+package javelin.machine;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Everything needed to build a machine, as the command line (or a saved configuration) says it.
+ *
+ * @param ramBytes  guest RAM
+ * @param smp       number of vCPUs
+ * @param bios      raw firmware image, or null for the default firmware
+ * @param serial    back end of COM1 ({@code stdio}, {@code file:PATH}, {@code null})
+ * @param debugcon  back end of the 0xE9 debug console, or null for none
+ * @param debugExit isa-debug-exit port range, or null for none
+ * @param postcode  back end of the POST-code log, or null for none
+ * @param trace     {@code -d} items
+ * @param traceFile {@code -D} file for the trace, or null for standard error
+ * @param noReboot  a guest reset (triple fault, reset port) ends the emulator instead
+ * @param headless  {@code -display none}
+ */
+public record MachineConfig(long ramBytes, int smp, Path bios, String serial, CharDevSpec debugcon,
+                            DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
+                            boolean noReboot, boolean headless) {
+    public static final long DEFAULT_RAM = 128L << 20;
+
+    public MachineConfig {
+        if (ramBytes < (1 << 20) || ramBytes > (3L << 30)) {
+            throw new MachineConfigException("-m: RAM size must be between 1 MiB and 3 GiB, not " + ramBytes + " bytes");
+        }
+        if ((ramBytes & 0xFFF) != 0) throw new MachineConfigException("-m: RAM size must be a multiple of 4 KiB");
+        if (smp < 1 || smp > 16) throw new MachineConfigException("-smp: between 1 and 16 CPUs, not " + smp);
+        trace = Set.copyOf(trace);
+    }
+
+    /** The isa-debug-exit device's port range ({@code -device isa-debug-exit,iobase=,iosize=}). */
+    public record DebugExitPorts(int iobase, int iosize) {
+        public DebugExitPorts {
+            if (iobase < 0 || iosize < 1 || iobase + iosize > 0x10000) {
+                throw new MachineConfigException("isa-debug-exit: bad port range iobase=" + iobase + " iosize=" + iosize);
+            }
+        }
+    }
+
+    /** QEMU's {@code -d} log items that Javelin implements. */
+    public enum TraceItem {
+        /** Every executed instruction: address and disassembly. */
+        IN_ASM("in_asm"),
+        /** The register file before each executed instruction. */
+        CPU("cpu"),
+        /** Guest resets and shutdowns. */
+        RESET("reset");
+
+        public final String qemuName;
+
+        TraceItem(String qemuName) {
+            this.qemuName = qemuName;
+        }
+    }
+}

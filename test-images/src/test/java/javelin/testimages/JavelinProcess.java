@@ -1,0 +1,56 @@
+package javelin.testimages;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the built emulator as a separate process, exactly as the launcher does (the app jar and
+ * its runtime dependencies), so end-to-end tests see the real exit status and output.
+ */
+final class JavelinProcess {
+    record Result(int status, String stdout, String stderr) { }
+
+    static Path root() {
+        return Path.of(System.getProperty("javelin.root", ".")).toAbsolutePath().normalize();
+    }
+
+    static Result run(Path workDir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        Path appTarget = root().resolve("app/target");
+        Path jar;
+        try (var files = Files.list(appTarget)) {
+            jar = files.filter(p -> p.getFileName().toString().matches("app-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("app jar not built in " + appTarget));
+        }
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", jar + java.io.File.pathSeparator + appTarget.resolve("lib") + "/*",
+                "javelin.app.Main"));
+        cmd.addAll(List.of(args));
+        Path out = workDir.resolve("stdout.txt");
+        Path err = workDir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("emulator did not exit within " + timeoutSeconds + " s; stderr: " + Files.readString(err));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Assembles a guest program with nasm into a flat binary. */
+    static Path assemble(Path source, Path output) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("nasm", "-f", "bin", "-o", output.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new AssertionError("nasm failed on " + source + ":\n" + log);
+        return output;
+    }
+
+    private JavelinProcess() { }
+}
