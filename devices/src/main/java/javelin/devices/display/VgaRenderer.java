@@ -264,16 +264,16 @@ public final class VgaRenderer {
         }
         int counterRow = lineInScreen / l.rowsPerCounter();
         int rowScan = lineInScreen % l.rowsPerCounter();
-        int first = planeOffset(start + counterRow * l.rowCounterStep(), rowScan);
+        int first = planeOffset(l, start + counterRow * l.rowCounterStep(), rowScan);
         if (first + shadowLineBytes / 4 > VideoMemory.PLANE_SIZE) return -1;
         return first * 4;
     }
 
     /** CRTC memory address to plane offset: byte/word/dword mode and the CGA row-scan substitution. */
-    private int planeOffset(int counter, int rowScan) {
-        int offset = (counter << layout.addressShift()) & (VideoMemory.PLANE_SIZE - 1);
-        if ((layout.substitution() & MODE_CONTROL_CMS) != 0) offset = (offset & ~0x2000) | (rowScan & 1) << 13;
-        if ((layout.substitution() & MODE_CONTROL_SRI) != 0) offset = (offset & ~0x4000) | (rowScan & 2) << 13;
+    private static int planeOffset(Layout l, int counter, int rowScan) {
+        int offset = (counter << l.addressShift()) & (VideoMemory.PLANE_SIZE - 1);
+        if ((l.substitution() & MODE_CONTROL_CMS) != 0) offset = (offset & ~0x2000) | (rowScan & 1) << 13;
+        if ((l.substitution() & MODE_CONTROL_SRI) != 0) offset = (offset & ~0x4000) | (rowScan & 2) << 13;
         return offset;
     }
 
@@ -385,8 +385,8 @@ public final class VgaRenderer {
         int rows = l.height() / l.charHeight();
         int cols = l.width() / l.charWidth();
         for (int r = 0; r < rows; r++) {
-            int counter = textRowCounter(r);
-            int first = planeOffset(counter, 0);
+            int counter = textRowCounter(l, r);
+            int first = planeOffset(l, counter, 0);
             boolean inRange = first + shadowLineBytes / 4 <= VideoMemory.PLANE_SIZE;
             long shadowAt = (long) r * shadowLineBytes;
             boolean hasCursor = cursorShown && cursorAddress >= counter && cursorAddress < counter + cols;
@@ -407,8 +407,8 @@ public final class VgaRenderer {
         }
     }
 
-    private int textRowCounter(int r) {
-        return layout.start() + r * layout.rowCounterStep();
+    private static int textRowCounter(Layout l, int r) {
+        return l.start() + r * l.rowCounterStep();
     }
 
     /** Copies the two active character maps out of plane 2; true if they changed. */
@@ -452,7 +452,7 @@ public final class VgaRenderer {
         int[] chars = new int[cols];
         int[] attrs = new int[cols];
         for (int c = 0; c < cols; c++) {
-            int planes = vga.vram().readPlanes(planeOffset(counter + c, 0));
+            int planes = vga.vram().readPlanes(planeOffset(l, counter + c, 0));
             chars[c] = planes & 0xFF;
             attrs[c] = (planes >>> 8) & 0xFF;
         }
@@ -499,22 +499,16 @@ public final class VgaRenderer {
     public List<String> screenText() {
         Layout l = currentLayout();
         if (l.kind() != Kind.TEXT) return List.of();
-        Layout saved = layout;
-        layout = l;
-        try {
-            int rows = l.height() / l.charHeight();
-            int cols = l.width() / l.charWidth();
-            List<String> lines = new ArrayList<>(rows);
-            for (int r = 0; r < rows; r++) {
-                StringBuilder sb = new StringBuilder(cols);
-                int counter = textRowCounter(r);
-                for (int c = 0; c < cols; c++) sb.append(cp437(vga.vram().readPlane(0, planeOffset(counter + c, 0))));
-                lines.add(sb.toString());
-            }
-            return lines;
-        } finally {
-            layout = saved;
+        int rows = l.height() / l.charHeight();
+        int cols = l.width() / l.charWidth();
+        List<String> lines = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            StringBuilder sb = new StringBuilder(cols);
+            int counter = textRowCounter(l, r);
+            for (int c = 0; c < cols; c++) sb.append(cp437(vga.vram().readPlane(0, planeOffset(l, counter + c, 0))));
+            lines.add(sb.toString());
         }
+        return lines;
     }
 
     /** The current screen size in pixels, as the next frame will have it. */

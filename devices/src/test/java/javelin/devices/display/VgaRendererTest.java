@@ -249,6 +249,39 @@ class VgaRendererTest {
             for (int p = 0; p < 4; p++) assertEquals(b.vga.dacArgb(0x10 + p), b.framebuffer.pixel(8 + p, 3));
         }
 
+        @Test void cgaMode04hInterleavesTwoBitPixelsAndOddLinesAt2000h() {
+            StandardModes.set(b, StandardModes.MODE_04H);
+            TestPatterns.loadDac(b);
+            b.poke(0xB8000, 0b11_10_01_00);     // line 0, pixels 0-3
+            b.poke(0xB8001, 0b00_00_00_11);     // line 0, pixel 7
+            b.poke(0xBA000, 0b01_00_00_00);     // line 1 (odd lines start 2000h in), pixel 0
+            b.poke(0xB8000 + 80, 0b10_00_00_00); // line 2, pixel 0
+            b.renderer.render();
+            assertEquals(320, b.framebuffer.width());
+            assertEquals(200, b.framebuffer.height());
+            int[] attr = StandardModes.MODE_04H.attr();
+            assertEquals(List.of(attr[3], attr[2], attr[1], attr[0]).stream().map(b.vga::dacArgb).toList(),
+                    List.of(b.framebuffer.pixel(0, 0), b.framebuffer.pixel(1, 0), b.framebuffer.pixel(2, 0),
+                            b.framebuffer.pixel(3, 0)));
+            assertEquals(b.vga.dacArgb(attr[3]), b.framebuffer.pixel(7, 0));
+            assertEquals(b.vga.dacArgb(attr[1]), b.framebuffer.pixel(0, 1));
+            assertEquals(b.vga.dacArgb(attr[2]), b.framebuffer.pixel(0, 2));
+        }
+
+        @Test void mode0DhIs320x200With16Colours() {
+            StandardModes.set(b, StandardModes.MODE_0DH);
+            TestPatterns.loadDac(b);
+            b.gc(5, 0x02);                       // write mode 2: colour 9 into pixel 8 of line 199
+            b.gc(8, 0x80);
+            b.peek(VgaTestBoard.WINDOW + 199 * 40 + 1);
+            b.poke(VgaTestBoard.WINDOW + 199 * 40 + 1, 9);
+            b.renderer.render();
+            assertEquals(320, b.framebuffer.width());
+            assertEquals(200, b.framebuffer.height());
+            assertEquals(b.vga.dacArgb(0x11), b.framebuffer.pixel(8, 199));
+            assertEquals(b.vga.dacArgb(0x00), b.framebuffer.pixel(9, 199));
+        }
+
         @Test void blankedWhilePaletteAddressSourceIsClear() {
             StandardModes.set(b, StandardModes.MODE_13H);
             TestPatterns.loadDac(b);
