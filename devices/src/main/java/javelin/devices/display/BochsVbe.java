@@ -89,6 +89,21 @@ public final class BochsVbe implements PortDevice, Stateful<BochsVbe.State> {
         this.virtHeight = maxVirtHeight();
     }
 
+    /** Power-on state: VBE disabled, 640x480x8, ID B0C5, bank 0. Video memory is left alone. */
+    public void reset() {
+        index = 0;
+        id = ID5;
+        xres = 640;
+        yres = 480;
+        bpp = 8;
+        enable = 0;
+        bank = 0;
+        virtWidth = 640;
+        virtHeight = maxVirtHeight();
+        xOffset = 0;
+        yOffset = 0;
+    }
+
     @Override public int ioRead(int port, int size) {
         return switch (port - base) {
             case REG_INDEX -> index;

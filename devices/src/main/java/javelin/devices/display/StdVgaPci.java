@@ -91,6 +91,15 @@ public final class StdVgaPci implements PciFunction, Stateful<StdVgaPci.State> {
         }
     }
 
+    /** PCI reset (RST#): decoding off, BARs zero, so nothing stays mapped. */
+    public void reset() {
+        command = 0;
+        bar0 = 0;
+        romBar = 0;
+        interruptLine = 0;
+        remapFramebuffer();
+    }
+
     @Override public int configRead(int offset, int size) {
         int aligned = offset & ~3;
         int dword = readDword(aligned);

@@ -1,6 +1,7 @@
 package javelin.devices.display;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import javelin.softmmu.MmioHandler;
@@ -42,6 +43,9 @@ import javelin.softmmu.state.Stateful;
  * <p>Open questions and choices: palette registers (attribute 0x00-0x0F) are writable only
  * while the palette address source bit is 0 (IBM: "loaded when bit 5 is 0"), so the BIOS's
  * clear-PAS/write/set-PAS sequence works and a stray write during display is ignored.
+ *
+ * <p>Outputs: none. The VGA's CRT interrupt is not wired on PCs, so there is no IRQ line and
+ * no {@code updateOutputs()}; what the guest sees of time is recomputed on every status read.
  *
  * <p>Threading: ports and MMIO are called with the machine lock held; {@link VgaRenderer}
  * reads registers with the same lock and video memory racily.
@@ -211,6 +215,30 @@ public final class Vga implements PortDevice, MmioHandler, Stateful<Vga.State> {
         this.vram = vram;
         this.vbe = vbe;
         this.clock = clock;
+    }
+
+    /** Power-on state: every register zero, DAC black, PEL mask FFh (the BIOS then sets a mode). */
+    public void reset() {
+        misc = 0;
+        featureControl = 0;
+        videoEnable = 1;
+        seqIndex = 0;
+        Arrays.fill(seq, 0);
+        crtcIndex = 0;
+        Arrays.fill(crtc, 0);
+        gcIndex = 0;
+        Arrays.fill(gc, 0);
+        attrIndex = 0;
+        attrExpectData = false;
+        Arrays.fill(attr, 0);
+        pelMask = 0xFF;
+        Arrays.fill(dac, 0);
+        latch = 0;
+        dacReadIndex = 0;
+        dacWriteIndex = 0;
+        dacSubIndex = 0;
+        dacState = DAC_STATE_WRITE;
+        Arrays.fill(dacCache, 0);
     }
 
     // ==== port I/O ========================================================================

@@ -146,6 +146,14 @@ class BochsVbeTest {
             assertEquals(saved, json.readValue(json.writeValueAsString(saved), BochsVbe.State.class));
         }
 
+        @Test void resetDisablesVbeAndRestoresPowerOnRegisters() {
+            setMode(1024, 768, 24, BochsVbe.ENABLE_LFB_ENABLED);
+            b.vbe.reset();
+            try (VgaTestBoard fresh = new VgaTestBoard()) {
+                assertEquals(fresh.vbe.saveState(), b.vbe.saveState());
+            }
+        }
+
         @Test void rejectsAnImpossibleBitDepth() {
             BochsVbe.State s = b.vbe.saveState();
             assertThrows(SnapshotFormatException.class, () -> new BochsVbe.State(s.version(), s.index(), s.id(), s.xres(),

@@ -117,6 +117,16 @@ class StdVgaPciTest {
             assertEquals(saved, json.readValue(json.writeValueAsString(saved), StdVgaPci.State.class));
         }
 
+        @Test void resetUnmapsTheFramebuffer() {
+            try (VgaTestBoard b = new VgaTestBoard()) {
+                b.mapLfb(0xE000_0000);
+                b.pci.reset();
+                assertEquals(-1, b.pci.framebufferAddress());
+                assertEquals(0xFFFF_FFFFL, b.memory.readDword(0xE000_0000L) & 0xFFFF_FFFFL);
+                assertEquals(0x08, b.pci.configRead(0x10, 4));
+            }
+        }
+
         @Test void rejectsAMisalignedBar() {
             try (VgaTestBoard b = new VgaTestBoard()) {
                 assertThrows(SnapshotFormatException.class,

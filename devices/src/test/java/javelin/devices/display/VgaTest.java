@@ -445,6 +445,14 @@ class VgaTest {
             }
         }
 
+        @Test void resetReturnsToThePowerOnState() {
+            scribble();
+            b.vga.reset();
+            try (VgaTestBoard fresh = new VgaTestBoard()) {
+                assertEquals(fresh.vga.saveState(), b.vga.saveState());
+            }
+        }
+
         @Test void rejectsAStateWithTheWrongRegisterCount() {
             Vga.State s = b.vga.saveState();
             assertThrows(SnapshotFormatException.class, () -> new Vga.State(s.version(), s.misc(), s.featureControl(),
