@@ -139,6 +139,20 @@ public final class StdVgaPci implements PciFunction, Stateful<StdVgaPci.State> {
         remapFramebuffer();
     }
 
+    /**
+     * Sets BAR0 as a configuration write of {@code address} would, and remaps: for a PCI bus
+     * or board that keeps the configuration header itself and forwards BAR assignments.
+     */
+    public void moveFramebuffer(long address) {
+        bar0 = (int) address & -vram.size();
+        remapFramebuffer();
+    }
+
+    /** Size of BAR0, the linear framebuffer, in bytes. */
+    public long framebufferSize() {
+        return vram.size();
+    }
+
     /** Where the framebuffer is mapped now, or -1. */
     public long framebufferAddress() {
         return mappedLfb;

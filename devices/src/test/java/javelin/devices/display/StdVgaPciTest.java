@@ -72,6 +72,18 @@ class StdVgaPciTest {
         }
     }
 
+    @Nested class BoardInterface {
+        @Test void moveFramebufferActsLikeABar0Write() {
+            try (VgaTestBoard b = new VgaTestBoard()) {
+                b.mapLfb(0xE000_0000);
+                b.pci.moveFramebuffer(0xFD00_0000L);
+                assertEquals(0xFD00_0008, b.pci.configRead(0x10, 4));
+                assertEquals(0xFD00_0000L, b.pci.framebufferAddress());
+                assertEquals(16L << 20, b.pci.framebufferSize());
+            }
+        }
+    }
+
     @Nested class ExpansionRom {
         @Test void romBarSizesToThePowerOfTwoAboveTheImage() {
             try (VgaTestBoard b = new VgaTestBoard(rom(38 * 1024))) {

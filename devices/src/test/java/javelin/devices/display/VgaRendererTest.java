@@ -228,6 +228,13 @@ class VgaRendererTest {
             assertTrue(b.renderer.screenText().isEmpty());
         }
 
+        @Test void screenSizeFollowsTheProgrammedMode() {
+            StandardModes.set(b, StandardModes.MODE_03H);
+            assertEquals(new Framebuffer.Rect(0, 0, 720, 400), b.renderer.screenSize());
+            StandardModes.set(b, StandardModes.MODE_12H);
+            assertEquals(new Framebuffer.Rect(0, 0, 640, 480), b.renderer.screenSize());
+        }
+
         @Test void codePageTableCoversTheUpperHalf() {
             assertEquals(128, VgaRenderer.CP437_HIGH.length());
         }
