@@ -78,6 +78,14 @@ public final class Vga implements PortDevice, MmioHandler, Stateful<Vga.State> {
 
     /** Size of the memory window the board maps at 0xA0000. */
     public static final int WINDOW_SIZE = 0x20000;
+    // Memory map select (GC 06h bits 3:2), as offsets into the window.
+    static final int MAP_A0000_SIZE = 0x10000;
+    static final int MAP_B0000_OFFSET = 0x10000;
+    static final int MAP_B8000_OFFSET = 0x18000;
+    static final int MAP_B_SIZE = 0x8000;
+    // Odd/even: even addresses reach planes 0 and 2, odd ones planes 1 and 3.
+    static final int PLANES_EVEN = 0b0101;
+    static final int PLANES_ODD = 0b1010;
 
     // ---- misc output ----
     static final int MISC_IO_ADDRESS_COLOR = 0x01;
@@ -486,10 +494,11 @@ public final class Vga implements PortDevice, MmioHandler, Stateful<Vga.State> {
     /** The address within the selected memory map, or -1 if the window does not decode it. */
     private int mapAddress(int offset) {
         return switch ((gc[GC_MISC] >> GC_MISC_MEMORY_MAP_SHIFT) & 3) {
-            case 0 -> offset;                                                  // A0000, 128 KiB
-            case 1 -> offset < 0x10000 ? offset : -1;                          // A0000, 64 KiB
-            case 2 -> offset >= 0x10000 && offset < 0x18000 ? offset - 0x10000 : -1; // B0000
-            default -> offset >= 0x18000 ? offset - 0x18000 : -1;              // B8000
+            case 0 -> offset;                                           // A0000, 128 KiB
+            case 1 -> offset < MAP_A0000_SIZE ? offset : -1;            // A0000, 64 KiB
+            case 2 -> offset >= MAP_B0000_OFFSET && offset < MAP_B0000_OFFSET + MAP_B_SIZE
+                    ? offset - MAP_B0000_OFFSET : -1;                   // B0000, 32 KiB
+            default -> offset >= MAP_B8000_OFFSET ? offset - MAP_B8000_OFFSET : -1; // B8000, 32 KiB
         };
     }
 
@@ -537,7 +546,7 @@ public final class Vga implements PortDevice, MmioHandler, Stateful<Vga.State> {
         }
         if ((memoryMode & MEMORY_MODE_ODD_EVEN_DISABLE) == 0) {
             // Odd/even: A0 picks planes 0 and 2 (even) or 1 and 3 (odd), map mask still applies.
-            int planes = mapMask & ((a & 1) == 0 ? 0b0101 : 0b1010);
+            int planes = mapMask & ((a & 1) == 0 ? PLANES_EVEN : PLANES_ODD);
             for (int p = 0; p < 4; p++) {
                 if ((planes & (1 << p)) != 0) vram.writePlane(p, a & ~1, value);
             }

@@ -47,6 +47,17 @@ public final class VgaRenderer {
     static final int FONT_BYTES_PER_CHAR = 32;
     static final int FONT_MAP_BYTES = 256 * FONT_BYTES_PER_CHAR;
     private static final int BLACK = 0xFF00_0000;
+    /** Text attribute byte: bit 7 blinks (when enabled), bit 3 picks character map A. */
+    static final int TEXT_ATTR_BLINK = 0x80;
+    static final int TEXT_ATTR_MAP_A = 0x08;
+    /** Characters whose ninth dot repeats the eighth when line graphics are enabled. */
+    static final int LINE_GRAPHICS_FIRST = 0xC0;
+    static final int LINE_GRAPHICS_LAST = 0xDF;
+    /** A glyph row with all nine dots lit, for cursor scanlines. */
+    private static final int CURSOR_GLYPH = 0x1FF;
+    /** CGA compatibility: the plane-offset bits that row-scan bits 0 and 1 replace. */
+    static final int CMS_ADDRESS_BIT = 13;
+    static final int SRI_ADDRESS_BIT = 14;
 
     /** CP437 upper half, for {@link #screenText()} (IBM PC character set, code page 437). */
     static final String CP437_HIGH =
@@ -272,8 +283,12 @@ public final class VgaRenderer {
     /** CRTC memory address to plane offset: byte/word/dword mode and the CGA row-scan substitution. */
     private static int planeOffset(Layout l, int counter, int rowScan) {
         int offset = (counter << l.addressShift()) & (VideoMemory.PLANE_SIZE - 1);
-        if ((l.substitution() & MODE_CONTROL_CMS) != 0) offset = (offset & ~0x2000) | (rowScan & 1) << 13;
-        if ((l.substitution() & MODE_CONTROL_SRI) != 0) offset = (offset & ~0x4000) | (rowScan & 2) << 13;
+        if ((l.substitution() & MODE_CONTROL_CMS) != 0) {
+            offset = (offset & ~(1 << CMS_ADDRESS_BIT)) | (rowScan & 1) << CMS_ADDRESS_BIT;
+        }
+        if ((l.substitution() & MODE_CONTROL_SRI) != 0) {
+            offset = (offset & ~(1 << SRI_ADDRESS_BIT)) | (rowScan >> 1 & 1) << SRI_ADDRESS_BIT;
+        }
         return offset;
     }
 
@@ -464,18 +479,18 @@ public final class VgaRenderer {
                 int bg = a >>> 4;
                 if (blinkEnabled) {
                     bg &= 7;
-                    if ((a & 0x80) != 0 && !charBlinkOn) fg = bg;
+                    if ((a & TEXT_ATTR_BLINK) != 0 && !charBlinkOn) fg = bg;
                 }
-                int map = twoMaps && (a & 0x08) != 0 ? 0 : 1;
-                if (!twoMaps) map = 1;
+                int map = twoMaps && (a & TEXT_ATTR_MAP_A) != 0 ? 0 : 1;
                 int glyph = font[map * FONT_MAP_BYTES + ch * FONT_BYTES_PER_CHAR + s] & 0xFF;
-                if (c == cursorCol && s >= cursorStart && s <= cursorEnd) glyph = 0x1FF;
+                if (c == cursorCol && s >= cursorStart && s <= cursorEnd) glyph = CURSOR_GLYPH;
                 int fgc = palette[fg];
                 int bgc = palette[bg];
                 int x = c * cw;
                 for (int i = 0; i < 8; i++) row[x + i] = (glyph >>> (7 - i) & 1) != 0 ? fgc : bgc;
                 if (cw == 9) {
-                    boolean ninth = glyph == 0x1FF || (lineGraphics && ch >= 0xC0 && ch <= 0xDF && (glyph & 1) != 0);
+                    boolean ninth = glyph == CURSOR_GLYPH
+                            || (lineGraphics && ch >= LINE_GRAPHICS_FIRST && ch <= LINE_GRAPHICS_LAST && (glyph & 1) != 0);
                     row[x + 8] = ninth ? fgc : bgc;
                 }
             }
