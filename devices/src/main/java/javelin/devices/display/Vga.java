@@ -172,8 +172,10 @@ public final class Vga implements PortDevice, MmioHandler, Stateful<Vga.State> {
     static final int ATTR_MODE_GRAPHICS = 0x01;
     static final int ATTR_MODE_LINE_GRAPHICS = 0x04;
     static final int ATTR_MODE_BLINK = 0x08;
+    static final int ATTR_MODE_PEL_PANNING_COMPAT = 0x20;
     static final int ATTR_MODE_8BIT = 0x40;
     static final int ATTR_MODE_P54S = 0x80;
+    static final int PEL_PANNING_GRAPHICS = 0x07;
     private static final int[] ATTR_MASKS = {
             0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F, 0x3F,
             0xFF, 0xFF, 0x3F, 0x0F, 0x0F};

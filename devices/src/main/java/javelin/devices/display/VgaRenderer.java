@@ -21,10 +21,11 @@ import javelin.softmmu.VirtualClock;
  * cursor blink from the virtual clock); planar 16-colour (modes 0Dh-12h); CGA 2-bit interleaved
  * (modes 4/5) and the CGA address substitution of row-scan bits (modes 4-6); 256-colour, chained
  * (13h) or not (mode X), with byte, word or doubleword CRTC addressing; the line compare split
- * screen; VBE 8/15/16/24/32 bpp with panning. The output has one pixel per distinct pixel: line
+ * screen; horizontal pel panning in graphics modes (with the PP bit for the split screen);
+ * VBE 8/15/16/24/32 bpp with panning. The output has one pixel per distinct pixel: line
  * and pixel doubling are undone (mode 13h is 320x200), 9-dot text is 720 wide.
  *
- * <p>Not modelled: horizontal pel panning, the underline attribute of monochrome text, the
+ * <p>Not modelled: pel panning in text modes, the underline attribute of monochrome text, the
  * CRTC word-mode rotation of MA13/MA15 into address bit 0, cursor skew, overscan colour.
  *
  * <p>Only what changed is painted. For every output line the renderer knows which span of
@@ -69,7 +70,12 @@ public final class VgaRenderer {
     /** Everything that decides where each line's pixels come from; a change repaints all. */
     private record Layout(Kind kind, int width, int height, int start, int rowCounterStep, int addressShift,
                           int substitution, int rowsPerCounter, int charWidth, int charHeight, int splitLine,
-                          int bpp, int fontMaps) { }
+                          int bpp, int fontMaps, int pan, boolean panUpperOnly) {
+        /** Character clocks fetched per line: one more than displayed when panned. */
+        int fetchedChars() {
+            return width / charWidth + (pan != 0 ? 1 : 0);
+        }
+    }
 
     private final Vga vga;
     private final Framebuffer framebuffer;
@@ -124,7 +130,7 @@ public final class VgaRenderer {
         if (!next.equals(layout)) {
             layout = next;
             framebuffer.resize(next.width(), next.height());
-            if (row.length < next.width()) row = new int[next.width()];
+            if (row.length < next.width() + 8) row = new int[next.width() + 8];
             shadowLineBytes = lineSourceBytes(next);
             long bytes = (long) shadowLineBytes * next.height();
             shadow = bytes == 0 ? MemorySegment.NULL : Arena.ofAuto().allocate(bytes);
@@ -147,7 +153,7 @@ public final class VgaRenderer {
         BochsVbe vbe = vga.vbe();
         if (vbe.isEnabled()) {
             return new Layout(Kind.VBE, vbe.xres(), vbe.yres(), vbe.startOffset(), vbe.lineBytes(), 0, 0, 1, 0, 0,
-                    Integer.MAX_VALUE, vbe.bpp(), 0);
+                    Integer.MAX_VALUE, vbe.bpp(), 0, 0, false);
         }
         int maxScan = vga.crtc(CRTC_MAX_SCAN_LINE);
         int doubleScan = (maxScan & MAX_SCAN_DOUBLE) != 0 ? 2 : 1;
@@ -160,25 +166,30 @@ public final class VgaRenderer {
         int shift = (vga.crtc(CRTC_UNDERLINE) & UNDERLINE_DWORD) != 0 ? 2 : (mode & MODE_CONTROL_BYTE) != 0 ? 0 : 1;
         int split = Math.min(Integer.MAX_VALUE - 1, vga.lineCompare() + 1) / doubleScan;
         boolean off = (vga.seq(SEQ_CLOCKING_MODE) & CLOCKING_SCREEN_OFF) != 0 || !vga.paletteAddressSource();
-        if (off) return new Layout(Kind.BLANK, Math.max(8, chars * 8), lines, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
+        if (off) return new Layout(Kind.BLANK, Math.max(8, chars * 8), lines, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, false);
         int attrMode = vga.attr(ATTR_MODE_CONTROL);
         if ((attrMode & ATTR_MODE_GRAPHICS) == 0) {
             int cw = (vga.seq(SEQ_CLOCKING_MODE) & CLOCKING_8DOT) != 0 ? 8 : 9;
             int rows = (lines + scanLines - 1) / scanLines;
             return new Layout(Kind.TEXT, chars * cw, rows * scanLines, start, step, shift, 0, 1, cw, scanLines,
-                    split, 0, vga.seq(SEQ_CHAR_MAP_SELECT));
+                    split, 0, vga.seq(SEQ_CHAR_MAP_SELECT), 0, false);
         }
         int substitution = ~mode & (MODE_CONTROL_CMS | MODE_CONTROL_SRI);
         int rowsPerCounter = substitution != 0 ? scanLines : 1;
         int height = Math.max(1, substitution != 0 ? lines : lines / scanLines);
         int splitLine = substitution != 0 ? split : split / scanLines;
+        // Horizontal pel panning (attribute 13h): pixels skipped at the start of each line; in
+        // 256-colour mode only even values count, one pixel per two. PP (mode control bit 5)
+        // leaves the part below the line compare split unpanned.
+        int panRegister = vga.attr(ATTR_H_PEL_PANNING) & PEL_PANNING_GRAPHICS;
+        boolean upperOnly = (attrMode & ATTR_MODE_PEL_PANNING_COMPAT) != 0;
         if ((attrMode & ATTR_MODE_8BIT) != 0) {
             return new Layout(Kind.COLOR256, chars * 4, height, start, step, shift, substitution, rowsPerCounter,
-                    4, 0, splitLine, 8, 0);
+                    4, 0, splitLine, 8, 0, panRegister >> 1, upperOnly);
         }
         Kind kind = (vga.gc(GC_MODE) & GC_MODE_SHIFT_INTERLEAVE) != 0 ? Kind.CGA2 : Kind.PLANAR;
         return new Layout(kind, chars * 8, height, start, step, shift, substitution, rowsPerCounter, 8, 0,
-                splitLine, 4, 0);
+                splitLine, 4, 0, panRegister, upperOnly);
     }
 
     /** Bytes of video memory one output line (or text row) depends on. */
@@ -187,7 +198,7 @@ public final class VgaRenderer {
             case BLANK -> 0;
             case VBE -> l.width() * ((l.bpp() + 7) / 8);
             default -> {
-                int chars = l.width() / l.charWidth();
+                int chars = l.kind() == Kind.TEXT ? l.width() / l.charWidth() : l.fetchedChars();
                 yield ((chars - 1) << l.addressShift()) * 4 + 4;
             }
         };
@@ -255,7 +266,7 @@ public final class VgaRenderer {
             MemorySegment.copy(mem, base + src, shadow, shadowAt, shadowLineBytes);
             shadowValid[y] = true;
             if (layout.kind() == Kind.VBE) decodeVbeLine(shadowAt);
-            else decodeVgaLine(shadowAt);
+            else decodeVgaLine(shadowAt, layout.panUpperOnly() && y >= layout.splitLine() ? 0 : layout.pan());
             framebuffer.writeRow(y, row);
         }
     }
@@ -292,9 +303,9 @@ public final class VgaRenderer {
         return offset;
     }
 
-    /** Decodes one VGA graphics line from its shadow copy into {@link #row}. */
-    private void decodeVgaLine(long at) {
-        int chars = layout.width() / layout.charWidth();
+    /** Decodes one VGA graphics line from its shadow copy into {@link #row}, skipping {@code pan} pixels. */
+    private void decodeVgaLine(long at, int pan) {
+        int chars = layout.fetchedChars();
         int stride = 4 << layout.addressShift();
         for (int c = 0; c < chars; c++) {
             int planes = shadow.get(ValueLayout.JAVA_INT_UNALIGNED, at + (long) c * stride);
@@ -329,6 +340,7 @@ public final class VgaRenderer {
                 }
             }
         }
+        if (pan != 0) System.arraycopy(row, pan, row, 0, layout.width());
     }
 
     /** Decodes one VBE line from its shadow copy into {@link #row}. */

@@ -289,6 +289,44 @@ class VgaRendererTest {
             assertEquals(b.vga.dacArgb(0x00), b.framebuffer.pixel(9, 199));
         }
 
+        @Test void pelPanningShiftsPlanarLinesLeft() {
+            StandardModes.set(b, StandardModes.MODE_12H);
+            TestPatterns.loadDac(b);
+            b.poke(VgaTestBoard.WINDOW + 1, 0x80);  // pixel 8 of line 0 in colour 15
+            b.attr(0x13, 3);
+            b.enableDisplay();
+            b.renderer.render();
+            int white = b.vga.dacArgb(0x3F);
+            assertEquals(white, b.framebuffer.pixel(5, 0));
+            assertNotEquals(white, b.framebuffer.pixel(8, 0));
+        }
+
+        @Test void pelPanningMovesMode13hByOnePixelPerTwoUnits() {
+            StandardModes.set(b, StandardModes.MODE_13H);
+            TestPatterns.loadDac(b);
+            b.poke(VgaTestBoard.WINDOW + 320 + 4, 0x42);
+            b.attr(0x13, 2);
+            b.enableDisplay();
+            b.renderer.render();
+            assertEquals(b.vga.dacArgb(0x42), b.framebuffer.pixel(3, 1));
+        }
+
+        @Test void pixelPanningModeLeavesTheSplitScreenUnpanned() {
+            StandardModes.set(b, StandardModes.MODE_12H);
+            TestPatterns.loadDac(b);
+            b.poke(VgaTestBoard.WINDOW + 1, 0x80);
+            b.crtc(0x18, 99);
+            b.crtc(0x07, 0x3E & ~0x10);
+            b.crtc(0x09, 0x00);
+            b.attr(0x10, 0x21);                     // graphics, PP set
+            b.attr(0x13, 3);
+            b.enableDisplay();
+            b.renderer.render();
+            int white = b.vga.dacArgb(0x3F);
+            assertEquals(white, b.framebuffer.pixel(8, 100));
+            assertEquals(white, b.framebuffer.pixel(5, 0));
+        }
+
         @Test void blankedWhilePaletteAddressSourceIsClear() {
             StandardModes.set(b, StandardModes.MODE_13H);
             TestPatterns.loadDac(b);
