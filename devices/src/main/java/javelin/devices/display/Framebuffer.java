@@ -27,6 +27,9 @@ public final class Framebuffer {
     /** What changed since the consumer last asked: the bounding box and whether the size changed. */
     public record Dirty(Rect region, boolean resized, int screenWidth, int screenHeight) { }
 
+    /** A consistent copy of the whole screen (screendumps): size and pixels from one instant. */
+    public record Capture(int width, int height, int[] pixels) { }
+
     private final Object lock = new Object();
     private int width;                        // guarded by lock
     private int height;                       // guarded by lock
@@ -74,6 +77,13 @@ public final class Framebuffer {
     public int pixel(int x, int y) {
         synchronized (lock) {
             return pixels[y * width + x];
+        }
+    }
+
+    /** Size and pixels together, so a resize cannot fall between reading one and the other. */
+    public Capture capture() {
+        synchronized (lock) {
+            return new Capture(width, height, pixels.clone());
         }
     }
 

@@ -94,6 +94,15 @@ class FramebufferTest {
             assertArrayEquals(new int[] {2, 3, 0, 6, 7, 0}, dst);
         }
 
+        @Test void captureHoldsSizeAndPixelsTogether() {
+            Framebuffer fb = new Framebuffer(3, 2);
+            fb.writeRow(1, new int[] {7, 8, 9});
+            Framebuffer.Capture c = fb.capture();
+            assertEquals(3, c.width());
+            assertEquals(2, c.height());
+            assertArrayEquals(new int[] {0xFF00_0000, 0xFF00_0000, 0xFF00_0000, 7, 8, 9}, c.pixels());
+        }
+
         @Test void newScreensAreOpaqueBlack() {
             assertEquals(0xFF00_0000, new Framebuffer(2, 2).pixel(1, 1));
         }
