@@ -201,6 +201,30 @@ class VgaRendererTest {
             assertEquals(bg, b.framebuffer.pixel(0, 0));
         }
 
+        @Test void attributeBit3SelectsCharacterMapAWhenTwoMapsAreActive() {
+            textMode();
+            b.crtc(0x0A, 0x20);
+            b.seq(2, 0x04);                      // plane 2, sequential: glyph 'X' row 0 of map 1 (16 KiB) lit
+            b.seq(4, 0x06);
+            b.gc(5, 0x00);
+            b.gc(6, 0x04);
+            b.poke(VgaTestBoard.WINDOW + 0x4000 + 'X' * 32, 0xFF);
+            b.poke(VgaTestBoard.WINDOW + 'X' * 32, 0x00);
+            b.seq(2, 0x03);
+            b.seq(4, 0x02);
+            b.gc(5, 0x10);
+            b.gc(6, 0x0E);
+            b.seq(3, 0x04);                      // map A = 1, map B = 0
+            b.poke(0xB8000, 'X');
+            b.poke(0xB8001, 0x0F);               // bit 3 set: map A
+            b.poke(0xB8002, 'X');
+            b.poke(0xB8003, 0x07);               // bit 3 clear: map B
+            b.renderer.render();
+            int[] attr = StandardModes.MODE_03H.attr();
+            assertEquals(b.vga.dacArgb(attr[0x0F]), b.framebuffer.pixel(0, 0));
+            assertEquals(b.vga.dacArgb(attr[0x00]), b.framebuffer.pixel(9, 0));
+        }
+
         @Test void eightDotModeDropsTheNinthColumn() {
             textMode();
             b.seq(1, 0x01);
