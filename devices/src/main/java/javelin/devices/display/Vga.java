@@ -36,13 +36,14 @@ import javelin.softmmu.state.Stateful;
  * renderer or the UI thread, so a snapshot restored and run replays the same polling results.
  *
  * <p>Not modelled: light pen, the CRT interrupt (IRQ 2 on the original part, unused by PCs),
- * chain-odd/even page bit selection beyond A0, the memory-write path in odd/even and chain-4
- * modes goes straight to the planes (no set/reset or logical function), as in QEMU; guests
- * using write modes in those memory organisations are not known.
+ * the odd/even page bit (misc output bit 5) beyond A0, and the write modes in odd/even and
+ * chain-4 organisations: there CPU writes go straight to the planes (no set/reset, logical
+ * function or bit mask), as in QEMU; no guest is known to combine them.
  *
- * <p>Open questions and choices: palette registers (attribute 0x00-0x0F) are writable only
- * while the palette address source bit is 0 (IBM: "loaded when bit 5 is 0"), so the BIOS's
- * clear-PAS/write/set-PAS sequence works and a stray write during display is ignored.
+ * <p>Open questions and choices: palette registers (attribute 00h-0Fh) are writable only while
+ * the palette address source bit is 0 (the register descriptions: PAS = 0 while the palette is
+ * loaded, 1 for normal operation), so the BIOS's clear-PAS/write/set-PAS sequence works and a
+ * stray write during display is ignored.
  *
  * <p>Outputs: none. The VGA's CRT interrupt is not wired on PCs, so there is no IRQ line and
  * no {@code updateOutputs()}; what the guest sees of time is recomputed on every status read.
