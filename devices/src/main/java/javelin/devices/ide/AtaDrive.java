@@ -549,6 +549,19 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
         regs.interruptPending = false;
     }
 
+    @Override
+    public void hardReset() {
+        currentHeads = defaultHeads;
+        currentSectorsPerTrack = defaultSectorsPerTrack;
+        multipleSectors = 0;
+        pioMode = 0;
+        mwdmaMode = MAX_MWDMA_MODE;
+        udmaMode = -1;
+        writeCache = true;
+        readLookAhead = true;
+        reset();
+    }
+
     // ---- IDENTIFY DEVICE (section 8.15, table 13) ---------------------------------------
 
     byte[] identify() {

@@ -283,6 +283,18 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
         regs.interruptPending = false;
     }
 
+    /** Hardware reset: the lock is released and the modes return to defaults; the disc stays. */
+    @Override
+    public void hardReset() {
+        locked = false;
+        mwdmaMode = 2;
+        udmaMode = -1;
+        senseKey = SENSE_NONE;
+        asc = 0;
+        ascq = 0;
+        reset();
+    }
+
     // ---- PIO and DMA data ---------------------------------------------------------------
 
     @Override

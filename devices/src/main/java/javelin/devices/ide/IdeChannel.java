@@ -315,6 +315,17 @@ final class IdeChannel implements AtaRegisters.Listener {
         if (d.dmaRemaining() == 0) d.dmaDone();
     }
 
+    /** Hardware reset of the cable: registers cleared, every device reset to power-on defaults. */
+    void reset() {
+        selected = 0;
+        deviceControl = 0;
+        bmCommand = 0;
+        bmStatus = 0;
+        prdTable = 0;
+        for (IdeDevice d : devices) if (d != null) d.hardReset();
+        updateOutputs();
+    }
+
     // ---- outputs ------------------------------------------------------------------------
 
     /** INTRQ: the selected device's request, unless nIEN masks it; a rising edge sets BM INTERRUPT. */

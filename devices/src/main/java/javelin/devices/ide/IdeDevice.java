@@ -31,4 +31,7 @@ sealed interface IdeDevice permits AtaDrive, AtapiCdrom {
 
     /** Soft reset (SRST) or EXECUTE DEVICE DIAGNOSTIC: abort, then show the signature. */
     void reset();
+
+    /** Hardware reset (RESET- from the host): power-on settings, then as {@link #reset()}. */
+    void hardReset();
 }

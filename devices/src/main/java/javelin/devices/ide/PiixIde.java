@@ -57,6 +57,7 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
     private final IoPortBus ports;
     private final PciConfigSpace config;
     private final IdeChannel[] channels = new IdeChannel[2];
+    private final PciConfigSpace.State powerOn;
 
     /**
      * Claims the legacy ports on {@code ports}; the bus-master block follows BAR4.
@@ -77,6 +78,7 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
         config.ioBar(BMIBA_BAR, BMIBA_SIZE);
         for (int r = REG_IDETIM_PRIMARY; r < REG_IDETIM_PRIMARY + 4; r++) config.writable(r, 0xFF);
         config.writable(REG_SIDETIM, 0xFF);
+        this.powerOn = config.saveState();
         ports.register(PRIMARY_COMMAND_BASE, COMMAND_BLOCK_PORTS, this);
         ports.register(PRIMARY_CONTROL_PORT, 1, this);
         ports.register(SECONDARY_COMMAND_BASE, COMMAND_BLOCK_PORTS, this);
@@ -91,6 +93,17 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
     /** Puts a CD-ROM drive at {@code channel}, {@code position}. */
     public void attach(int channel, int position, AtapiCdrom cdrom) {
         channels[channel].attach(position, cdrom);
+    }
+
+    /**
+     * System reset (PCI RST#): configuration to defaults, which unmaps BAR4, bus-master and
+     * device control registers cleared, and the PIIX drives the IDE RESET- signal, so every
+     * attached device performs its hardware reset.
+     */
+    public void reset() {
+        config.restoreState(powerOn);
+        channels[0].reset();
+        channels[1].reset();
     }
 
     private void barMoved(int bar, long oldBase, long newBase) {

@@ -97,6 +97,7 @@ public final class I440fxHost implements PciFunction, Stateful<I440fxHost.State>
     private final PhysicalMemory memory;
     private final long romBacking;
     private final SmramListener smram;
+    private final PciConfigSpace.State powerOn;
 
     // Bookkeeping: the mode each of the 13 PAM blocks is mapped with (-1 = not mapped yet).
     private final int[] mappedMode = new int[13];
@@ -116,7 +117,17 @@ public final class I440fxHost implements PciFunction, Stateful<I440fxHost.State>
         this.smram = smram;
         this.config = new PciConfigSpace(VENDOR_INTEL, DEVICE_82441FX, REVISION, CLASS_HOST_BRIDGE, 0, null);
         declareRegisters();
+        this.powerOn = config.saveState();
         java.util.Arrays.fill(mappedMode, -1);
+        updateOutputs();
+    }
+
+    /**
+     * System reset (PCI RST#): every register returns to its default, so PAM shows the ROM
+     * again and SMRAM's D_LCK is released, as only a reset may do.
+     */
+    public void reset() {
+        config.restoreState(powerOn);
         updateOutputs();
     }
 

@@ -62,6 +62,11 @@ public final class PciHostBus implements PortDevice, Stateful<PciHostBus.State> 
         functions[device * FUNCTIONS + fn] = function;
     }
 
+    /** System reset: CONFIG_ADDRESS returns to 0 (translation disabled). */
+    public void reset() {
+        configAddress = 0;
+    }
+
     @Override
     public int ioRead(int port, int size) {
         int offset = port - base;

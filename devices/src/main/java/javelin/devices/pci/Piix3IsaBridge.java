@@ -71,6 +71,7 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     private final List<Integer> sourcePirq = new ArrayList<>();     // wiring: PIRQ of each source
     // Bookkeeping: the level this bridge currently drives on each ISA IRQ.
     private final boolean[] driven = new boolean[ISA_IRQS];
+    private final PciConfigSpace.State powerOn;
 
     /** @param isaIrqs the 16 PIC inputs, IRQ0..IRQ15 */
     public Piix3IsaBridge(List<IrqLine> isaIrqs) {
@@ -79,6 +80,13 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
         this.config = new PciConfigSpace(VENDOR_INTEL, DEVICE_PIIX3_ISA, 0, CLASS_ISA_BRIDGE,
                 PciConfigSpace.HEADER_TYPE_MULTI_FUNCTION, null);
         declareRegisters();
+        this.powerOn = config.saveState();
+    }
+
+    /** System reset: registers to defaults (PIRQ routing off); the devices' wires keep their levels. */
+    public void reset() {
+        config.restoreState(powerOn);
+        updateOutputs();
     }
 
     private void declareRegisters() {

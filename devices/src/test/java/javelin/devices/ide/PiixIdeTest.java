@@ -239,6 +239,18 @@ class PiixIdeTest {
         }
     }
 
+    @Test
+    void systemResetUnmapsBar4AndResetsTheDrives() {
+        bench.enableBusMaster();
+        bench.out8(PRIMARY + 2, 4);
+        bench.out8(PRIMARY + 7, 0xC6);                       // SET MULTIPLE MODE 4
+        bench.ide.reset();
+        assertEquals(0xFF, bench.in8(BMIBA + 2));
+        assertEquals(0, bench.ide.configRead(0x04, 2));
+        bench.lba28(PRIMARY, 0, 0, 1, 0xC4);                 // READ MULTIPLE: multiple mode is off again
+        assertEquals(0x51, bench.in8(PRIMARY + 7));
+    }
+
     @Nested
     class Snapshot {
         @Test

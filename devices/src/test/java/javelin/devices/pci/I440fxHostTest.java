@@ -130,6 +130,18 @@ class I440fxHostTest {
         }
     }
 
+    @Test
+    void resetShowsTheRomAgainAndReleasesTheSmramLock() {
+        host.configWrite(I440fxHost.REG_PAM0, 1, 0x30);
+        memory.writeByte(0xF0000, 0x77);
+        host.configWrite(I440fxHost.REG_SMRAM, 1, 0x1A);
+        host.reset();
+        assertEquals(ROM_BYTE, memory.readByte(0xF0000));
+        assertEquals(0x02, host.configRead(I440fxHost.REG_SMRAM, 1));
+        host.configWrite(I440fxHost.REG_SMRAM, 1, 0x4A);
+        assertEquals(0x4A, host.configRead(I440fxHost.REG_SMRAM, 1));
+    }
+
     @Nested
     class Snapshot {
         @Test

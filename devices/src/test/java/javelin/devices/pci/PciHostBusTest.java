@@ -86,6 +86,14 @@ class PciHostBusTest {
     }
 
     @Test
+    void resetDisablesTranslation() {
+        bus.ioWrite(CONFIG_ADDRESS, 4, address(0, 0, 0, 0));
+        bus.reset();
+        assertEquals(0, bus.ioRead(CONFIG_ADDRESS, 4));
+        assertEquals(0xFFFF_FFFF, bus.ioRead(CONFIG_DATA, 4));
+    }
+
+    @Test
     void stateRoundTripsDirectlyAndThroughJson() throws Exception {
         bus.ioWrite(CONFIG_ADDRESS, 4, address(0, 1, 1, 0x20));
         PciHostBus.State saved = bus.saveState();

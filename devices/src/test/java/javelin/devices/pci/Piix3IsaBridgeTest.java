@@ -102,6 +102,16 @@ class Piix3IsaBridgeTest {
     }
 
     @Test
+    void resetTurnsRoutingOffAndReleasesTheIrq() {
+        IrqLine intA = bridge.pirqLine(0);
+        bridge.configWrite(Piix3IsaBridge.REG_PIRQRC_A, 1, 11);
+        intA.raise();
+        bridge.reset();
+        assertFalse(pic[11]);
+        assertEquals(0x80, bridge.configRead(Piix3IsaBridge.REG_PIRQRC_A, 1));
+    }
+
+    @Test
     void stateRoundTripRestoresDrivenLevelsThroughJson() throws Exception {
         IrqLine intA = bridge.pirqLine(0);
         bridge.configWrite(Piix3IsaBridge.REG_PIRQRC_A, 1, 11);
