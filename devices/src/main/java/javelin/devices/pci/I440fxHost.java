@@ -33,8 +33,10 @@ import javelin.softmmu.state.Stateful;
  *     (D_LCK is set-once until reset, forces D_OPEN to 0 and makes G_SMRAME read-only);
  *     C_BASE_SEG is fixed at 010 (0xA0000). The register's effect — whether non-SMM accesses
  *     to 0xA0000–0xBFFFF reach DRAM instead of the VGA — is reported to the board through a
- *     {@link SmramListener}, because the VGA window is not this chip's to map. The CPU has no
- *     SMM, so SMRAM as seen from SMM is not modelled.
+ *     {@link SmramListener}, because the VGA window is not this chip's to map. Open question:
+ *     whether D_OPEN needs G_SMRAME to open the window; the choice is D_OPEN alone, as QEMU
+ *     does (SeaBIOS sets both together, so it cannot tell). The CPU has no SMM, so SMRAM as
+ *     seen from SMM is not modelled.
  * </ul>
  * Not modelled: DRAM row boundaries (the board sizes RAM), the PCI arbitration and turbo
  * reset registers' effects, ECC error reporting.
@@ -191,7 +193,7 @@ public final class I440fxHost implements PciFunction, Stateful<I440fxHost.State>
             }
         }
         int s = config.byteAt(REG_SMRAM);
-        boolean visible = (s & SMRAM_G_SMRAME) != 0 && (s & SMRAM_D_OPEN) != 0;
+        boolean visible = (s & SMRAM_D_OPEN) != 0;
         if (visible != smramDramVisible) {
             smramDramVisible = visible;
             smram.smramWindowChanged(visible);

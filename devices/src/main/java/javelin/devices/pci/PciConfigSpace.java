@@ -3,6 +3,7 @@ package javelin.devices.pci;
 import java.util.Arrays;
 import java.util.HexFormat;
 import javelin.softmmu.state.SnapshotFormatException;
+import javelin.softmmu.state.Stateful;
 
 /**
  * The 256-byte configuration space of one PCI function (PCI Local Bus Specification 2.1,
@@ -19,7 +20,7 @@ import javelin.softmmu.state.SnapshotFormatException;
  *
  * <p>Threading: called with the machine lock held.
  */
-public final class PciConfigSpace {
+public final class PciConfigSpace implements Stateful<PciConfigSpace.State> {
     /** Bytes of configuration space per function. */
     public static final int SIZE = 256;
     /** Base reported to the {@link BarListener} for a BAR that does not decode. */
@@ -215,11 +216,13 @@ public final class PciConfigSpace {
         }
     }
 
+    @Override
     public State saveState() {
         return new State(State.VERSION, HexFormat.of().formatHex(bytes));
     }
 
     /** Restores the bytes and re-announces every BAR's decode to the owner. */
+    @Override
     public void restoreState(State s) {
         byte[] restored = HexFormat.of().parseHex(s.bytes());
         System.arraycopy(restored, 0, bytes, 0, SIZE);
