@@ -70,9 +70,16 @@ final class AtaRegisters {
     /** Tells the channel that INTRQ or the DMA request may have changed. */
     interface Listener {
         void deviceChanged();
+
+        /** The device has just asserted an interrupt request (each completion, even if INTRQ is already high). */
+        void interruptRaised(AtaRegisters source);
     }
 
-    private Listener listener = () -> { };
+    private Listener listener = new Listener() {
+        @Override public void deviceChanged() { }
+
+        @Override public void interruptRaised(AtaRegisters source) { }
+    };
 
     void connect(Listener l) {
         this.listener = l;
@@ -107,6 +114,7 @@ final class AtaRegisters {
 
     void raiseInterrupt() {
         interruptPending = true;
+        listener.interruptRaised(this);
         listener.deviceChanged();
     }
 

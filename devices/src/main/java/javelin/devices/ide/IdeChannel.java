@@ -264,6 +264,19 @@ final class IdeChannel implements AtaRegisters.Listener {
         }
     }
 
+    /**
+     * The PIIX sets the bus-master INTERRUPT bit whenever the selected device interrupts
+     * (datasheet 290550, BMISX bit 2), not only on a rising edge of IRQ 14/15: a driver that
+     * has not yet read status still sees each DMA completion.
+     */
+    @Override
+    public void interruptRaised(AtaRegisters source) {
+        IdeDevice d = selectedDevice();
+        if (d != null && d.registers() == source && (deviceControl & DEVICE_CONTROL_NIEN) == 0) {
+            bmStatus |= BM_STATUS_INTERRUPT;
+        }
+    }
+
     @Override
     public void deviceChanged() {
         updateOutputs();

@@ -148,6 +148,18 @@ class PiixIdeTest {
         }
 
         @Test
+        void interruptBitIsSetEvenWhileIrqIsStillHighFromAnEarlierCommand() {
+            bench.enableBusMaster();
+            bench.lba28(PRIMARY, 0, 0, 1, 0xE7);             // FLUSH CACHE interrupts; status not read
+            bench.out8(BMIBA + 2, BM_INTERRUPT);              // driver clears the BM bit only
+            bench.prd(0x1000, 0x20000, 512, true);
+            bench.out32(BMIBA + 4, 0x1000);
+            bench.out8(BMIBA, BM_WRITE_TO_MEMORY | BM_START);
+            bench.lba28(PRIMARY, 0, 1, 1, READ_DMA);
+            assertEquals(BM_INTERRUPT, bench.in8(BMIBA + 2) & BM_INTERRUPT);
+        }
+
+        @Test
         void prdTablePointerIgnoresLowBits() {
             bench.enableBusMaster();
             bench.out32(BMIBA + 4, 0x12345677);
