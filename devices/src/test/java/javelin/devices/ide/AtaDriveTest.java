@@ -379,6 +379,25 @@ class AtaDriveTest {
     }
 
     @Test
+    void writesReachARawImageFileAndFlushForcesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("hd.img"), new byte[16 * 512]);
+        try (IdeBench b = new IdeBench();
+             javelin.devices.block.RawImage image = javelin.devices.block.RawImage.open(file, false)) {
+            b.ide.attach(0, 0, new AtaDrive(image, "FILE"));
+            b.lba28(PRIMARY, 0, 2, 1, WRITE_SECTORS);
+            byte[] data = new byte[512];
+            java.util.Arrays.fill(data, (byte) 0xC3);
+            b.writeData(PRIMARY, data);
+            b.lba28(PRIMARY, 0, 0, 0, FLUSH_CACHE);
+            b.assertStatus(PRIMARY, STATUS_READY);
+            byte[] onDisk = java.nio.file.Files.readAllBytes(file);
+            assertEquals((byte) 0xC3, onDisk[2 * 512]);
+            assertEquals((byte) 0xC3, onDisk[3 * 512 - 1]);
+            assertEquals(0, onDisk[3 * 512]);
+        }
+    }
+
+    @Test
     void settingsRoundTripThroughJson() throws Exception {
         bench.out8(PRIMARY + 2, 8);
         bench.out8(PRIMARY + 7, SET_MULTIPLE_MODE);

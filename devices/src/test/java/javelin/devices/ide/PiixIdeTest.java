@@ -160,6 +160,19 @@ class PiixIdeTest {
         }
 
         @Test
+        void dmaIntoAPageHoldingCodeReportsTheWrite() {
+            java.util.List<Long> written = new java.util.ArrayList<>();
+            bench.memory.setCodePage(0x21000, true);
+            bench.memory.setCodeWriteListener((pa, len) -> written.add(pa));
+            bench.enableBusMaster();
+            bench.prd(0x1000, 0x20E00, 1024, true);          // straddles into the code page
+            bench.out32(BMIBA + 4, 0x1000);
+            bench.out8(BMIBA, BM_WRITE_TO_MEMORY | BM_START);
+            bench.lba28(PRIMARY, 0, 0, 2, READ_DMA);
+            assertEquals(java.util.List.of(0x21000L), written);
+        }
+
+        @Test
         void prdTablePointerIgnoresLowBits() {
             bench.enableBusMaster();
             bench.out32(BMIBA + 4, 0x12345677);
