@@ -61,6 +61,19 @@ class I440fxHostTest {
         }
 
         @Test
+        void writeOnlyModeSurvivesRepeatedToggling() {
+            for (int i = 0; i < 1000; i++) {
+                host.configWrite(I440fxHost.REG_PAM0, 1, 0x20);
+                host.configWrite(I440fxHost.REG_PAM0, 1, 0x00);
+            }
+            host.configWrite(I440fxHost.REG_PAM0, 1, 0x20);
+            memory.writeByte(0xF0010, 0x3C);
+            assertEquals(ROM_BYTE, memory.readByte(0xF0010));
+            host.configWrite(I440fxHost.REG_PAM0, 1, 0x30);
+            assertEquals(0x3C, memory.readByte(0xF0010));
+        }
+
+        @Test
         void readOnlyShadowDropsWrites() {
             host.configWrite(I440fxHost.REG_PAM0, 1, 0x30);
             memory.writeByte(0xF0000, 0x77);
