@@ -20,7 +20,7 @@ import javelin.softmmu.state.Stateful;
 /**
  * An ATA hard disk (ATA/ATAPI-6, T13/1410D): 512-byte sectors on a {@link BlockBackend}.
  *
- * <p>Modelled commands (section 8): IDENTIFY DEVICE; READ/WRITE SECTORS, READ/WRITE MULTIPLE,
+ * <p>Modelled commands (clause 8, "Command descriptions"): IDENTIFY DEVICE; READ/WRITE SECTORS, READ/WRITE MULTIPLE,
  * READ/WRITE DMA and their LBA48 EXT forms; READ VERIFY SECTORS (EXT); SET FEATURES (transfer
  * mode, write cache and read look-ahead on/off); SET MULTIPLE MODE (1–16 sectors, powers of
  * two); INITIALIZE DEVICE PARAMETERS with CHS translation; FLUSH CACHE (EXT) forcing the back
@@ -34,7 +34,7 @@ import javelin.softmmu.state.Stateful;
  * switchable but only changes the IDENTIFY bit. Soft reset keeps the multiple count and
  * transfer mode (as a device with "revert to power-on defaults" disabled). On success the
  * command block registers are left as the host wrote them; on an error they hold the address
- * of the failing sector (section 8, "Error outputs"). A host I/O error on read is UNC, on
+ * of the failing sector (clause 8, each command's "Error outputs"). A host I/O error on read is UNC, on
  * write ABRT; a write to a read-only back end aborts.
  *
  * <p>Threading: called with the machine lock held.
@@ -44,7 +44,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
 
     static final int SECTOR_SIZE = 512;
 
-    // Command opcodes, ATA/ATAPI-6 section 8, by opcode.
+    // Command opcodes, ATA/ATAPI-6 clause 8, by opcode.
     static final int CMD_RECALIBRATE = 0x10;          // 10h-1Fh
     static final int CMD_READ_SECTORS = 0x20;
     static final int CMD_READ_SECTORS_NO_RETRY = 0x21;
@@ -80,7 +80,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
     static final int CMD_SET_FEATURES = 0xEF;
     static final int CMD_READ_NATIVE_MAX_ADDRESS = 0xF8;
 
-    // SET FEATURES subcommands (features register), section 8.37.
+    // SET FEATURES subcommands (features register), clause 8 "SET FEATURES".
     static final int FEATURE_ENABLE_WRITE_CACHE = 0x02;
     static final int FEATURE_SET_TRANSFER_MODE = 0x03;
     static final int FEATURE_DISABLE_READ_LOOK_AHEAD = 0x55;
@@ -89,7 +89,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
     static final int FEATURE_ENABLE_READ_LOOK_AHEAD = 0xAA;
     static final int FEATURE_ENABLE_REVERT_TO_DEFAULTS = 0xCC;
 
-    // SET TRANSFER MODE count values (section 8.37.10, table 44): mode type in bits 7:3.
+    // SET FEATURES "set transfer mode" count values: mode type in bits 7:3, mode in 2:0.
     static final int XFER_PIO_DEFAULT = 0x00;
     static final int XFER_PIO_FLOW_CONTROL = 0x08;
     static final int XFER_MWDMA = 0x20;
@@ -221,7 +221,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
         if ((regs.device & DEVICE_LBA) != 0) {
             return (long) (regs.device & DEVICE_HEAD_MASK) << 24 | regs.lbaHigh << 16 | regs.lbaMid << 8 | regs.lbaLow;
         }
-        // CHS translation (section 6.2.1): LBA = (C * heads + H) * sectors + S - 1.
+        // CHS translation (ATA-6 annex on CHS addressing): LBA = (C * heads + H) * sectors + S - 1.
         int cylinder = regs.lbaHigh << 8 | regs.lbaMid;
         int head = regs.device & DEVICE_HEAD_MASK;
         int sector = regs.lbaLow;
@@ -306,7 +306,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
         if (read) {
             readBlock();
         } else {
-            // Data-out: DRQ for the first block at once, without an interrupt (section 9.8, PIO data-out).
+            // Data-out: DRQ for the first block at once, without an interrupt (clause 9, PIO data-out protocol).
             xferBlock = Math.min(xferRemaining, blockSectors);
             regs.startPioOut(xferBlock * SECTOR_SIZE);
             regs.status = STATUS_DRDY | STATUS_DSC | STATUS_DRQ;
@@ -359,7 +359,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
             if (xferRemaining > 0) {
                 readBlock();
             } else {
-                // The last data-in block ends without a further interrupt (section 9.7).
+                // The last data-in block ends without a further interrupt (clause 9, PIO data-in protocol).
                 xferCommand = 0;
                 regs.status = STATUS_DRDY | STATUS_DSC;
             }
@@ -562,7 +562,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
         reset();
     }
 
-    // ---- IDENTIFY DEVICE (section 8.15, table 13) ---------------------------------------
+    // ---- IDENTIFY DEVICE (clause 8, IDENTIFY DEVICE data table) -----------------------
 
     byte[] identify() {
         IdentifyData id = new IdentifyData();

@@ -6,16 +6,16 @@ import javelin.softmmu.state.SnapshotFormatException;
 /**
  * One device's copy of the ATA command block registers, its status and error registers, its
  * interrupt request, and the data-register buffer of the PIO transfer in progress (ATA/ATAPI-6,
- * T13/1410D, section 7 "Register descriptions"). Every device on a cable sees every register
+ * T13/1410D, clause 7, the register descriptions). Every device on a cable sees every register
  * write, so each keeps its own copy: after a reset each shows its own signature.
  *
  * <p>The LBA48 registers are two-deep FIFOs: a write pushes the previous value into the "HOB"
- * (high order byte) copy, which reads back while device control HOB is set (section 6.20).
+ * (high order byte) copy, which reads back while device control HOB is set (48-bit Address feature set).
  *
  * <p>Threading: called with the machine lock held.
  */
 final class AtaRegisters {
-    // Command block register offsets from the command block base, section 7 order.
+    // Command block register offsets from the command block base, clause 7 order.
     static final int REG_DATA = 0;
     static final int REG_ERROR = 1;        // read
     static final int REG_FEATURES = 1;     // write
@@ -154,7 +154,7 @@ final class AtaRegisters {
         listener.deviceChanged();
     }
 
-    /** Sets the reset signature (ATA-6 section 9.12): count 1, LBA low 1, mid/high per device type. */
+    /** Sets the reset signature (ATA-6 clause 9, reset protocol signatures): count 1, LBA low 1, mid/high per device type. */
     void setSignature(int mid, int high) {
         count = hobCount = 1;
         lbaLow = hobLbaLow = 1;

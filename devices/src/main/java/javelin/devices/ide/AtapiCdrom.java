@@ -17,8 +17,8 @@ import javelin.softmmu.state.SnapshotFormatException;
 import javelin.softmmu.state.Stateful;
 
 /**
- * An ATAPI CD-ROM drive: the PACKET feature set of ATA/ATAPI-6 (T13/1410D section 9.10,
- * "PACKET command protocol") carrying MMC commands (T10 MMC-3, SPC-2 for the common ones) to
+ * An ATAPI CD-ROM drive: the PACKET feature set of ATA/ATAPI-6 (T13/1410D clause 9,
+ * the PACKET command protocol) carrying MMC commands (T10 MMC-3, SPC-2 for the common ones) to
  * a 2048-byte-sector medium on a {@link BlockBackend}.
  *
  * <p>Protocol: PACKET (A0h) takes the byte count limit from LBA mid/high and DMA from features
@@ -36,7 +36,7 @@ import javelin.softmmu.state.Stateful;
  * REMOVAL, SEEK(10), SET CD SPEED. Anything else is ILLEGAL REQUEST / invalid command
  * operation code, logged once per opcode. ATA commands: IDENTIFY PACKET DEVICE, DEVICE
  * RESET, SET FEATURES (transfer mode), CHECK POWER MODE, idle/standby; IDENTIFY DEVICE and
- * the ATA read/write commands abort with the packet signature in place (section 8.15), which
+ * the ATA read/write commands abort with the packet signature in place (clause 8, IDENTIFY DEVICE), which
  * is how hosts tell a packet device from a disk.
  *
  * <p>Media: the host inserts and ejects through {@link #insert} and {@link #eject}. An
@@ -56,7 +56,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
     static final int SECTOR_SIZE = 2048;
     static final int PACKET_SIZE = 12;
 
-    // ATA commands a packet device accepts (ATA/ATAPI-6 section 8), by opcode.
+    // ATA commands a packet device accepts (ATA/ATAPI-6 clause 8), by opcode.
     static final int CMD_DEVICE_RESET = 0x08;
     static final int CMD_PACKET = 0xA0;
     static final int CMD_IDENTIFY_PACKET_DEVICE = 0xA1;
@@ -70,11 +70,11 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
     static final int FEATURE_SET_TRANSFER_MODE = 0x03;
     static final int FEATURES_DMA = 1 << 0;
 
-    // Interrupt reason (sector count register), section 9.10.
+    // Interrupt reason (sector count register), PACKET protocol.
     static final int REASON_COD = 1 << 0;
     static final int REASON_IO = 1 << 1;
 
-    // Packet device signature in LBA mid/high (section 9.12).
+    // Packet device signature in LBA mid/high (reset protocol).
     static final int SIGNATURE_MID = 0x14;
     static final int SIGNATURE_HIGH = 0xEB;
 
@@ -112,7 +112,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
     static final int ASCQ_TRAY_OPEN = 0x02;
     static final int ASCQ_REMOVAL_PREVENTED = 0x02;
 
-    // GET EVENT STATUS NOTIFICATION, media class (MMC-3 section 6.1.5).
+    // GET EVENT STATUS NOTIFICATION, media class (MMC-3, GET EVENT STATUS NOTIFICATION).
     static final int EVENT_CLASS_MEDIA = 4;
     static final int EVENT_NO_CHANGE = 0;
     static final int EVENT_EJECT_REQUEST = 1;
@@ -279,7 +279,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
         phase = Phase.IDLE;
         regs.setSignature(SIGNATURE_MID, SIGNATURE_HIGH);
         regs.error = ERROR_AMNF;
-        regs.status = 0;                  // a packet device clears DRDY after reset (section 9.12)
+        regs.status = 0;                  // a packet device clears DRDY after reset (reset protocol)
         regs.interruptPending = false;
     }
 
@@ -475,7 +475,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
     }
 
     private void requestSense(int allocationLength) {
-        byte[] data = new byte[18];               // fixed format sense data, SPC-2 section 7.23.2
+        byte[] data = new byte[18];               // fixed format sense data (SPC-2, REQUEST SENSE)
         data[0] = (byte) 0x70;                    // current error
         data[2] = (byte) senseKey;
         data[7] = 10;                             // additional sense length
@@ -492,7 +492,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
             checkCondition(SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB, 0);
             return;
         }
-        byte[] data = new byte[36];               // standard INQUIRY data, SPC-2 section 7.3.2
+        byte[] data = new byte[36];               // standard INQUIRY data (SPC-2, INQUIRY)
         data[0] = 0x05;                           // peripheral device type: CD/DVD
         data[1] = (byte) 0x80;                    // RMB: removable
         data[2] = 0x00;                           // ATAPI devices claim no SCSI version
@@ -547,7 +547,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
         return new byte[] {0x0D, 0x06, 0x00, 0x0D, 0x00, 0x3C, 0x00, 0x4B};   // 60 s per min, 75 frames per s
     }
 
-    /** CD capabilities and mechanical status page (MMC-2 section 5.5.10). */
+    /** CD capabilities and mechanical status page (MMC-2, mode page 2Ah). */
     private byte[] capabilitiesPage() {
         byte[] p = new byte[20];
         p[0] = 0x2A;
@@ -675,7 +675,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
         completeOk();
     }
 
-    // ---- IDENTIFY PACKET DEVICE (ATA/ATAPI-6 section 8.16, table 16) --------------------
+    // ---- IDENTIFY PACKET DEVICE (ATA/ATAPI-6 clause 8) --------------------
 
     byte[] identify() {
         IdentifyData id = new IdentifyData();

@@ -14,11 +14,10 @@ import javelin.softmmu.state.SnapshotFormatException;
 /**
  * One IDE cable of the PIIX3: device 0 and device 1, the device control register, the
  * channel's INTRQ wire to its IRQ, and the channel's half of the bus-master function (command,
- * status and PRD table pointer; 82371SB datasheet 290550 section 2.7 "Bus master IDE I/O
- * registers", section 2.8 "Bus master function").
+ * status and PRD table pointer; 82371SB datasheet 290550, the bus master IDE I/O registers and
+ * the bus master function description).
  *
- * <p>Register writes go to both devices (ATA-6 section 5.2.1: both devices latch the command
- * block), reads come from the selected one. A selected device that is absent reads 00h when
+ * <p>Register writes go to both devices (ATA-6: both devices latch the command block), reads come from the selected one. A selected device that is absent reads 00h when
  * its partner exists (device 0 answers for it, with status 00h), and a cable with no device
  * reads all ones (a floating bus), which is how firmware and Linux detect absent devices.
  *
@@ -36,7 +35,7 @@ import javelin.softmmu.state.SnapshotFormatException;
 final class IdeChannel implements AtaRegisters.Listener {
     private static final System.Logger LOG = System.getLogger(IdeChannel.class.getName());
 
-    // Device control register (control block offset 0, write), ATA-6 section 7.9.
+    // Device control register (control block offset 0, write), ATA-6 clause 7.
     static final int DEVICE_CONTROL_NIEN = 1 << 1;
     static final int DEVICE_CONTROL_SRST = 1 << 2;
     static final int DEVICE_CONTROL_HOB = 1 << 7;
@@ -60,7 +59,7 @@ final class IdeChannel implements AtaRegisters.Listener {
     static final int PRD_END_OF_TABLE = 1 << 15;
     /** A PRD table may not cross a 64 KiB boundary, so it holds at most 8192 entries. */
     static final int PRD_MAX_ENTRIES = 8192;
-    /** Executed by both devices of the cable, whichever is selected (ATA-6 section 8.11). */
+    /** Executed by both devices of the cable, whichever is selected (ATA-6 clause 8). */
     static final int CMD_EXECUTE_DEVICE_DIAGNOSTIC = 0x90;
 
     private final IrqLine irq;
@@ -125,7 +124,7 @@ final class IdeChannel implements AtaRegisters.Listener {
             IdeDevice d = selectedDevice();
             if (d == null) return;
             AtaRegisters r = d.registers();
-            if ((r.status & STATUS_BSY) != 0) return;         // ignored while busy (section 6.2.2)
+            if ((r.status & STATUS_BSY) != 0) return;         // ignored while busy (ATA-6 clause 7, BSY)
             r.clearInterrupt();
             if ((value & 0xFF) == CMD_EXECUTE_DEVICE_DIAGNOSTIC) {
                 diagnose();
@@ -134,7 +133,7 @@ final class IdeChannel implements AtaRegisters.Listener {
             }
             return;
         }
-        deviceControl &= ~DEVICE_CONTROL_HOB;                  // a register write clears HOB (ATA-6 7.9)
+        deviceControl &= ~DEVICE_CONTROL_HOB;                  // a register write clears HOB (ATA-6, device control register)
         for (IdeDevice d : devices) if (d != null) d.registers().write(reg, value);
         if (reg == REG_DEVICE) {
             selected = (value & DEVICE_DEV) != 0 ? 1 : 0;
@@ -143,7 +142,7 @@ final class IdeChannel implements AtaRegisters.Listener {
     }
 
     /**
-     * EXECUTE DEVICE DIAGNOSTIC (ATA-6 section 8.11) is executed by both devices whichever is
+     * EXECUTE DEVICE DIAGNOSTIC (ATA-6 clause 8) is executed by both devices whichever is
      * selected; device 0 then reports the result and interrupts.
      */
     private void diagnose() {
@@ -211,7 +210,7 @@ final class IdeChannel implements AtaRegisters.Listener {
                 }
             }
         } else if (!reset && wasReset) {
-            // Soft reset ends when SRST is cleared (ATA-6 section 9.2): signatures, device 0 selected.
+            // Soft reset ends when SRST is cleared (ATA-6 clause 9, software reset protocol): signatures, device 0 selected.
             for (IdeDevice d : devices) if (d != null) d.reset();
             selected = 0;
         }

@@ -1,10 +1,10 @@
 package javelin.devices.ide;
 
 /**
- * A 512-byte IDENTIFY (PACKET) DEVICE block being built: 256 little-endian words, ATA strings
- * stored two characters per word with the first character in the high byte (ATA-6 section
- * 3.2.9, "byte-swapped" as seen from memory), and the integrity word 255 (signature A5h in
- * bits 7:0, checksum in bits 15:8 making the 512 bytes sum to zero, section 8.15.61).
+ * A 512-byte IDENTIFY (PACKET) DEVICE block being built: 256 little-endian words; ATA strings
+ * stored two characters per word with the first character in the high byte (ATA-6 string
+ * convention, "byte-swapped" as seen from memory); and the integrity word 255 (signature A5h
+ * in bits 7:0, checksum in bits 15:8 making the 512 bytes sum to zero).
  */
 final class IdentifyData {
     static final int WORDS = 256;

@@ -11,8 +11,8 @@ import javelin.softmmu.state.Stateful;
 
 /**
  * Intel 82371SB PIIX3 function 1, the IDE controller: PCI 8086:7010 at bus 0 device 1
- * function 1 (datasheet 290550, section 2.3 "PCI configuration registers — IDE interface",
- * section 2.7 "Bus master IDE I/O registers").
+ * function 1 (datasheet 290550, the IDE interface PCI configuration registers and the bus
+ * master IDE I/O registers).
  *
  * <p>Both channels work in compatibility mode, as the PIIX3 fixes them (programming interface
  * 80h: bus-master capable, legacy ports only): primary command block at 0x1F0–0x1F7, control
@@ -38,7 +38,7 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
     /** Mass storage, IDE, programming interface 80h: bus master, both channels in compatibility mode. */
     static final int CLASS_IDE = 0x010180;
 
-    // Configuration registers, datasheet section 2.3 order.
+    // Configuration registers, datasheet order.
     static final int REG_BMIBA = 0x20;
     static final int REG_IDETIM_PRIMARY = 0x40;
     static final int REG_IDETIM_SECONDARY = 0x42;
@@ -46,7 +46,7 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
     static final int BMIBA_BAR = 4;
     static final int BMIBA_SIZE = 16;
 
-    // Fixed compatibility-mode addresses (datasheet section 2.3, PCI IDE specification 1.0).
+    // Fixed compatibility-mode addresses (PCI IDE Controller Specification 1.0, compatibility mode).
     public static final int PRIMARY_COMMAND_BASE = 0x1F0;
     public static final int PRIMARY_CONTROL_PORT = 0x3F6;
     public static final int SECONDARY_COMMAND_BASE = 0x170;

@@ -10,7 +10,7 @@ import javelin.softmmu.state.Stateful;
 /**
  * Intel 82441FX PCI and Memory Controller (PMC), the host bridge of the 440FX PCIset: PCI
  * 8086:1237 at bus 0 device 0 (datasheet 290549, "82441FX PCI and Memory Controller (PMC) and
- * 82442FX Data Bus Accelerator (DBX)", section 3.2 "PCI configuration registers").
+ * 82442FX Data Bus Accelerator (DBX)", its PCI configuration register chapter).
  *
  * <p>Modelled:
  * <ul>
@@ -50,7 +50,7 @@ public final class I440fxHost implements PciFunction, Stateful<I440fxHost.State>
     static final int REVISION = 0x02;
     static final int CLASS_HOST_BRIDGE = 0x060000;
 
-    // Device-specific registers, datasheet section 3.2 order.
+    // Device-specific registers, datasheet order.
     static final int REG_PMCCFG = 0x50;
     static final int REG_DETURBO = 0x52;
     static final int REG_DBC = 0x53;

@@ -6,7 +6,7 @@ import javelin.softmmu.state.Stateful;
 
 /**
  * PCI configuration mechanism #1 (PCI Local Bus Specification 2.1, section 3.7.4.1; in the
- * i440FX it is part of the 82441FX PMC, datasheet 290549 section 3.1): CONFIG_ADDRESS at
+ * i440FX it is part of the 82441FX PMC, datasheet 290549): CONFIG_ADDRESS at
  * base+0 (0xCF8) and CONFIG_DATA at base+4..7 (0xCFC–0xCFF).
  *
  * <p>CONFIG_ADDRESS is a 32-bit register reached only by dword accesses: bit 31 enables the

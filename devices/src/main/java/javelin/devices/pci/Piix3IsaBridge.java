@@ -9,7 +9,7 @@ import javelin.softmmu.state.Stateful;
 /**
  * Intel 82371SB PIIX3 function 0, the PCI-to-ISA bridge: PCI 8086:7000 at bus 0 device 1
  * function 0 (datasheet 290550, "82371FB (PIIX) and 82371SB (PIIX3) PCI ISA IDE Xcelerator",
- * section 2.2 "PCI to ISA bridge configuration registers").
+ * the PCI-to-ISA bridge configuration registers).
  *
  * <p>Modelled: the header (class 06/01/00, multi-function) and PIRQRC[A:D] (0x60–0x63), which
  * steer the four PCI interrupt lines PIRQA#–PIRQD# to ISA IRQs: bit 7 IRQROUTEN (1 = not
@@ -34,7 +34,7 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     static final int DEVICE_PIIX3_ISA = 0x7000;
     static final int CLASS_ISA_BRIDGE = 0x060100;
 
-    // Configuration registers, datasheet section 2.2 order.
+    // Configuration registers, datasheet order.
     static final int REG_IORT = 0x4C;
     static final int REG_XBCS = 0x4E;
     static final int REG_PIRQRC_A = 0x60;
@@ -90,7 +90,7 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     }
 
     private void declareRegisters() {
-        // Reset values: datasheet section 2.2 register tables.
+        // Reset values: the datasheet's register descriptions.
         config.initWord(PciConfigSpace.REG_COMMAND, 0x0007);
         config.writable(PciConfigSpace.REG_COMMAND, 0x08);          // only special-cycle enable
         config.initWord(PciConfigSpace.REG_STATUS, 0x0200);         // DEVSEL medium

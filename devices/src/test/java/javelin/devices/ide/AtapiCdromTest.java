@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class AtapiCdromTest {
-    // ATA/ATAPI-6 section 9.10 values.
+    // ATA/ATAPI-6 PACKET protocol values.
     static final int PACKET = 0xA0;
     static final int IDENTIFY_PACKET_DEVICE = 0xA1;
     static final int IDENTIFY_DEVICE = 0xEC;

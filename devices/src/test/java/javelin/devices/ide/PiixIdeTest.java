@@ -195,7 +195,7 @@ class PiixIdeTest {
             bench.out8(PRIMARY_CONTROL, 0x04);
             assertEquals(0x80, bench.in8(PRIMARY_CONTROL));
             bench.out8(PRIMARY_CONTROL, 0x00);
-            // ATA-6 section 9.12: count 01h, LBA low 01h, mid 00h, high 00h; error 01h.
+            // ATA-6 reset signature: count 01h, LBA low 01h, mid 00h, high 00h; error 01h.
             assertEquals(0x01, bench.in8(PRIMARY + 2));
             assertEquals(0x01, bench.in8(PRIMARY + 3));
             assertEquals(0x00, bench.in8(PRIMARY + 4));
