@@ -1,5 +1,6 @@
 package javelin.devices.pci;
 
+import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PortDevice;
 import javelin.softmmu.state.SnapshotFormatException;
 import javelin.softmmu.state.Stateful;
@@ -17,16 +18,16 @@ import javelin.softmmu.state.Stateful;
  * <p>Modelled: bus 0 only (the i440FX board has no PCI-to-PCI bridge); absent functions and
  * other buses read all ones and ignore writes, which is how firmware and Linux discover an
  * empty slot (vendor ID 0xFFFF). Not modelled: configuration mechanism #2, special cycles
- * (bus 0 device 31 function 7 register 0 with bus 0xFF), and the PIIX3 reset control register
- * at 0xCF9, which a byte access to 0xCF9 would reach on hardware: here it reads all ones.
+ * (bus 0 device 31 function 7 register 0 with bus 0xFF). Only base+0 and base+4..7 are
+ * claimed: 0xCF9 is the PIIX3's reset control register ({@link Piix3IsaBridge}), and a dword
+ * access at 0xCF8 reaches this device whole, as the port bus delivers wide accesses to the
+ * device at their first port.
  *
  * <p>Threading: called with the machine lock held.
  */
 public final class PciHostBus implements PortDevice, Stateful<PciHostBus.State> {
     private static final System.Logger LOG = System.getLogger(PciHostBus.class.getName());
 
-    /** Ports claimed from the base, 0xCF8 on a PC. */
-    public static final int PORT_COUNT = 8;
     static final int REG_CONFIG_ADDRESS = 0;
     static final int REG_CONFIG_DATA = 4;
 
@@ -49,8 +50,11 @@ public final class PciHostBus implements PortDevice, Stateful<PciHostBus.State> 
 
     private boolean loggedOddAccess;
 
-    public PciHostBus(int base) {
+    /** Claims CONFIG_ADDRESS at {@code base} (0xCF8 on a PC) and CONFIG_DATA at base+4..7. */
+    public PciHostBus(IoPortBus ports, int base) {
         this.base = base;
+        ports.register(base + REG_CONFIG_ADDRESS, 1, this);
+        ports.register(base + REG_CONFIG_DATA, 4, this);
     }
 
     /** Places {@code function} at bus 0, {@code device} (0..31), {@code fn} (0..7). Board wiring. */

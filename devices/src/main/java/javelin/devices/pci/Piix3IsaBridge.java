@@ -2,7 +2,9 @@ package javelin.devices.pci;
 
 import java.util.ArrayList;
 import java.util.List;
+import javelin.softmmu.IoPortBus;
 import javelin.softmmu.IrqLine;
+import javelin.softmmu.PortDevice;
 import javelin.softmmu.state.SnapshotFormatException;
 import javelin.softmmu.state.Stateful;
 
@@ -21,15 +23,19 @@ import javelin.softmmu.state.Stateful;
  * MBDMA, PCSC, APICBASE, DLC, SMI) are stored so firmware reads back what it wrote, without
  * effect.
  *
+ * <p>Also modelled: the reset control register (RC, I/O port 0xCF9): a 0-to-1 transition of
+ * RCPU (bit 2) asks the board for a reset, hard if SRST (bit 1) is set, else soft (INIT);
+ * SRST reads back, RCPU reads back as written until the reset happens.
+ *
  * <p>Not here: the ELCR (edge/level control, ports 0x4D0/0x4D1) belongs to the interrupt
- * controller's owner; the reset control register at 0xCF9 is not modelled; the PIIX3's DMA
+ * controller's owner; the PIIX3's DMA
  * controller, timer and RTC are separate chips in this emulator. Open question: when a PIRQ
  * shares an ISA IRQ with an ISA device, the board must combine the two drivers; this class
  * only drives its own outputs (raises on 0 to 1 of the OR, lowers on 1 to 0).
  *
  * <p>Threading: called with the machine lock held.
  */
-public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridge.State> {
+public final class Piix3IsaBridge implements PciFunction, PortDevice, Stateful<Piix3IsaBridge.State> {
     static final int VENDOR_INTEL = 0x8086;
     static final int DEVICE_PIIX3_ISA = 0x7000;
     static final int CLASS_ISA_BRIDGE = 0x060100;
@@ -55,6 +61,12 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     static final int REG_CTLTMR = 0xAC;
     static final int REG_CTHTMR = 0xAE;
 
+    /** The reset control register's fixed I/O address. */
+    public static final int RESET_CONTROL_PORT = 0xCF9;
+    static final int RC_SRST = 1 << 1;          // 1 = hard reset, 0 = soft reset
+    static final int RC_RCPU = 1 << 2;          // 0 to 1 starts the reset
+    static final int RC_WRITABLE = RC_SRST | RC_RCPU;
+
     static final int PIRQRC_IRQROUTEN = 1 << 7;   // 1 = routing disabled
     static final int PIRQRC_IRQ_MASK = 0x0F;
     /** ISA IRQs a PIRQ may be routed to (bit n = IRQn): 3–7, 9–12, 14, 15. */
@@ -63,8 +75,16 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     static final int PIRQ_COUNT = 4;
     static final int ISA_IRQS = 16;
 
+    /** Asked for a reset through the reset control register. */
+    @FunctionalInterface
+    public interface ResetListener {
+        void resetRequested(boolean hard);
+    }
+
     private final PciConfigSpace config;
     private final List<IrqLine> isaIrqs;
+    private final ResetListener resetListener;
+    private int resetControl;
 
     // Pins: the level each PCI device drives onto its PIRQ; index = source id.
     private final List<Boolean> sourceLevels = new ArrayList<>();
@@ -73,10 +93,16 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     private final boolean[] driven = new boolean[ISA_IRQS];
     private final PciConfigSpace.State powerOn;
 
-    /** @param isaIrqs the 16 PIC inputs, IRQ0..IRQ15 */
-    public Piix3IsaBridge(List<IrqLine> isaIrqs) {
+    /**
+     * Claims the reset control register on {@code ports}.
+     *
+     * @param isaIrqs the 16 PIC inputs, IRQ0..IRQ15
+     */
+    public Piix3IsaBridge(IoPortBus ports, List<IrqLine> isaIrqs, ResetListener resetListener) {
         if (isaIrqs.size() != ISA_IRQS) throw new IllegalArgumentException("need 16 ISA IRQ lines");
         this.isaIrqs = List.copyOf(isaIrqs);
+        this.resetListener = resetListener;
+        ports.register(RESET_CONTROL_PORT, 1, this);
         this.config = new PciConfigSpace(VENDOR_INTEL, DEVICE_PIIX3_ISA, 0, CLASS_ISA_BRIDGE,
                 PciConfigSpace.HEADER_TYPE_MULTI_FUNCTION, null);
         declareRegisters();
@@ -86,7 +112,24 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     /** System reset: registers to defaults (PIRQ routing off); the devices' wires keep their levels. */
     public void reset() {
         config.restoreState(powerOn);
+        resetControl = 0;
         updateOutputs();
+    }
+
+    /** The reset control register; other sizes than a byte read all ones. */
+    @Override
+    public int ioRead(int port, int size) {
+        return size == 1 ? resetControl : (size == 2 ? 0xFFFF : -1);
+    }
+
+    @Override
+    public void ioWrite(int port, int size, int value) {
+        if (size != 1) return;
+        int old = resetControl;
+        resetControl = value & RC_WRITABLE;
+        if ((resetControl & RC_RCPU) != 0 && (old & RC_RCPU) == 0) {
+            resetListener.resetRequested((resetControl & RC_SRST) != 0);
+        }
     }
 
     private void declareRegisters() {
@@ -186,10 +229,11 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
     }
 
     /**
-     * Configuration space plus the level of each PCI interrupt wire (in the order the board
-     * created them), so the outputs are right whatever order devices are restored in.
+     * Configuration space, the reset control register, and the level of each PCI interrupt wire
+     * (in the order the board created them), so the outputs are right whatever order devices
+     * are restored in.
      */
-    public record State(int version, PciConfigSpace.State config, List<Boolean> pirqWireLevels) {
+    public record State(int version, PciConfigSpace.State config, List<Boolean> pirqWireLevels, int resetControl) {
         public static final int VERSION = 1;
 
         public State {
@@ -197,12 +241,13 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
             if (config == null) throw new SnapshotFormatException("piix3", "config", "missing");
             if (pirqWireLevels == null) throw new SnapshotFormatException("piix3", "pirqWireLevels", "missing");
             pirqWireLevels = List.copyOf(pirqWireLevels);
+            if ((resetControl & ~RC_WRITABLE) != 0) throw new SnapshotFormatException("piix3", "resetControl");
         }
     }
 
     @Override
     public State saveState() {
-        return new State(State.VERSION, config.saveState(), List.copyOf(sourceLevels));
+        return new State(State.VERSION, config.saveState(), List.copyOf(sourceLevels), resetControl);
     }
 
     @Override
@@ -213,6 +258,7 @@ public final class Piix3IsaBridge implements PciFunction, Stateful<Piix3IsaBridg
         }
         config.restoreState(s.config());
         for (int i = 0; i < sourceLevels.size(); i++) sourceLevels.set(i, s.pirqWireLevels().get(i));
+        resetControl = s.resetControl();
         updateOutputs();
     }
 }

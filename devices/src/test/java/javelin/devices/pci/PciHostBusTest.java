@@ -3,6 +3,8 @@ package javelin.devices.pci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.concurrent.locks.ReentrantLock;
+import javelin.softmmu.IoPortBus;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,8 @@ class PciHostBusTest {
     private static final int CONFIG_ADDRESS = 0xCF8;
     private static final int CONFIG_DATA = 0xCFC;
 
-    private final PciHostBus bus = new PciHostBus(CONFIG_ADDRESS);
+    private final IoPortBus ports = new IoPortBus(new ReentrantLock());
+    private final PciHostBus bus = new PciHostBus(ports, CONFIG_ADDRESS);
     private final PciConfigSpace host = new PciConfigSpace(0x8086, 0x1237, 2, 0x060000, 0, null);
 
     PciHostBusTest() {
@@ -86,6 +89,14 @@ class PciHostBusTest {
     }
 
     @Test
+    void claimsAddressAndDataButLeavesTheResetControlPortFree() {
+        ports.write(CONFIG_ADDRESS, 4, address(0, 0, 0, 0));
+        assertEquals(0x8086, ports.read(CONFIG_DATA, 2));
+        assertEquals(null, ports.deviceAt(0xCF9));
+        assertEquals(bus, ports.deviceAt(CONFIG_DATA + 3));
+    }
+
+    @Test
     void resetDisablesTranslation() {
         bus.ioWrite(CONFIG_ADDRESS, 4, address(0, 0, 0, 0));
         bus.reset();
@@ -99,7 +110,7 @@ class PciHostBusTest {
         PciHostBus.State saved = bus.saveState();
         ObjectMapper json = new ObjectMapper();
         assertEquals(saved, json.readValue(json.writeValueAsString(saved), PciHostBus.State.class));
-        PciHostBus fresh = new PciHostBus(CONFIG_ADDRESS);
+        PciHostBus fresh = new PciHostBus(new IoPortBus(new ReentrantLock()), CONFIG_ADDRESS);
         fresh.restoreState(saved);
         assertEquals(saved, fresh.saveState());
         assertEquals(address(0, 1, 1, 0x20), fresh.ioRead(CONFIG_ADDRESS, 4));

@@ -7,13 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import javelin.softmmu.IoPortBus;
 import javelin.softmmu.IrqLine;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class Piix3IsaBridgeTest {
     private final boolean[] pic = new boolean[16];
-    private final Piix3IsaBridge bridge = new Piix3IsaBridge(lines(pic));
+    private final List<Boolean> resets = new ArrayList<>();
+    private final IoPortBus ports = new IoPortBus(new ReentrantLock());
+    private final Piix3IsaBridge bridge = new Piix3IsaBridge(ports, lines(pic), resets::add);
 
     private static List<IrqLine> lines(boolean[] levels) {
         List<IrqLine> l = new ArrayList<>();
@@ -101,6 +105,39 @@ class Piix3IsaBridgeTest {
         }
     }
 
+    @Nested
+    class ResetControl {
+        @Test
+        void rcpuRisingEdgeRequestsTheResetTypeSelectedBySrst() {
+            ports.write(0xCF9, 1, 0x02);              // select hard reset
+            assertEquals(List.of(), resets);
+            ports.write(0xCF9, 1, 0x06);              // RCPU 0 -> 1
+            assertEquals(List.of(true), resets);
+            assertEquals(0x06, ports.read(0xCF9, 1));
+        }
+
+        @Test
+        void softResetWhenSrstIsClear() {
+            ports.write(0xCF9, 1, 0x04);
+            assertEquals(List.of(false), resets);
+        }
+
+        @Test
+        void rcpuHeldHighDoesNotRequestAgain() {
+            ports.write(0xCF9, 1, 0x06);
+            ports.write(0xCF9, 1, 0x06);
+            assertEquals(List.of(true), resets);
+            bridge.reset();
+            assertEquals(0x00, ports.read(0xCF9, 1));
+        }
+
+        @Test
+        void reservedBitsReadZero() {
+            ports.write(0xCF9, 1, 0xF9);
+            assertEquals(0x00, ports.read(0xCF9, 1));
+        }
+    }
+
     @Test
     void resetTurnsRoutingOffAndReleasesTheIrq() {
         IrqLine intA = bridge.pirqLine(0);
@@ -116,13 +153,14 @@ class Piix3IsaBridgeTest {
         IrqLine intA = bridge.pirqLine(0);
         bridge.configWrite(Piix3IsaBridge.REG_PIRQRC_A, 1, 11);
         intA.raise();
+        ports.write(0xCF9, 1, 0x02);
         Piix3IsaBridge.State saved = bridge.saveState();
         ObjectMapper json = new ObjectMapper();
         Piix3IsaBridge.State parsed = json.readValue(json.writeValueAsString(saved), Piix3IsaBridge.State.class);
         assertEquals(saved, parsed);
 
         boolean[] freshPic = new boolean[16];
-        Piix3IsaBridge fresh = new Piix3IsaBridge(lines(freshPic));
+        Piix3IsaBridge fresh = new Piix3IsaBridge(new IoPortBus(new ReentrantLock()), lines(freshPic), hard -> { });
         fresh.pirqLine(0);
         fresh.restoreState(parsed);
         assertEquals(saved, fresh.saveState());
