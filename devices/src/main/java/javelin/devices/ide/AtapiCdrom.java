@@ -33,7 +33,8 @@ import javelin.softmmu.state.Stateful;
  * MODE SENSE(10) (pages 01h, 0Dh, 2Ah, 3Fh), READ TOC/PMA/ATIP formats 0 and 1 in LBA or MSF,
  * GET CONFIGURATION (profile list, core, removable medium, random readable), GET EVENT STATUS
  * NOTIFICATION (polled, media class), START STOP UNIT (eject/load), PREVENT ALLOW MEDIUM
- * REMOVAL, SEEK(10), SET CD SPEED. Anything else is ILLEGAL REQUEST / invalid command
+ * REMOVAL, SEEK(10), SET CD SPEED, READ DISC INFORMATION (a closed one-session disc) and
+ * MECHANISM STATUS (no changer). Anything else is ILLEGAL REQUEST / invalid command
  * operation code, logged once per opcode. ATA commands: IDENTIFY PACKET DEVICE, DEVICE
  * RESET, SET FEATURES (transfer mode), CHECK POWER MODE, idle/standby; IDENTIFY DEVICE and
  * the ATA read/write commands abort with the packet signature in place (clause 8, IDENTIFY DEVICE), which
@@ -46,7 +47,7 @@ import javelin.softmmu.state.Stateful;
  * then NOT READY / 3Ah. A host eject while the guest prevents removal is refused and reported
  * to the guest as an "eject request" event. The drive never closes a back end: the board owns
  * it. Not modelled: audio play, READ CD/raw sectors, MODE SELECT, multi-session discs,
- * changers.
+ * changers, writing.
  *
  * <p>Threading: called with the machine lock held (the host's insert/eject too).
  */
@@ -90,9 +91,11 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
     static final int SCSI_READ_TOC = 0x43;
     static final int SCSI_GET_CONFIGURATION = 0x46;
     static final int SCSI_GET_EVENT_STATUS_NOTIFICATION = 0x4A;
+    static final int SCSI_READ_DISC_INFORMATION = 0x51;
     static final int SCSI_MODE_SENSE_10 = 0x5A;
     static final int SCSI_READ_12 = 0xA8;
     static final int SCSI_SET_CD_SPEED = 0xBB;
+    static final int SCSI_MECHANISM_STATUS = 0xBD;
 
     // Sense keys (SPC-2 table 107) and additional sense codes (ASC, ASCQ).
     static final int SENSE_NONE = 0x00;
@@ -456,6 +459,8 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
                 if (mediumReady()) completeOk();
             }
             case SCSI_SET_CD_SPEED -> completeOk();
+            case SCSI_READ_DISC_INFORMATION -> readDiscInformation(cdb);
+            case SCSI_MECHANISM_STATUS -> mechanismStatus(getShort(cdb, 8));
             default -> {
                 if (!loggedOpcodes.get(op)) {
                     loggedOpcodes.set(op);
@@ -606,6 +611,33 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
         } else {
             putInt(data, at + 4, (int) lba);
         }
+    }
+
+    /** Standard disc information (MMC-3, READ DISC INFORMATION data type 000b): a closed, one-session disc. */
+    private void readDiscInformation(byte[] cdb) {
+        if ((cdb[1] & 0x07) != 0) {
+            checkCondition(SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB, 0);
+            return;
+        }
+        if (!mediumReady()) return;
+        byte[] data = new byte[34];
+        putShort(data, 0, data.length - 2);
+        data[2] = 0x0E;                                     // last session complete, disc complete, not erasable
+        data[3] = 1;                                        // first track on disc
+        data[4] = 1;                                        // sessions
+        data[5] = 1;                                        // first track in last session
+        data[6] = 1;                                        // last track in last session
+        data[7] = 0x20;                                     // unrestricted use
+        putInt(data, 16, -1);                               // no next session: lead-in and lead-out "FFh"
+        putInt(data, 20, -1);
+        sendReply(data, getShort(cdb, 7));
+    }
+
+    /** MECHANISM STATUS header (MMC-3): no changer, idle, door state, no slot table. */
+    private void mechanismStatus(int allocationLength) {
+        byte[] data = new byte[8];
+        data[1] = (byte) (trayOpen ? 0x10 : 0);
+        sendReply(data, allocationLength);
     }
 
     private void getConfiguration(byte[] cdb) {

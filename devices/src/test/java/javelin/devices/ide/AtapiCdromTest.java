@@ -362,6 +362,28 @@ class AtapiCdromTest {
         }
 
         @Test
+        void readDiscInformationDescribesAClosedSingleSessionDisc() {
+            insertAndSettle();
+            packet(cdb(0x51, 0, 0, 0, 0, 0, 0, 0, 34), 0xFFFE);
+            byte[] data = dataIn();
+            assertEquals(34, data.length);
+            assertEquals(32, data[1]);
+            assertEquals(0x02, data[2] & 0x03);                   // disc status: complete
+            assertEquals(1, data[3]);
+            assertEquals(1, data[4]);
+        }
+
+        @Test
+        void mechanismStatusShowsTheOpenTray() {
+            insertAndSettle();
+            assertTrue(cdrom.eject());
+            packet(cdb(0xBD, 0, 0, 0, 0, 0, 0, 0, 0, 8), 0xFFFE);
+            byte[] data = dataIn();
+            assertEquals(8, data.length);
+            assertEquals(0x10, data[1] & 0x10);
+        }
+
+        @Test
         void getConfigurationReportsTheCdRomProfile() {
             insertAndSettle();
             packet(cdb(GET_CONFIGURATION, 0, 0, 0, 0, 0, 0, 0, 100), 0xFFFE);
