@@ -264,6 +264,57 @@ class PiixIdeTest {
         }
     }
 
+    @Nested
+    class FirmwareStyleProbe {
+        /** The presence test firmware runs per position: write 55h/AAh patterns, read them back. */
+        private boolean present(int base, int dev) {
+            bench.out8(base + 6, 0xA0 | dev << 4);
+            bench.out8(base + 2, 0x55);
+            bench.out8(base + 3, 0xAA);
+            bench.out8(base + 2, 0xAA);
+            bench.out8(base + 3, 0x55);
+            bench.out8(base + 2, 0x55);
+            bench.out8(base + 3, 0xAA);
+            return bench.in8(base + 2) == 0x55 && bench.in8(base + 3) == 0xAA;
+        }
+
+        /** After SRST: "ata", "atapi" or "none" from the signature and status (ATA-6 reset protocol). */
+        private String classify(int base, int control, int dev) {
+            bench.out8(control, 0x06);
+            bench.out8(control, 0x02);
+            bench.out8(base + 6, 0xA0 | dev << 4);
+            if (bench.in8(base + 2) != 1 || bench.in8(base + 3) != 1) return "none";
+            int mid = bench.in8(base + 4);
+            int high = bench.in8(base + 5);
+            if (mid == 0x14 && high == 0xEB) return "atapi";
+            if (mid == 0 && high == 0 && bench.in8(base + 7) != 0) return "ata";
+            return "none";
+        }
+
+        @Test
+        void findsTheDiskAndTheCdromAndNothingElse() {
+            bench.ide.attach(1, 0, new AtapiCdrom("CD0"));
+            assertTrue(present(PRIMARY, 0));
+            assertFalse(present(PRIMARY, 1));
+            assertTrue(present(SECONDARY, 0));
+            assertFalse(present(SECONDARY, 1));
+            assertEquals("ata", classify(PRIMARY, PRIMARY_CONTROL, 0));
+            assertEquals("none", classify(PRIMARY, PRIMARY_CONTROL, 1));
+            assertEquals("atapi", classify(SECONDARY, IdeBench.SECONDARY_CONTROL, 0));
+            assertEquals("none", classify(SECONDARY, IdeBench.SECONDARY_CONTROL, 1));
+            assertFalse(bench.irq[0] || bench.irq[1]);               // probing with nIEN raised nothing
+        }
+
+        @Test
+        void emptyChannelFailsThePresenceTest() {
+            try (IdeBench empty = new IdeBench()) {
+                empty.out8(SECONDARY + 6, 0xA0);
+                empty.out8(SECONDARY + 2, 0x55);
+                assertEquals(0xFF, empty.in8(SECONDARY + 2));
+            }
+        }
+    }
+
     @Test
     void systemResetUnmapsBar4AndResetsTheDrives() {
         bench.enableBusMaster();
