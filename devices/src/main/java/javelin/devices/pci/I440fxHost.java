@@ -2,6 +2,7 @@ package javelin.devices.pci;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import javelin.softmmu.MmioHandler;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.state.SnapshotFormatException;
@@ -120,7 +121,7 @@ public final class I440fxHost implements PciFunction, Stateful<I440fxHost.State>
         this.config = new PciConfigSpace(VENDOR_INTEL, DEVICE_82441FX, REVISION, CLASS_HOST_BRIDGE, 0, null);
         declareRegisters();
         this.powerOn = config.saveState();
-        java.util.Arrays.fill(mappedMode, -1);
+        Arrays.fill(mappedMode, -1);
         updateOutputs();
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +67,7 @@ class RawImageTest {
                 img.flush();
             }
             byte[] after = Files.readAllBytes(p);
-            assertArrayEquals(new byte[] {9, 8, 7, 1}, java.util.Arrays.copyOfRange(after, 512, 516));
+            assertArrayEquals(new byte[] {9, 8, 7, 1}, Arrays.copyOfRange(after, 512, 516));
         }
 
         @Test

@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javelin.devices.block.RawImage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AtaDriveTest {
     // ATA/ATAPI-6 opcodes and status values.
@@ -215,7 +220,7 @@ class AtaDriveTest {
             bench.out8(PRIMARY + 7, SET_MULTIPLE_MODE);
             bench.lba28(PRIMARY, 0, 30, 2, WRITE_MULTIPLE);
             byte[] data = new byte[1024];
-            java.util.Arrays.fill(data, (byte) 0x5A);
+            Arrays.fill(data, (byte) 0x5A);
             bench.writeData(PRIMARY, data);
             bench.assertStatus(PRIMARY, STATUS_READY);
             assertEquals(0x5A, disk.at(31 * 512 + 511));
@@ -277,7 +282,7 @@ class AtaDriveTest {
                 long lba = 0x2000_0000L;
                 b.lba48(PRIMARY, lba, 0x0101, WRITE_SECTORS_EXT);
                 byte[] data = new byte[512];
-                java.util.Arrays.fill(data, (byte) 0x11);
+                Arrays.fill(data, (byte) 0x11);
                 for (int i = 0; i < 0x0101; i++) b.writeData(PRIMARY, data);
                 b.assertStatus(PRIMARY, STATUS_READY);
                 assertEquals(0x11, big.at((lba + 0x100) * 512));
@@ -379,18 +384,18 @@ class AtaDriveTest {
     }
 
     @Test
-    void writesReachARawImageFileAndFlushForcesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("hd.img"), new byte[16 * 512]);
+    void writesReachARawImageFileAndFlushForcesIt(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("hd.img"), new byte[16 * 512]);
         try (IdeBench b = new IdeBench();
-             javelin.devices.block.RawImage image = javelin.devices.block.RawImage.open(file, false)) {
+             RawImage image = RawImage.open(file, false)) {
             b.ide.attach(0, 0, new AtaDrive(image, "FILE"));
             b.lba28(PRIMARY, 0, 2, 1, WRITE_SECTORS);
             byte[] data = new byte[512];
-            java.util.Arrays.fill(data, (byte) 0xC3);
+            Arrays.fill(data, (byte) 0xC3);
             b.writeData(PRIMARY, data);
             b.lba28(PRIMARY, 0, 0, 0, FLUSH_CACHE);
             b.assertStatus(PRIMARY, STATUS_READY);
-            byte[] onDisk = java.nio.file.Files.readAllBytes(file);
+            byte[] onDisk = Files.readAllBytes(file);
             assertEquals((byte) 0xC3, onDisk[2 * 512]);
             assertEquals((byte) 0xC3, onDisk[3 * 512 - 1]);
             assertEquals(0, onDisk[3 * 512]);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import javelin.softmmu.state.SnapshotFormatException;
 import org.junit.jupiter.api.AfterEach;
@@ -166,7 +167,7 @@ class AtapiCdromTest {
             assertEquals(36, data.length);
             assertEquals(0x05, data[0]);
             assertEquals((byte) 0x80, data[1]);
-            assertEquals("JAVELIN ", new String(data, 8, 8, java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("JAVELIN ", new String(data, 8, 8, StandardCharsets.US_ASCII));
         }
 
         @Test

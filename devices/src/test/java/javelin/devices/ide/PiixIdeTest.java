@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -161,7 +163,7 @@ class PiixIdeTest {
 
         @Test
         void dmaIntoAPageHoldingCodeReportsTheWrite() {
-            java.util.List<Long> written = new java.util.ArrayList<>();
+            List<Long> written = new ArrayList<>();
             bench.memory.setCodePage(0x21000, true);
             bench.memory.setCodeWriteListener((pa, len) -> written.add(pa));
             bench.enableBusMaster();
@@ -169,7 +171,7 @@ class PiixIdeTest {
             bench.out32(BMIBA + 4, 0x1000);
             bench.out8(BMIBA, BM_WRITE_TO_MEMORY | BM_START);
             bench.lba28(PRIMARY, 0, 0, 2, READ_DMA);
-            assertEquals(java.util.List.of(0x21000L), written);
+            assertEquals(List.of(0x21000L), written);
         }
 
         @Test

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.softmmu.PhysicalMemory;
+import javelin.softmmu.state.SnapshotFormatException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -23,8 +27,8 @@ class I440fxHostTest {
     I440fxHostTest() {
         memory.mapRam(0, 2 << 20, 0);
         byte[] rom = new byte[256 << 10];
-        java.util.Arrays.fill(rom, (byte) ROM_BYTE);
-        java.lang.foreign.MemorySegment.copy(rom, 0, memory.backing(), java.lang.foreign.ValueLayout.JAVA_BYTE, romBacking, rom.length);
+        Arrays.fill(rom, (byte) ROM_BYTE);
+        MemorySegment.copy(rom, 0, memory.backing(), ValueLayout.JAVA_BYTE, romBacking, rom.length);
         host = new I440fxHost(memory, romBacking, smramEvents::add);
     }
 
@@ -176,7 +180,7 @@ class I440fxHostTest {
 
         @Test
         void recordRefusesAnotherVersion() {
-            assertThrows(javelin.softmmu.state.SnapshotFormatException.class,
+            assertThrows(SnapshotFormatException.class,
                     () -> new I440fxHost.State(99, host.saveState().config()));
         }
     }
