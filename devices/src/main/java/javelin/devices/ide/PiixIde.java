@@ -33,6 +33,8 @@ import javelin.softmmu.state.Stateful;
  * <p>Threading: called with the machine lock held.
  */
 public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.State> {
+    private static final System.Logger LOG = System.getLogger(PiixIde.class.getName());
+
     static final int VENDOR_INTEL = 0x8086;
     static final int DEVICE_PIIX3_IDE = 0x7010;
     /** Mass storage, IDE, programming interface 80h: bus master, both channels in compatibility mode. */
@@ -58,6 +60,10 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
     private final PciConfigSpace config;
     private final IdeChannel[] channels = new IdeChannel[2];
     private final PciConfigSpace.State powerOn;
+
+    // Bookkeeping: where the bus-master block is registered on the port bus (UNMAPPED if not).
+    private long busMasterBase = PciConfigSpace.UNMAPPED;
+    private boolean loggedBarConflict;
 
     /**
      * Claims the legacy ports on {@code ports}; the bus-master block follows BAR4.
@@ -106,10 +112,31 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
         channels[1].reset();
     }
 
+    /**
+     * Moves the bus-master block. A guest may program BAR4 over ports another device (or the
+     * legacy IDE ports) already claims; the block then stays unmapped, logged once, instead of
+     * stealing those ports or failing the configuration write.
+     */
     private void barMoved(int bar, long oldBase, long newBase) {
         if (bar != BMIBA_BAR) return;
-        if (oldBase != PciConfigSpace.UNMAPPED) ports.unregister((int) oldBase, BMIBA_SIZE);
-        if (newBase != PciConfigSpace.UNMAPPED) ports.register((int) newBase, BMIBA_SIZE, this);
+        if (busMasterBase != PciConfigSpace.UNMAPPED) {
+            ports.unregister((int) busMasterBase, BMIBA_SIZE);
+            busMasterBase = PciConfigSpace.UNMAPPED;
+        }
+        if (newBase == PciConfigSpace.UNMAPPED) return;
+        for (int p = (int) newBase; p < newBase + BMIBA_SIZE; p++) {
+            if (ports.deviceAt(p) != null) {
+                if (!loggedBarConflict) {
+                    loggedBarConflict = true;
+                    LOG.log(System.Logger.Level.WARNING, "BAR4 at {0} overlaps port {1} of another device; "
+                            + "bus-master registers left unmapped (logged once)",
+                            String.format("%#06x", newBase), String.format("%#06x", p));
+                }
+                return;
+            }
+        }
+        ports.register((int) newBase, BMIBA_SIZE, this);
+        busMasterBase = newBase;
     }
 
     // ---- PCI configuration --------------------------------------------------------------
@@ -159,7 +186,7 @@ public final class PiixIde implements PciFunction, PortDevice, Stateful<PiixIde.
 
     /** Offset of {@code port} within the bus-master block, or -1. */
     private int busMasterOffset(int port) {
-        long base = config.decodedBase(BMIBA_BAR);
+        long base = busMasterBase;
         if (base == PciConfigSpace.UNMAPPED || port < base || port >= base + BMIBA_SIZE) return -1;
         return (int) (port - base);
     }

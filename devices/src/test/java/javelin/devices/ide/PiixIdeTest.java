@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import javelin.softmmu.PortDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,24 @@ class PiixIdeTest {
             bench.ide.configWrite(PiixIde.REG_BMIBA, 4, 0xD000);
             assertEquals(0xFF, bench.in8(BMIBA + 2));          // moved away
             assertEquals(0x00, bench.in8(0xD000 + 2));
+        }
+
+        @Test
+        void bar4OverAnotherDevicesPortsIsLeftUnmapped() {
+            int[] seen = new int[1];
+            bench.ports.register(0x60, 1, new PortDevice() {
+                @Override public int ioRead(int port, int size) { return 0x42; }
+                @Override public void ioWrite(int port, int size, int value) { seen[0] = value; }
+            });
+            bench.ide.configWrite(0x04, 2, 0x0001);
+            bench.ide.configWrite(PiixIde.REG_BMIBA, 4, 0x0050);    // 0x50-0x5F is free, 0x60 is not
+            bench.ide.configWrite(PiixIde.REG_BMIBA, 4, 0x0060);
+            assertEquals(0x42, bench.in8(0x60));
+            assertEquals(0xFF, bench.in8(0x50 + 2));                 // the old block was released
+            bench.ide.configWrite(PiixIde.REG_BMIBA, 4, 0x01F0);     // over the legacy IDE ports
+            bench.ide.configWrite(PiixIde.REG_BMIBA, 4, BMIBA);
+            assertEquals(0x00, bench.in8(BMIBA + 2));
+            assertEquals(0x50, bench.in8(PRIMARY + 7));              // legacy ports untouched
         }
 
         @Test
