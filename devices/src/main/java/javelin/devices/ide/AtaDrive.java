@@ -620,6 +620,11 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
                 throw new SnapshotFormatException("ata", "geometry", "heads 1-16, sectors 1-255");
             }
             if (multipleSectors < 0 || multipleSectors > MAX_MULTIPLE) throw new SnapshotFormatException("ata", "multipleSectors");
+            if (pioMode < 0 || pioMode > MAX_PIO_MODE || mwdmaMode < -1 || mwdmaMode > MAX_MWDMA_MODE
+                    || udmaMode < -1 || udmaMode > MAX_UDMA_MODE) {
+                throw new SnapshotFormatException("ata", "transferMode", "mode out of range");
+            }
+            if ((xferCommand & ~0xFF) != 0) throw new SnapshotFormatException("ata", "xferCommand");
             if (xferRemaining < 0 || xferBlock < 0 || xferLba < 0 || dmaBytesDone < 0) {
                 throw new SnapshotFormatException("ata", "transfer", "negative");
             }

@@ -179,6 +179,7 @@ final class AtaRegisters {
             if (buffer == null || buffer.length() != 2 * end || pos < 0 || pos > end) {
                 throw new SnapshotFormatException("ide", "buffer", "position or length inconsistent");
             }
+            if (!buffer.chars().allMatch(HexFormat::isHexDigit)) throw new SnapshotFormatException("ide", "buffer", "not hexadecimal");
         }
     }
 

@@ -798,6 +798,12 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
             if (mediaEvent < EVENT_NO_CHANGE || mediaEvent > EVENT_MEDIA_REMOVAL) {
                 throw new SnapshotFormatException("atapi", "mediaEvent");
             }
+            if (reply != null && (!reply.chars().allMatch(HexFormat::isHexDigit) || reply.length() % 2 != 0)) {
+                throw new SnapshotFormatException("atapi", "reply", "not hexadecimal");
+            }
+            if (mwdmaMode < -1 || mwdmaMode > 2 || udmaMode < -1 || udmaMode > 5) {
+                throw new SnapshotFormatException("atapi", "transferMode", "mode out of range");
+            }
         }
     }
 

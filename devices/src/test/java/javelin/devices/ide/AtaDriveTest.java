@@ -5,6 +5,7 @@ import static javelin.devices.ide.IdeBench.PRIMARY_CONTROL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javelin.devices.block.RawImage;
+import javelin.softmmu.state.SnapshotFormatException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -400,6 +402,15 @@ class AtaDriveTest {
             assertEquals((byte) 0xC3, onDisk[3 * 512 - 1]);
             assertEquals(0, onDisk[3 * 512]);
         }
+    }
+
+    @Test
+    void snapshotWithAnImpossibleTransferModeIsRefused() {
+        AtaDrive.State s = drive.saveState();
+        assertThrows(SnapshotFormatException.class,
+                () -> new AtaDrive.State(s.version(), s.registers(), s.currentHeads(), s.currentSectorsPerTrack(),
+                        s.multipleSectors(), s.pioMode(), s.mwdmaMode(), 9, s.writeCache(), s.readLookAhead(),
+                        s.xferCommand(), s.xferLba(), s.xferRemaining(), s.xferBlock(), s.dmaBytesDone()));
     }
 
     @Test
