@@ -161,6 +161,19 @@ class AtapiCdromTest {
         }
 
         @Test
+        void setFeaturesAcceptsMultiwordDmaAndRefusesUdma7() {
+            bench.out8(SECONDARY + 6, 0xA0);
+            bench.out8(SECONDARY + 1, 0x03);
+            bench.out8(SECONDARY + 2, 0x22);
+            bench.out8(SECONDARY + 7, 0xEF);
+            bench.assertStatus(SECONDARY, STATUS_DONE);
+            bench.out8(SECONDARY + 1, 0x03);
+            bench.out8(SECONDARY + 2, 0x47);
+            bench.out8(SECONDARY + 7, 0xEF);
+            assertEquals(0x04, bench.in8(SECONDARY + 1));
+        }
+
+        @Test
         void inquiryReportsAPeripheralOfTypeCdDvd() {
             packet(cdb(INQUIRY, 0, 0, 0, 36), 0xFFFE);
             byte[] data = dataIn();
@@ -382,6 +395,30 @@ class AtapiCdromTest {
             byte[] data = dataIn();
             assertEquals(8, data.length);
             assertEquals(0x10, data[1] & 0x10);
+        }
+
+        @Test
+        void modeSenseOfSavedValuesIsRefused() {
+            insertAndSettle();
+            packet(cdb(MODE_SENSE_10, 0, 0xEA, 0, 0, 0, 0, 0, 100), 0xFFFE);   // PC = 11b, page 2Ah
+            assertArrayEquals(new int[] {0x05, 0x39, 0x00}, checkConditionSense());
+        }
+
+        @Test
+        void getConfigurationOfOneFeatureReturnsOnlyIt() {
+            insertAndSettle();
+            packet(cdb(GET_CONFIGURATION, 0x02, 0x00, 0x10, 0, 0, 0, 0, 100), 0xFFFE);
+            byte[] data = dataIn();
+            assertEquals(8 + 12, data.length);
+            assertEquals(0x0010, (data[8] & 0xFF) << 8 | data[9] & 0xFF);
+            assertEquals(2048, (data[14] & 0xFF) << 8 | data[15] & 0xFF);   // logical block size
+        }
+
+        @Test
+        void getConfigurationWithoutADiscHasNoCurrentProfile() {
+            packet(cdb(GET_CONFIGURATION, 0, 0, 0, 0, 0, 0, 0, 100), 0xFFFE);
+            byte[] data = dataIn();
+            assertEquals(0, (data[6] & 0xFF) << 8 | data[7] & 0xFF);
         }
 
         @Test

@@ -91,6 +91,16 @@ class PciConfigSpaceTest {
         }
 
         @Test
+        void memoryBarDecodesOnTheMemoryEnableBit() {
+            config.write(PciConfigSpace.REG_BAR0, 4, 0xFEBF_0000);
+            config.write(PciConfigSpace.REG_COMMAND, 2, PciConfigSpace.COMMAND_IO_SPACE);
+            assertEquals(PciConfigSpace.UNMAPPED, config.decodedBase(0));
+            config.write(PciConfigSpace.REG_COMMAND, 2, PciConfigSpace.COMMAND_MEMORY_SPACE);
+            assertEquals(0xFEBF_0000L, config.decodedBase(0));
+            assertEquals(List.of("0:-1->" + 0xFEBF_0000L), moves);
+        }
+
+        @Test
         void sizingWhileDisabledNeverMovesAnything() {
             config.write(PciConfigSpace.REG_BAR0 + 16, 4, 0xFFFF_FFFF);
             config.write(PciConfigSpace.REG_BAR0 + 16, 4, 0xC000);
