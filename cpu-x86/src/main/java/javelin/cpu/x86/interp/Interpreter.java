@@ -9,6 +9,10 @@ import javelin.cpu.x86.LazyFlags;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.Mnemonic;
+import javelin.cpu.x86.system.ControlTransfer;
+import javelin.cpu.x86.system.Interrupts;
+import javelin.cpu.x86.system.Segmentation;
+import javelin.cpu.x86.system.SystemInstructions;
 import javelin.softmmu.SoftTlb;
 
 /**
@@ -17,8 +21,9 @@ import javelin.softmmu.SoftTlb;
  * for the semantics. Operand-size and mode differences are arguments, never classes.
  *
  * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
- * faulting instruction and delivers the vector (a fault while delivering becomes #DF, a fault
- * while delivering #DF shuts the CPU down: {@link #shutdown()}). Between instructions it serves
+ * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
+ * a fault while delivering into #DF and a fault while delivering #DF into a shutdown
+ * ({@link CpuState#shutdownRequested}). Between instructions it serves
  * NMI and, with IF set and no interrupt shadow, INTR; it returns early when the CPU halts or
  * {@link CpuState#exitRequested} is set.
  *
@@ -46,7 +51,6 @@ public final class Interpreter {
     private int ea;
     private long retired;
     private int lastFaultVector = -1;
-    private boolean shutdown;
 
     /** An interpreter without a decode cache: every instruction is decoded from memory. */
     public Interpreter(CpuState cpu) {
@@ -80,10 +84,6 @@ public final class Interpreter {
         lastFaultVector = -1;
     }
 
-    /** True after a triple fault; the board resets or stops the machine. */
-    public boolean shutdown() {
-        return shutdown;
-    }
 
     /**
      * Runs up to {@code maxInstructions} steps; returns how many ran. Stops early when the CPU
@@ -91,7 +91,7 @@ public final class Interpreter {
      */
     public int run(int maxInstructions) {
         int n = 0;
-        while (n < maxInstructions && !cpu.exitRequested && !shutdown) {
+        while (n < maxInstructions && !cpu.exitRequested && !cpu.shutdownRequested) {
             if (cpu.halted && !wakeable()) break;
             step();
             n++;
@@ -112,13 +112,13 @@ public final class Interpreter {
                 cpu.nmiPending = false;
                 cpu.nmiBlocked = true;
                 cpu.halted = false;
-                deliverSafely(CpuFault.NMI, -1, SystemBridge.EXTERNAL);
+                deliver(CpuFault.NMI, -1, Interrupts.EXTERNAL);
                 return;
             }
             if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) {
                 int vector = cpu.intr.acknowledgeInterrupt() & 0xFF;
                 cpu.halted = false;
-                deliverSafely(vector, -1, SystemBridge.EXTERNAL);
+                deliver(vector, -1, Interrupts.EXTERNAL);
                 return;
             }
         }
@@ -137,39 +137,22 @@ public final class Interpreter {
             cpu.eip = eip0;
             regs[ESP] = esp0;
             lastFaultVector = f.vector;
-            deliverSafely(f.vector, f.errorCode, SystemBridge.EXCEPTION);
+            deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
             return;
         }
         if (trap) {
             cpu.dr[6] |= 1 << 14;   // BS: single-step trap (SDM vol. 3, 17.2.3)
-            deliverSafely(CpuFault.DB, -1, SystemBridge.EXCEPTION);
+            deliver(CpuFault.DB, -1, Interrupts.EXCEPTION);
         }
     }
 
-    private void deliverSafely(int vector, int errorCode, int kind) {
-        int eip = cpu.eip, esp = regs[ESP];
-        try {
-            SystemBridge.deliver(cpu, mem, vector, errorCode, kind);
-        } catch (CpuFault second) {
-            cpu.eip = eip;
-            regs[ESP] = esp;
-            if (vector == CpuFault.DF) {
-                triple();
-                return;
-            }
-            try {
-                SystemBridge.deliver(cpu, mem, CpuFault.DF, 0, SystemBridge.EXCEPTION);
-            } catch (CpuFault third) {
-                triple();
-            }
+    private void deliver(int vector, int errorCode, int kind) {
+        Interrupts.deliver(cpu, vector, errorCode, kind);
+        if (cpu.shutdownRequested) {
+            LOG.log(System.Logger.Level.WARNING, "triple fault at {0}:{1}: CPU shut down",
+                    Integer.toHexString(cpu.segSel[CS]), Integer.toHexString(cpu.eip));
+            cpu.halted = true;
         }
-    }
-
-    private void triple() {
-        LOG.log(System.Logger.Level.WARNING, "triple fault at {0}:{1}: CPU shut down",
-                Integer.toHexString(cpu.segSel[CS]), Integer.toHexString(cpu.eip));
-        shutdown = true;
-        cpu.halted = true;
     }
 
     /** Fetches the instruction at CS:EIP, from the decode cache when possible. */
@@ -369,7 +352,7 @@ public final class Interpreter {
             case POP -> {
                 if (d.kind[0] == K_SREG) {
                     int sel = StackOps.peek(cpu, mem, 0, 2);
-                    SystemBridge.loadSegment(cpu, d.num[0], sel);
+                    Segmentation.loadSegment(cpu, d.num[0], sel);
                     StackOps.setSp(cpu, StackOps.sp(cpu) + os);
                     if (d.num[0] == SS) cpu.interruptShadow = true;
                 } else if (d.kind[0] == K_MEM) {
@@ -391,10 +374,10 @@ public final class Interpreter {
             }
             case PUSHA -> StackOps.pusha(cpu, mem, os);
             case POPA -> StackOps.popa(cpu, mem, os);
-            case PUSHF -> StackOps.push(cpu, mem, SystemBridge.pushfValue(cpu, os == 4), os);
+            case PUSHF -> StackOps.push(cpu, mem, SystemInstructions.pushfValue(cpu, os == 4), os);
             case POPF -> {
                 int v = StackOps.peek(cpu, mem, 0, os);
-                cpu.setEflags(SystemBridge.popfValue(cpu, v, os == 4));
+                cpu.setEflags(SystemInstructions.popfValue(cpu, v, os == 4));
                 StackOps.setSp(cpu, StackOps.sp(cpu) + os);
             }
             case SAHF -> {
@@ -410,7 +393,7 @@ public final class Interpreter {
                 if (d.kind[0] == K_SREG) {
                     int sreg = d.num[0];
                     if (sreg == CS || sreg > GS) throw CpuFault.of(CpuFault.UD);
-                    SystemBridge.loadSegment(cpu, sreg, get(d, 1));
+                    Segmentation.loadSegment(cpu, sreg, get(d, 1));
                     if (sreg == SS) cpu.interruptShadow = true;
                 } else {
                     if (d.num[1] > GS) throw CpuFault.of(CpuFault.UD);
@@ -429,7 +412,7 @@ public final class Interpreter {
                     case LFS -> FS;
                     default -> GS;
                 };
-                SystemBridge.loadSegment(cpu, sreg, sel);
+                Segmentation.loadSegment(cpu, sreg, sel);
                 setReg(d.num[0], os, off);
             }
 
@@ -446,19 +429,19 @@ public final class Interpreter {
             }
             case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num[0] : 0, os);
             case JMPF -> {
-                if (d.kind[0] == K_FAR) SystemBridge.farJump(cpu, d.imm2, d.imm, os == 4);
-                else SystemBridge.farJump(cpu, memAt(d, os, 2), memAt(d, 0, os), os == 4);
+                if (d.kind[0] == K_FAR) ControlTransfer.farJump(cpu, d.imm2, d.imm, os == 4);
+                else ControlTransfer.farJump(cpu, memAt(d, os, 2), memAt(d, 0, os), os == 4);
             }
             case CALLF -> {
-                if (d.kind[0] == K_FAR) SystemBridge.farCall(cpu, mem, d.imm2, d.imm, os == 4);
+                if (d.kind[0] == K_FAR) ControlTransfer.farCall(cpu, d.imm2, d.imm, os == 4);
                 else {
                     int off = memAt(d, 0, os);
                     int sel = memAt(d, os, 2);
-                    SystemBridge.farCall(cpu, mem, sel, off, os == 4);
+                    ControlTransfer.farCall(cpu, sel, off, os == 4);
                 }
             }
-            case RETF -> SystemBridge.farReturn(cpu, mem, os == 4, d.operandCount() > 0 ? d.num[0] : 0);
-            case IRET -> SystemBridge.iret(cpu, mem, os == 4);
+            case RETF -> ControlTransfer.farReturn(cpu, os == 4, d.operandCount() > 0 ? d.num[0] : 0);
+            case IRET -> ControlTransfer.iret(cpu, os == 4);
             case JCXZ -> {
                 int cx = d.addr32 ? regs[ECX] : regs[ECX] & 0xFFFF;
                 if (cx == 0) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
@@ -472,12 +455,12 @@ public final class Interpreter {
                 if (go) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
                 regs[ECX] = (regs[ECX] & ~amask) | cx;
             }
-            case INT -> SystemBridge.deliver(cpu, mem, d.imm & 0xFF, -1, SystemBridge.SOFTWARE);
-            case INT3 -> SystemBridge.deliver(cpu, mem, CpuFault.BP, -1, SystemBridge.SOFTWARE);
+            case INT -> Interrupts.deliver(cpu, d.imm & 0xFF, -1, Interrupts.SOFTWARE);
+            case INT3 -> Interrupts.deliver(cpu, CpuFault.BP, -1, Interrupts.SOFTWARE);
             case INTO -> {
-                if ((LazyFlags.arithFlags(cpu) & OF) != 0) SystemBridge.deliver(cpu, mem, CpuFault.OF, -1, SystemBridge.SOFTWARE);
+                if ((LazyFlags.arithFlags(cpu) & OF) != 0) Interrupts.deliver(cpu, CpuFault.OF, -1, Interrupts.SOFTWARE);
             }
-            case INT1 -> SystemBridge.deliver(cpu, mem, CpuFault.DB, -1, SystemBridge.EXCEPTION);
+            case INT1 -> Interrupts.deliver(cpu, CpuFault.DB, -1, Interrupts.EXCEPTION);
             case BOUND -> {
                 int size = os;
                 long idx = Shift.signExtend(getReg(d.num[0], size), size);
@@ -494,13 +477,13 @@ public final class Interpreter {
             case IN -> {
                 int size = d.size[0];
                 int port = d.kind[1] == K_IMM ? d.num[1] & 0xFF : regs[EDX] & 0xFFFF;
-                SystemBridge.checkIoPermission(cpu, port, size);
+                SystemInstructions.checkIoPermission(cpu, port, size);
                 setReg(EAX, size, cpu.io.read(port, size));
             }
             case OUT -> {
                 int size = d.size[1];
                 int port = d.kind[0] == K_IMM ? d.num[0] & 0xFF : regs[EDX] & 0xFFFF;
-                SystemBridge.checkIoPermission(cpu, port, size);
+                SystemInstructions.checkIoPermission(cpu, port, size);
                 cpu.io.write(port, size, getReg(EAX, size));
             }
 
@@ -509,21 +492,19 @@ public final class Interpreter {
             case CMC -> setCarry(!LazyFlags.carry(cpu));
             case CLD -> cpu.eflagsRest &= ~DF;
             case STD -> cpu.eflagsRest |= DF;
-            case CLI -> SystemBridge.setInterruptFlag(cpu, false);
-            case STI -> {
-                boolean wasSet = (cpu.eflagsRest & IF) != 0;
-                SystemBridge.setInterruptFlag(cpu, true);
-                if (!wasSet) cpu.interruptShadow = true;
-            }
-            case HLT -> cpu.halted = true;
+            case CLI -> SystemInstructions.cli(cpu);
+            case STI -> SystemInstructions.sti(cpu);
+            case HLT -> SystemInstructions.hlt(cpu);
             case NOP -> { }
             case WAIT -> {
                 if ((cpu.cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw CpuFault.of(CpuFault.NM);
             }
             case ESC -> {
-                // No FPU: #NM when CR0.EM or CR0.TS asks for emulation (SDM vol. 3, 2.5); otherwise the
-                // instruction does nothing, as on a board without a coprocessor.
+                // No FPU: #NM when CR0.EM or CR0.TS asks for emulation (SDM vol. 3, 2.5). Otherwise the
+                // CPU still checks the memory operand against the segment (as the 286 data shows: #GP
+                // for an operand overrunning the limit) and nothing else happens.
                 if ((cpu.cr0 & (CR0_EM | CR0_TS)) != 0) throw CpuFault.of(CpuFault.NM);
+                if (d.hasMem) mem.linear(d.seg, ea, X87.memoryOperandSize(d.opcode, d.reg), false);
             }
 
             case BT, BTS, BTR, BTC -> bitTest(d, mn.ordinal() - Mnemonic.BT.ordinal());

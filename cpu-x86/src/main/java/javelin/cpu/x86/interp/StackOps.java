@@ -55,8 +55,7 @@ final class StackOps {
         int original = r[ESP];
         int sp = sp(cpu);
         int mask = stackMask(cpu);
-        // Check the whole area first so a fault leaves everything unchanged.
-        m.linear(SS, (sp - 8 * size) & mask, 8 * size, true);
+        // Each push wraps inside the segment on its own; a fault part-way leaves (E)SP unchanged.
         for (int i = 0; i < 8; i++) {
             int v = i == ESP ? original : r[i];
             sp = (sp - size) & mask;

@@ -85,7 +85,7 @@ final class StringOps {
             }
             case INS -> {
                 int port = r[EDX] & 0xFFFF;
-                SystemBridge.checkIoPermission(cpu, port, size);
+                javelin.cpu.x86.system.SystemInstructions.checkIoPermission(cpu, port, size);
                 m.linear(ES, di, size, true);
                 int v = cpu.io.read(port, size);
                 m.write(ES, di, size, v);
@@ -93,7 +93,7 @@ final class StringOps {
             }
             case OUTS -> {
                 int port = r[EDX] & 0xFFFF;
-                SystemBridge.checkIoPermission(cpu, port, size);
+                javelin.cpu.x86.system.SystemInstructions.checkIoPermission(cpu, port, size);
                 int v = m.read(d.seg, si, size);
                 cpu.io.write(port, size, v);
                 advance(r, ESI, amask, delta);

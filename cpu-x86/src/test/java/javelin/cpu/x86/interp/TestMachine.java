@@ -1,0 +1,96 @@
+package javelin.cpu.x86.interp;
+
+import static javelin.cpu.x86.CpuState.*;
+
+import java.util.concurrent.locks.ReentrantLock;
+import javelin.cpu.x86.CpuState;
+import javelin.softmmu.IoPortBus;
+import javelin.softmmu.PhysicalMemory;
+
+/**
+ * A 1 MiB machine around one interpreter for instruction tests: code at {@link #CODE}, data at
+ * {@link #DATA}, stack below {@link #STACK_TOP}. Real mode has every IVT vector pointing at a
+ * HLT at {@link #HANDLER}, so a fault ends the run there with the vector in
+ * {@link Interpreter#lastFaultVector()}. {@link #flat32()} switches to a flat 32-bit protected
+ * mode (segment caches set directly, as after a far jump into a 4 GiB code segment).
+ */
+final class TestMachine {
+    static final int CODE = 0x1000, DATA = 0x2000, STACK_TOP = 0x9000, HANDLER = 0x500;
+    static final int HLT = 0xF4;
+
+    final PhysicalMemory mem;
+    final CpuState cpu;
+    final Interpreter interp;
+    final CodeCache cache;
+    final int[] r;
+
+    TestMachine() {
+        ReentrantLock lock = new ReentrantLock();
+        mem = new PhysicalMemory(1 << 20, 0, lock);
+        mem.mapRam(0, 1 << 20, 0);
+        cpu = new CpuState(mem, new IoPortBus(lock), 0);
+        cache = new CodeCache(mem);
+        interp = new Interpreter(cpu, cache);
+        r = cpu.regs;
+        for (int s = 0; s < 6; s++) {
+            cpu.segSel[s] = 0;
+            cpu.segBase[s] = 0;
+        }
+        cpu.updateModeCaches();
+        for (int v = 0; v < 256; v++) mem.writeDword(v * 4L, HANDLER);
+        mem.writeByte(HANDLER, HLT);
+        r[ESP] = STACK_TOP;
+    }
+
+    /** Flat 4 GiB segments with D/B = 1, CPL 0, protected mode (paging off). */
+    TestMachine flat32() {
+        cpu.cr0 |= CR0_PE;
+        for (int s = 0; s < 6; s++) {
+            cpu.segSel[s] = s == CS ? 0x08 : 0x10;
+            cpu.segBase[s] = 0;
+            cpu.segLimit[s] = -1;
+            cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
+        }
+        cpu.updateModeCaches();
+        return this;
+    }
+
+    /** Places {@code bytes} at {@link #CODE} followed by HLT. */
+    TestMachine code(int... bytes) {
+        for (int i = 0; i < bytes.length; i++) mem.writeByte(CODE + i, bytes[i]);
+        mem.writeByte(CODE + bytes.length, HLT);
+        return this;
+    }
+
+    /** Runs from {@link #CODE} until a HLT executes; returns the instructions retired. */
+    long run() {
+        cpu.eip = CODE;
+        cpu.halted = false;
+        interp.clearLastFault();
+        long before = interp.retired();
+        for (int i = 0; i < 100_000 && !cpu.halted; i++) interp.step();
+        if (!cpu.halted) throw new AssertionError("no HLT reached");
+        return interp.retired() - before;
+    }
+
+    int flags() {
+        return cpu.getEflags();
+    }
+
+    /** True if the run ended in the fault handler after raising {@code vector}. */
+    boolean faulted(int vector) {
+        return interp.lastFaultVector() == vector && cpu.eip == HANDLER + 1;
+    }
+
+    int byteAt(int addr) {
+        return mem.readByte(addr);
+    }
+
+    int wordAt(int addr) {
+        return mem.readWord(addr);
+    }
+
+    int dwordAt(int addr) {
+        return mem.readDword(addr);
+    }
+}
