@@ -67,12 +67,12 @@ final class GuestMachine {
     Result run(long maxInstructions) {
         Interpreter interpreter = new Interpreter(cpu);
         long done = 0;
-        while (done < maxInstructions && status < 0 && !cpu.shutdownRequested && !interpreter.shutdown()) {
+        while (done < maxInstructions && status < 0 && !cpu.shutdownRequested) {
             int n = interpreter.run((int) Math.min(100_000, maxInstructions - done));
             done += n;
             if (n == 0) break;
         }
-        return new Result(status, console.toString(), cpu.shutdownRequested || interpreter.shutdown(), cpu.halted, done);
+        return new Result(status, console.toString(), cpu.shutdownRequested, cpu.halted, done);
     }
 
     /** Assembles {@code source} with nasm ({@code scripts/setup} installs it) into a flat binary. */
