@@ -134,7 +134,7 @@ tests:
     mov cr0, eax
     mov byte [0x200000], 0xC3                           ; RET at the start of the XD page
     EXPECT_OK mov eax, [0x200000]                       ; data reads are allowed
-    EXPECT_FAULT 14, 0x11, call SEL_FLATCODE:0x200000   ; P | I/D
+    EXPECT_FAULT_FROM 0x200000, 14, 0x11, call SEL_FLATCODE:0x200000   ; P | I/D, at the target
     CHECK_EQ dword [VAR_CR2], 0x200000
     mov esp, STACK0
     mov dword [PAE_PD + 8 * 3], 1 << 20                 ; not present; bit 20 would be reserved

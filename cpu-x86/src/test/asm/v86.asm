@@ -39,12 +39,16 @@ VAR_V86   equ 0x680             ; v86 side scratch
     mov dword [ss:VAR_RESUME], %%after
     mov dword [ss:VAR_VEC], -1
     mov dword [ss:VAR_ERR], -2
+    mov dword [ss:VAR_EIP], %%insn
+%%insn:
     %3
 %%after:
     mov dword [ss:VAR_RESUME], 0
     cmp dword [ss:VAR_VEC], %1
     jne %%bad
     cmp dword [ss:VAR_ERR], %2
+    jne %%bad
+    cmp dword [ss:VAR_EIP], %%insn                     ; the saved IP points at the instruction
     je %%ok
 %%bad:
     mov word [ss:VAR_SCRATCH], CHECK
