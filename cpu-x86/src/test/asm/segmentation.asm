@@ -14,6 +14,30 @@ SEL_SMALL   equ 0x78            ; data, limit 0xFFF
 SEL_NPCODE  equ 0x80            ; code, not present
 SEL_SHORT   equ 0x88            ; code with limit 0xFFF
 SEL_DATA3B  equ 0x90            ; ring 3 data, DPL 3, for CPL 3 checks
+SEL_SMALLSS equ 0x98            ; stack segment with limit 0xFFF
+
+; every check that applies to DS, ES, FS and GS alike, on one of them
+%macro DATA_SREG_CHECKS 1
+    mov ax, 0x100
+    EXPECT_FAULT 13, 0x100, mov %1, ax          ; beyond the GDT limit (0xFF)
+    mov ax, 0x0C
+    EXPECT_FAULT 13, 0x0C, mov %1, ax           ; TI = 1 with a null LDTR
+    mov ax, SEL_TSS0
+    EXPECT_FAULT 13, SEL_TSS0, mov %1, ax       ; system descriptor
+    mov ax, SEL_XONLY
+    EXPECT_FAULT 13, SEL_XONLY, mov %1, ax      ; execute-only code
+    mov ax, SEL_NP
+    EXPECT_FAULT 11, SEL_NP, mov %1, ax         ; not present: #NP
+    mov ax, SEL_DATA0 | 3
+    EXPECT_FAULT 13, SEL_DATA0, mov %1, ax      ; RPL 3 > DPL 0
+    mov ax, SEL_CODE0
+    EXPECT_OK mov %1, ax                        ; readable code
+    mov ax, 3
+    EXPECT_OK mov %1, ax                        ; null selector (any RPL)
+    EXPECT_FAULT 13, 0, mov eax, [%1:0x1000]    ; using a null segment register
+    mov ax, SEL_DATA0
+    mov %1, ax
+%endmacro
 
 [bits 32]
 tests:
@@ -30,31 +54,18 @@ tests:
     SETDESC SEL_DATA3B, 0, 0xFFFFF, 0xF2, 0xC
 
     ; --- data segment registers, CPL 0 ---
-    xor ax, ax
-    EXPECT_OK mov ds, ax                        ; null selector: allowed in DS..GS
-    EXPECT_OK mov es, ax
-    EXPECT_OK mov fs, ax
-    mov ax, 3
-    EXPECT_OK mov gs, ax                        ; null with RPL 3 too
-    mov ax, SEL_DATA0
-    mov ds, ax
-    mov es, ax
-    mov ax, 0x100
-    EXPECT_FAULT 13, 0x100, mov ds, ax          ; beyond the GDT limit (0xFF)
-    mov ax, 0x0C
-    EXPECT_FAULT 13, 0x0C, mov es, ax           ; TI = 1 with a null LDTR
-    mov ax, SEL_TSS0
-    EXPECT_FAULT 13, SEL_TSS0, mov fs, ax       ; system descriptor
-    mov ax, SEL_XONLY
-    EXPECT_FAULT 13, SEL_XONLY, mov gs, ax      ; execute-only code
-    mov ax, SEL_CODE0
-    EXPECT_OK mov ds, ax                        ; readable code is fine
-    mov ax, SEL_DATA0
-    mov ds, ax
-    mov ax, SEL_NP
-    EXPECT_FAULT 11, SEL_NP, mov ds, ax         ; not present: #NP
-    mov ax, SEL_DATA0 | 3
-    EXPECT_FAULT 13, SEL_DATA0, mov es, ax      ; RPL 3 > DPL 0
+    DATA_SREG_CHECKS ds
+    DATA_SREG_CHECKS es
+    DATA_SREG_CHECKS fs
+    DATA_SREG_CHECKS gs
+    ; the far-pointer loads apply the same checks
+    mov dword [VAR_SCRATCH], 0
+    mov word [VAR_SCRATCH + 4], SEL_NP
+    EXPECT_FAULT 11, SEL_NP, lfs eax, [VAR_SCRATCH]
+    mov word [VAR_SCRATCH + 4], SEL_XONLY
+    EXPECT_FAULT 13, SEL_XONLY, les eax, [VAR_SCRATCH]
+    mov word [VAR_SCRATCH + 4], SEL_NP
+    EXPECT_FAULT 12, SEL_NP, lss eax, [VAR_SCRATCH]
     mov ax, SEL_FRESH
     mov fs, ax
     CHECK_EQ byte [ss:GDT_BASE + SEL_FRESH + 5], 0x93   ; the load set the accessed bit
@@ -77,6 +88,20 @@ tests:
     push dword 0x100
     EXPECT_FAULT 13, 0x100, pop ds              ; POP Sreg applies the same checks
     add esp, 4
+
+    ; --- stack segment limit: #SS(0) ---
+    SETDESC SEL_SMALLSS, 0, 0x0FFF, ACC_DATA, 0x4
+    mov [VAR_SCRATCH + 8], esp
+    mov ax, SEL_SMALLSS
+    mov ss, ax
+    mov esp, 0xF00
+    EXPECT_FAULT 12, 0, mov eax, [ss:0x1000]
+    mov ebp, 0xFFE
+    EXPECT_FAULT 12, 0, mov eax, [ebp]          ; EBP addresses SS
+    EXPECT_OK mov ax, [ebp]
+    mov ax, SEL_DATA0
+    mov ss, ax
+    mov esp, [VAR_SCRATCH + 8]
 
     ; --- segment limits ---
     mov ax, SEL_SMALL
@@ -144,6 +169,8 @@ tests:
     EXPECT_FAULT 13, SEL_DATA3 & 0xFFFC, retf
     add esp, 16
 
+    mov byte [TSS0 + 0x68 + (0x81 >> 3)], 1 << (0x81 & 7)  ; deny port 0x81 below
+
     ; --- return to CPL 3 with RETF: DS with DPL 0 is nulled, ES with DPL 3 kept ---
     mov ax, SEL_DATA0
     mov ds, ax
@@ -191,6 +218,9 @@ tests:
     EXPECT_FAULT 13, 0, hlt
     EXPECT_FAULT 13, 0, mov eax, cr0
     EXPECT_OK out 0x80, al                          ; CPL > IOPL, but the TSS I/O bitmap allows it
+    EXPECT_FAULT 13, 0, out 0x81, al                ; its bit is set
+    EXPECT_FAULT 13, 0, in ax, 0x80                 ; a word access needs both bits clear
+    EXPECT_OK in al, 0x80
     RING0
     PASS {"segmentation: all checks passed", 10}
 
