@@ -83,6 +83,15 @@ public final class Interrupts {
         return false;
     }
 
+    /** Fault-class vectors (SDM vol. 3, table 6-1); #DB is reported as a trap here (data and single-step). */
+    static boolean isFault(int vector) {
+        return switch (vector) {
+            case CpuFault.DE, CpuFault.BR, CpuFault.UD, CpuFault.NM, CpuFault.TS, CpuFault.NP, CpuFault.SS, CpuFault.GP,
+                    CpuFault.PF, CpuFault.MF, CpuFault.AC, CpuFault.XM -> true;
+            default -> false;
+        };
+    }
+
     /** Table 6-4 of SDM vol. 3: #DE, #TS, #NP, #SS, #GP. */
     static boolean isContributory(int vector) {
         return vector == CpuFault.DE || (vector >= CpuFault.TS && vector <= CpuFault.GP);
@@ -206,7 +215,9 @@ public final class Interrupts {
         }
         if ((offset & 0xFFFF_FFFFL) > (Descriptor.limit(code) & 0xFFFF_FFFFL)) throw CpuFault.withCode(CpuFault.GP, ext);
         int flags = cpu.getEflags();
-        stack.push(flags, size);
+        // SDM vol. 3, 17.3.1.1: the image saved for a fault has RF set, so that IRET back to
+        // the faulting instruction does not retrigger an instruction breakpoint on it.
+        stack.push(kind == EXCEPTION && isFault(vector) ? flags | CpuState.RF : flags, size);
         stack.push(cpu.segSel[CS], size);
         stack.push(cpu.eip, size);
         if (errorCode >= 0) stack.push(errorCode, size);

@@ -66,8 +66,20 @@ class InterruptsTest {
             assertEquals(0x18, m.stackDword(0));
             assertEquals(0x4444, m.stackDword(4));
             assertEquals(0x08, m.stackDword(8));
-            assertEquals(0x0202, m.stackDword(12));
+            assertEquals(0x0202 | CpuState.RF, m.stackDword(12), "a fault's image has RF (SDM vol. 3, 17.3.1.1)");
             assertEquals(0, cpu.getEflags() & CpuState.IF);
+        }
+
+        @Test
+        void faultImageHasResumeFlagSetButInterruptImageDoesNot() {
+            m.idt(6, gate(0x08, 0x3000, P | INT_GATE32, 0));
+            m.idt(0x40, gate(0x08, 0x3000, P | INT_GATE32, 0));
+            Interrupts.deliver(cpu, 6, -1, Interrupts.EXCEPTION);
+            assertEquals(CpuState.RF, m.stackDword(8) & CpuState.RF);
+            cpu.regs[CpuState.ESP] = 0x8000;
+            Interrupts.deliver(cpu, 0x40, -1, Interrupts.EXTERNAL);
+            assertEquals(0, m.stackDword(8) & CpuState.RF);
+            assertEquals(0, cpu.getEflags() & CpuState.RF, "RF is clear in the handler");
         }
 
         @Test
