@@ -97,6 +97,11 @@ public final class CpuState {
     public long patMsr = 0x0007_0406_0007_0406L;
     public long miscEnableMsr;
     public final java.util.Map<Integer, Long> mtrrMsrs = new java.util.TreeMap<>();
+    /**
+     * PGE bookkeeping for the two TLBs (supervisor slots, then user slots): page | 1 when the
+     * slot was filled from a global translation, else 0. A cache, never saved.
+     */
+    public final int[] tlbGlobalPages = new int[2 * javelin.softmmu.SoftTlb.SIZE];
     /** The machine's virtual clock, which RDTSC reads; the board replaces this standing clock. */
     public javelin.softmmu.VirtualClock clock = new javelin.softmmu.ManualClock();
 

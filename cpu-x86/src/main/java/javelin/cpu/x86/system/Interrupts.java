@@ -45,11 +45,19 @@ public final class Interrupts {
     private Interrupts() { }
 
     /**
-     * Delivers {@code vector}. {@code errorCode} is -1 if the vector pushes none. Faults
-     * raised by the delivery itself are handled here (double and triple fault); this method
-     * returns normally even then.
+     * Delivers {@code vector}. {@code errorCode} is -1 if the vector pushes none. For
+     * EXCEPTION and EXTERNAL, faults raised by the delivery itself are handled here (serially,
+     * as a double fault, or as a triple fault) and this method returns normally; for SOFTWARE
+     * they are thrown, as faults of the INT instruction.
      */
     public static void deliver(CpuState cpu, int vector, int errorCode, int kind) {
+        if (kind == SOFTWARE) {
+            // A fault while delivering INT n is a fault of the INT instruction: it propagates to
+            // the run loop, which restores EIP to the INT and delivers it (benign first event,
+            // so the second is handled serially, table 6-5).
+            deliverOnce(cpu, vector, errorCode, kind);
+            return;
+        }
         try {
             deliverOnce(cpu, vector, errorCode, kind);
         } catch (CpuFault second) {

@@ -88,19 +88,13 @@ class InterruptsTest {
         }
 
         @Test
-        void softwareInterruptThroughLowerDplGateIsGpWithIdtSelector() {
+        void softwareInterruptThroughLowerDplGateIsGpWithIdtSelectorAndNoExt() {
             m.protectedMode(3, 3, 4);
-            m.gdt(1, flat(P | CODE_XR));
             m.idt(0x80, gate(0x08, 0x1000, P | INT_GATE32, 0));
-            m.idt(13, gate(0x08, 0x2000, P | INT_GATE32, 0));
-            m.tss32(5, TSS, 0x9000, 0x10);
-            m.gdt(2, flat(P | DATA_RW));
             cpu.regs[CpuState.ESP] = 0x7000;
-            Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE);
-            // The #GP (error code 0x80 * 8 + 2, EXT = 0) is delivered at CPL 0 on the TSS stack.
-            assertEquals(0x2000, cpu.eip);
-            assertEquals(0x9000 - 24, cpu.regs[CpuState.ESP]);
-            assertEquals(0x402, m.stackDword(0));
+            assertFault(CpuFault.GP, 0x80 * 8 + 2, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+            assertEquals(0x7000, cpu.regs[CpuState.ESP], "nothing committed");
+            assertEquals(3, cpu.cpl);
         }
 
         @Test
@@ -241,9 +235,8 @@ class InterruptsTest {
         @Test
         void softwareInterruptWithIoplBelow3IsGp() {
             cpu.setEflags(cpu.getEflags() & ~CpuState.IOPL);
-            Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
-            assertEquals(0xBBBB, cpu.eip);
-            assertEquals(0, m.stackDword(0));
+            assertFault(CpuFault.GP, 0, () -> Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE));
+            assertTrue(cpu.v86Mode());
         }
 
         @Test
