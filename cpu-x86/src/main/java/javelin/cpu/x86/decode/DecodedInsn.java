@@ -40,6 +40,12 @@ public final class DecodedInsn {
     /** Raw immediate values in order of appearance (second one: ENTER's level, far pointer's selector). */
     public final int imm, imm2;
     public final int[] kind, num, size;
+    /** Copied from the row so the executor's hot path does not chase {@link #spec}. */
+    public final boolean privileged;
+    /** Copied from the row: execution must return to the checks between instructions after this one. */
+    public final boolean changesTbFlags;
+    /** Offset of the last byte ({@code length - 1}), for the CS limit check of cached instructions. */
+    public final int lastByte;
 
     DecodedInsn(OpSpec spec, int opcode, int opSize, boolean addr32, boolean code32, int prefixes, int seg,
                 int mod, int reg, int rm, int eaBase, int eaIndex, int eaScale, int disp, boolean hasMem,
@@ -67,6 +73,9 @@ public final class DecodedInsn {
         this.kind = kind;
         this.num = num;
         this.size = size;
+        this.privileged = spec.privileged();
+        this.changesTbFlags = spec.changesTbFlags();
+        this.lastByte = length - 1;
     }
 
     public int operandCount() {

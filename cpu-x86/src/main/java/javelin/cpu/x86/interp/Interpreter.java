@@ -44,6 +44,9 @@ public final class Interpreter {
     private final Decoder decoder;
     private final CodeCache codeCache;
     private CodeCache.Page currentPage;
+    // The TLB arrays the fetch path reads, held directly to keep its chain of dependent loads short.
+    private final int[] supervisorExecTag, userExecTag;
+    private final long[] supervisorPhysPage, userPhysPage;
     private Tracer tracer;
     private final SystemOps sys;
 
@@ -64,6 +67,10 @@ public final class Interpreter {
         this.decoder = new Decoder();
         this.codeCache = codeCache;
         this.sys = new SystemOps(cpu, mem, this);
+        this.supervisorExecTag = cpu.mmu.supervisorTlb.execTag;
+        this.userExecTag = cpu.mmu.userTlb.execTag;
+        this.supervisorPhysPage = cpu.mmu.supervisorTlb.physPage;
+        this.userPhysPage = cpu.mmu.userTlb.physPage;
     }
 
     public void setTracer(Tracer tracer) {
@@ -85,9 +92,19 @@ public final class Interpreter {
     }
 
 
+    /** Instructions run back to back between polls of interrupts and exit requests. */
+    static final int BURST = 64;
+
     /**
      * Runs up to {@code maxInstructions} steps; returns how many ran. Stops early when the CPU
      * halts with nothing to wake it, shuts down, or another thread sets {@code exitRequested}.
+     *
+     * <p>Exit requests are polled before every burst of up to {@link #BURST} instructions, the
+     * granularity at which QEMU serves them (once per translation block). Interrupts keep
+     * instruction granularity: a burst ends before any instruction when NMI or (with IF set)
+     * INTR is pending, and after an instruction that opens an interrupt shadow, sets TF, halts or
+     * may change the mode (the row's {@code changesTbFlags}); {@link #step()} then takes over, so
+     * windows such as {@code sti; nop; cli} still let a pending interrupt in.
      */
     public int run(int maxInstructions) {
         int n = 0;
@@ -95,8 +112,42 @@ public final class Interpreter {
             if (cpu.halted && !wakeable()) break;
             step();
             n++;
+            n += burst(Math.min(BURST, maxInstructions - n));
         }
         return n;
+    }
+
+    /** Runs plain instructions while nothing needs the checks of {@link #step()}; returns how many ran. */
+    private int burst(int max) {
+        int i = 0;
+        while (i < max) {
+            int fl = cpu.eflagsRest;
+            if (cpu.interruptShadow || cpu.halted || (fl & TF) != 0 || cpu.nmiPending) break;
+            if ((fl & IF) != 0 && cpu.intr.interruptPending()) break;
+            final int eip0 = cpu.eip;
+            final int esp0 = regs[ESP];
+            i++;
+            try {
+                DecodedInsn d = fetch();
+                if (tracer != null) tracer.instruction(cpu, d);
+                int next = eip0 + d.length;
+                cpu.eip = d.code32 ? next : next & 0xFFFF;
+                execute(d, eip0);
+                if (d.changesTbFlags) {
+                    retired += i;
+                    return i;
+                }
+            } catch (CpuFault f) {
+                cpu.eip = eip0;
+                regs[ESP] = esp0;
+                lastFaultVector = f.vector;
+                retired += i - 1;
+                deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
+                return i;
+            }
+        }
+        retired += i;
+        return i;
     }
 
     private boolean wakeable() {
@@ -161,10 +212,10 @@ public final class Interpreter {
         if (cache == null) return decoder.decode(cpu);
         int eip = cpu.eip;
         int lin = cpu.segBase[CS] + eip;
-        SoftTlb t = cpu.cpl == 3 ? cpu.mmu.userTlb : cpu.mmu.supervisorTlb;
+        boolean user = cpu.cpl == 3;
         int i = SoftTlb.index(lin);
-        if (t.execTag[i] != (lin & SoftTlb.PAGE_MASK)) return decoder.decode(cpu);
-        long physPage = t.physPage[i];
+        if ((user ? userExecTag : supervisorExecTag)[i] != (lin & SoftTlb.PAGE_MASK)) return decoder.decode(cpu);
+        long physPage = (user ? userPhysPage : supervisorPhysPage)[i];
         CodeCache.Page p = currentPage;
         if (p == null || p.physPage != physPage || !p.valid) {
             p = cache.page(physPage, cpu.mmu);
@@ -172,7 +223,11 @@ public final class Interpreter {
         }
         int off = lin & 0xFFF;
         DecodedInsn d = p.insns[off];
-        if (d != null && d.code32 == cpu.code32 && fitsLimit(eip, d.length)) return d;
+        if (d != null && d.code32 == cpu.code32
+                && (eip & 0xFFFF_FFFFL) + d.lastByte <= (cpu.segLimit[CS] & 0xFFFF_FFFFL)
+                && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
+            return d;
+        }
         d = decoder.decode(cpu);
         if (off + d.length <= 0x1000 && fitsLimit(eip, d.length)) p.insns[off] = d;
         return d;
@@ -238,7 +293,7 @@ public final class Interpreter {
 
     private void execute(DecodedInsn d, int eip0) {
         if (d.hasMem) ea = effectiveAddress(d);
-        if (d.spec.privileged() && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
+        if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
         final int os = d.opSize;
         final Mnemonic mn = d.mnemonic;
         switch (mn) {
@@ -262,6 +317,31 @@ public final class Interpreter {
                 int count = get(d, 2) & 0x1F;
                 if (count != 0) set(d, 0, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get(d, 1), count, d.size[0]));
             }
+            case MOV -> set(d, 0, get(d, 1));
+            case MOVZX -> set(d, 0, get(d, 1));
+            case MOVSX -> set(d, 0, (int) Shift.signExtend(get(d, 1), d.size[1]));
+            case LEA -> setReg(d.num[0], os, ea);
+            case JMP -> {
+                if (d.kind[0] == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+                else ControlFlow.jumpNear(cpu, get(d, 0), os);
+            }
+            case JCC -> {
+                if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+            }
+            case CALL -> {
+                int target = d.kind[0] == K_IMM ? cpu.eip + d.num[0] : get(d, 0);
+                ControlFlow.callNear(cpu, mem, target, os);
+            }
+            case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num[0] : 0, os);
+            default -> executeLessCommon(d, eip0);
+        }
+    }
+
+    /** The rest of the dispatch, kept apart so the hot method stays small enough for the JIT. */
+    private void executeLessCommon(DecodedInsn d, int eip0) {
+        final int os = d.opSize;
+        final Mnemonic mn = d.mnemonic;
+        switch (mn) {
             case MUL -> MulDiv.mul(cpu, get(d, 0), d.size[0]);
             case IMUL -> {
                 if (d.operandCount() == 1) MulDiv.imul1(cpu, get(d, 0), d.size[0]);
@@ -281,10 +361,6 @@ public final class Interpreter {
             case AAD -> Bcd.aad(cpu, d.imm);
             case SALC -> Bcd.salc(cpu);
 
-            case MOV -> set(d, 0, get(d, 1));
-            case MOVZX -> set(d, 0, get(d, 1));
-            case MOVSX -> set(d, 0, (int) Shift.signExtend(get(d, 1), d.size[1]));
-            case LEA -> setReg(d.num[0], os, ea);
             case XCHG -> {
                 if (d.kind[0] == K_MEM) mem.checkWritable(d.seg, ea, d.size[0]);
                 int a = get(d, 0), b = get(d, 1);
@@ -416,18 +492,6 @@ public final class Interpreter {
                 setReg(d.num[0], os, off);
             }
 
-            case JMP -> {
-                if (d.kind[0] == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
-                else ControlFlow.jumpNear(cpu, get(d, 0), os);
-            }
-            case JCC -> {
-                if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
-            }
-            case CALL -> {
-                int target = d.kind[0] == K_IMM ? cpu.eip + d.num[0] : get(d, 0);
-                ControlFlow.callNear(cpu, mem, target, os);
-            }
-            case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num[0] : 0, os);
             case JMPF -> {
                 if (d.kind[0] == K_FAR) ControlTransfer.farJump(cpu, d.imm2, d.imm, os == 4);
                 else ControlTransfer.farJump(cpu, memAt(d, os, 2), memAt(d, 0, os), os == 4);

@@ -716,6 +716,26 @@ class InterpreterTest {
         }
 
         @Test
+        void aPendingInterruptEntersTheStiNopCliWindow() {
+            TestMachine m = new TestMachine().code(0xFB, 0x90, 0xFA, 0x90);          // sti; nop; cli; nop
+            m.cpu.intr = new OneShot();
+            m.run();
+            assertEquals(TestMachine.HANDLER + 1, m.cpu.eip);
+            assertEquals(TestMachine.CODE + 2, m.wordAt(TestMachine.STACK_TOP - 6)); // taken before the cli
+        }
+
+        @Test
+        void singleSteppingGivesTheSameResultAsBursts() {
+            int[] code = {0xB9, 0x05, 0x00, 0x31, 0xC0, 0x40, 0xE2, 0xFD};
+            TestMachine a = new TestMachine().code(code);
+            TestMachine b = new TestMachine().code(code);
+            a.run();
+            b.runStepwise();
+            assertArrayEquals(a.r, b.r);
+            assertEquals(a.flags(), b.flags());
+        }
+
+        @Test
         void interruptsWaitWhileIfIsClear() {
             TestMachine m = new TestMachine().code(0xFA, 0x90);                      // cli; nop
             OneShot src = new OneShot();
