@@ -213,7 +213,9 @@ public final class Interrupts {
             newCpl = cpu.cpl;
             stack = StackFrame.current(cpu);
         }
-        if ((offset & 0xFFFF_FFFFL) > (Descriptor.limit(code) & 0xFFFF_FFFFL)) throw CpuFault.withCode(CpuFault.GP, ext);
+        // SDM vol. 2, INT n: "#GP(0) If the instruction pointer in the IDT or in the interrupt,
+        // trap, or task gate is beyond the code segment limits."
+        if ((offset & 0xFFFF_FFFFL) > (Descriptor.limit(code) & 0xFFFF_FFFFL)) throw CpuFault.withCode(CpuFault.GP, 0);
         int flags = cpu.getEflags();
         // SDM vol. 3, 17.3.1.1: the image saved for a fault has RF set, so that IRET back to
         // the faulting instruction does not retrigger an instruction breakpoint on it.
@@ -229,7 +231,7 @@ public final class Interrupts {
         if (newCpl != cpu.cpl || fromV86) {
             stack.commitAsNewStack(newCpl);
             if (fromV86) {
-                for (int seg : new int[] {ES, DS, FS, GS}) Segmentation.loadNull(cpu, seg, 0);
+                for (int seg : Segmentation.DATA_SEGMENTS) Segmentation.loadNull(cpu, seg, 0);
             }
         } else {
             stack.commitEsp();
