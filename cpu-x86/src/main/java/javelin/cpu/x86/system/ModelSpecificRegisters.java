@@ -12,6 +12,9 @@ import javelin.cpu.x86.CpuState;
  * whose type they could select (as QEMU's TCG).
  */
 final class ModelSpecificRegisters {
+    private static final System.Logger LOG = System.getLogger(ModelSpecificRegisters.class.getName());
+    /** MSR numbers already reported, so each unknown one is logged once (guests probe many). */
+    private static final java.util.Set<Integer> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static final int IA32_TSC = 0x10, IA32_APIC_BASE = 0x1B, IA32_MTRRCAP = 0xFE, IA32_SYSENTER_CS = 0x174,
             IA32_SYSENTER_ESP = 0x175, IA32_SYSENTER_EIP = 0x176, IA32_MISC_ENABLE = 0x1A0,
             IA32_MTRR_PHYSBASE0 = 0x200, IA32_MTRR_PHYSMASK7 = 0x20F, IA32_MTRR_FIX64K_00000 = 0x250,
@@ -41,7 +44,7 @@ final class ModelSpecificRegisters {
             case IA32_PAT -> cpu.patMsr;
             case IA32_EFER -> cpu.efer;
             default -> {
-                if (!isMtrr(msr)) throw CpuFault.withCode(CpuFault.GP, 0);
+                if (!isMtrr(msr)) throw unknown(msr, "read");
                 yield cpu.mtrrMsrs.getOrDefault(msr, 0L);
             }
         };
@@ -77,13 +80,22 @@ final class ModelSpecificRegisters {
             }
             case IA32_MTRRCAP -> throw CpuFault.withCode(CpuFault.GP, 0);
             default -> {
-                if (!isMtrr(msr)) throw CpuFault.withCode(CpuFault.GP, 0);
+                if (!isMtrr(msr)) throw unknown(msr, "write");
                 if (msr == IA32_MTRR_DEF_TYPE && (value & ~MTRR_DEF_TYPE_WRITABLE) != 0) {
                     throw CpuFault.withCode(CpuFault.GP, 0);
                 }
                 cpu.mtrrMsrs.put(msr, value);
             }
         }
+    }
+
+    /** An MSR this CPU does not have: #GP(0), as on hardware; logged once per number. */
+    private static CpuFault unknown(int msr, String what) {
+        if (REPORTED.add(msr)) {
+            LOG.log(System.Logger.Level.DEBUG, "guest {0} of unimplemented MSR {1}: #GP(0) (logged once per MSR)",
+                    what, String.format("%#x", msr));
+        }
+        return CpuFault.withCode(CpuFault.GP, 0);
     }
 
     static boolean isMtrr(int msr) {

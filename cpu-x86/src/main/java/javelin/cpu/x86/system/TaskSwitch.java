@@ -21,7 +21,7 @@ import javelin.cpu.x86.CpuState;
  * LDT and segment descriptors checked, so their faults (#TS, #NP, #SS) are raised in the
  * context of the new task, as the SDM specifies.
  */
-public final class TaskSwitch {
+final class TaskSwitch {
     /** What started the switch (it decides busy bits, NT and the back link). */
     static final int JMP = 0, CALL = 1, IRET = 2;
 

@@ -3,7 +3,7 @@
  * ({@link javelin.cpu.x86.system.Segmentation}), interrupt and exception delivery
  * ({@link javelin.cpu.x86.system.Interrupts}), far transfers and IRET
  * ({@link javelin.cpu.x86.system.ControlTransfer}), hardware task switching
- * ({@link javelin.cpu.x86.system.TaskSwitch}), the paging walk
+ * (TaskSwitch), the paging walk
  * ({@link javelin.cpu.x86.system.PageWalker}), control registers, MSRs and the system
  * instructions ({@link javelin.cpu.x86.system.SystemInstructions}).
  *
