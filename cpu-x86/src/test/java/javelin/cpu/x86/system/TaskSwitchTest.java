@@ -86,10 +86,25 @@ class TaskSwitchTest {
     }
 
     @Test
-    void badCodeSelectorInNewTaskIsTsRaisedAfterTheSwitch() {
-        m.mem.writeWord(TSS2 + 0x4C, 0x10);      // CS = a data segment
-        assertFault(CpuFault.TS, 0x10, () -> ControlTransfer.farJump(cpu, 0x30, 0, true));
+    void badDataSelectorInNewTaskIsTsDeliveredInTheNewTask() {
+        m.mem.writeWord(TSS2 + 0x54, 0x08 | 3);  // DS = code DPL 0 with RPL 3: RPL > DPL
+        m.idt(10, gate(0x08, 0x7777, P | INT_GATE32, 0));
+        ControlTransfer.farJump(cpu, 0x30, 0, true);
         assertEquals(0x30, cpu.trSel, "the switch itself completed");
+        assertEquals(0x7777, cpu.eip);
+        assertEquals(0x6000 - 16, cpu.regs[CpuState.ESP], "frame on the new task's stack");
+        assertEquals(0x08, m.stackDword(0), "#TS error code: the DS selector");
+        assertEquals(0x5000, m.stackDword(4), "return address: the new task's first instruction");
+    }
+
+    @Test
+    void tFlagInTheNewTssRaisesADebugTrap() {
+        m.mem.writeWord(TSS2 + 0x64, 1);
+        m.idt(1, gate(0x08, 0x7100, P | INT_GATE32, 0));
+        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        assertEquals(0x7100, cpu.eip);
+        assertEquals(0x5000, m.stackDword(0));
+        assertEquals(TaskSwitch.DR6_BT, cpu.dr[6] & TaskSwitch.DR6_BT);
     }
 
     @Test
