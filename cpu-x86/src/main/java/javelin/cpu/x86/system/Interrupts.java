@@ -36,6 +36,12 @@ public final class Interrupts {
     public static final int SOFTWARE = 1;
     /** INTR or NMI from outside. */
     public static final int EXTERNAL = 2;
+    /**
+     * INT3 and INTO: like SOFTWARE (EIP = next instruction, gate DPL checked, faults thrown),
+     * but, unlike INT n, neither IOPL-sensitive nor VME-redirected in v86 mode (SDM vol. 2,
+     * INT n: "IF (VM = 1 and IOPL &lt; 3 AND INT n) THEN #GP(0)"; vol. 3, 20.3.1).
+     */
+    public static final int SOFTWARE_EXCEPTION = 3;
 
     /** EXT bit of an error code: the fault happened delivering an event external to the program. */
     static final int EXT = 1;
@@ -51,7 +57,7 @@ public final class Interrupts {
      * they are thrown, as faults of the INT instruction.
      */
     public static void deliver(CpuState cpu, int vector, int errorCode, int kind) {
-        if (kind == SOFTWARE) {
+        if (kind == SOFTWARE || kind == SOFTWARE_EXCEPTION) {
             // A fault while delivering INT n is a fault of the INT instruction: it propagates to
             // the run loop, which restores EIP to the INT and delivers it (benign first event,
             // so the second is handled serially, table 6-5).
@@ -100,7 +106,8 @@ public final class Interrupts {
     private static void deliverOnce(CpuState cpu, int vector, int errorCode, int kind) {
         cpu.halted = false;
         if (vector == CpuFault.NMI && kind == EXTERNAL) cpu.nmiBlocked = true;
-        int ext = kind == SOFTWARE ? 0 : EXT;
+        boolean software = kind == SOFTWARE || kind == SOFTWARE_EXCEPTION;
+        int ext = software ? 0 : EXT;
         if (!cpu.protectedMode()) {
             deliverReal(cpu, vector);
             return;
@@ -167,7 +174,9 @@ public final class Interrupts {
                 || type == Descriptor.SYS_INTERRUPT_GATE16 || type == Descriptor.SYS_TRAP_GATE16
                 || type == Descriptor.SYS_INTERRUPT_GATE32 || type == Descriptor.SYS_TRAP_GATE32);
         if (!validType) throw CpuFault.withCode(CpuFault.GP, idtCode);
-        if (kind == SOFTWARE && Descriptor.dpl(gate) < cpu.cpl) throw CpuFault.withCode(CpuFault.GP, idtCode);
+        if ((kind == SOFTWARE || kind == SOFTWARE_EXCEPTION) && Descriptor.dpl(gate) < cpu.cpl) {
+            throw CpuFault.withCode(CpuFault.GP, idtCode);
+        }
         if (!Descriptor.present(gate)) throw CpuFault.withCode(CpuFault.NP, idtCode);
 
         if (type == Descriptor.SYS_TASK_GATE) {

@@ -252,6 +252,22 @@ class InterruptsTest {
         }
 
         @Test
+        void int3IsNotIoplSensitiveAndGoesToTheProtectedModeHandler() {
+            cpu.setEflags(cpu.getEflags() & ~CpuState.IOPL);
+            cpu.cr4 |= CpuState.CR4_VME;                  // and is never redirected
+            m.idt(3, gate(0x08, 0xCCCC, P | dpl(3) | INT_GATE32, 0));
+            Interrupts.deliver(cpu, 3, -1, Interrupts.SOFTWARE_EXCEPTION);
+            assertFalse(cpu.v86Mode());
+            assertEquals(0xCCCC, cpu.eip);
+        }
+
+        @Test
+        void int3ThroughADpl0GateIsGp() {
+            m.idt(3, gate(0x08, 0xCCCC, P | INT_GATE32, 0));
+            assertFault(CpuFault.GP, 3 * 8 + 2, () -> Interrupts.deliver(cpu, 3, -1, Interrupts.SOFTWARE_EXCEPTION));
+        }
+
+        @Test
         void vmeRedirectsThroughTheV86IvtWhenTheBitmapBitIsClear() {
             cpu.cr4 |= CpuState.CR4_VME;
             cpu.setEflags((cpu.getEflags() & ~CpuState.IOPL) | CpuState.VIF);
