@@ -138,6 +138,26 @@ class InterruptsTest {
         }
 
         @Test
+        void nullStackSelectorInTheTssIsTsWhenChangingPrivilege() {
+            m.protectedMode(3, 3, 4);
+            m.gdt(1, flat(P | CODE_XR));
+            m.gdt(2, flat(P | DATA_RW));
+            m.tss32(5, TSS, 0x9000, 0);                    // SS0 = null
+            m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
+            assertFault(CpuFault.TS, 0, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+        }
+
+        @Test
+        void tssTooShortForTheStackFieldsIsTsWithTheTssSelector() {
+            m.protectedMode(3, 3, 4);
+            m.gdt(1, flat(P | CODE_XR));
+            m.tss32(5, TSS, 0x9000, 0x10);
+            cpu.trLimit = 0x05;                            // ESP0 at 4..7 is beyond the limit
+            m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
+            assertFault(CpuFault.TS, 0x28, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+        }
+
+        @Test
         void gateToNonCodeSegmentIsGpWithTargetSelectorAndExt() {
             m.idt(0x41, gate(0x10, 0x1000, P | INT_GATE32, 0));
             m.idt(13, gate(0x08, 0x6000, P | INT_GATE32, 0));
@@ -231,6 +251,13 @@ class InterruptsTest {
             assertEquals(0x1005, m.stackDword(32));               // GS
             assertEquals(0, cpu.segSel[CpuState.DS]);
             assertEquals(0, cpu.segSel[CpuState.GS]);
+        }
+
+        @Test
+        void interruptFromV86ToAHandlerAboveCpl0IsGp() {
+            m.gdt(6, flat(P | dpl(3) | CODE_XR));
+            m.idt(0x22, gate(0x33, 0x1000, P | dpl(3) | INT_GATE32, 0));
+            assertFault(CpuFault.GP, 0x30, () -> Interrupts.deliver(cpu, 0x22, -1, Interrupts.SOFTWARE));
         }
 
         @Test
