@@ -54,6 +54,8 @@ public final class Interpreter {
     private int ea;
     private long retired;
     private int lastFaultVector = -1;
+    /** The last {@link #execute(int, boolean)} ended with a fault. */
+    private boolean faulted;
 
     /** An interpreter without a decode cache: every instruction is decoded from memory. */
     public Interpreter(CpuState cpu) {
@@ -121,28 +123,85 @@ public final class Interpreter {
     private int burst(int max) {
         // The shadow and TF change only through rows marked changesTbFlags, which end the burst.
         if (cpu.interruptShadow || (cpu.eflagsRest & TF) != 0) return 0;
+        return execute(max, true);
+    }
+
+    /**
+     * Executes up to {@code max} instructions; with {@code poll}, stops before an instruction
+     * when the CPU halted or NMI or INTR (IF set) is pending, and after a row marked
+     * changesTbFlags. A fault is delivered and ends the run ({@link #faulted} is set).
+     * The dispatch of the common mnemonics is written into this loop, so the JIT compiles the
+     * loop and the operations as one unit; the rest goes to {@link #executeLessCommon}.
+     */
+    private int execute(int max, boolean poll) {
+        faulted = false;
         int i = 0;
         while (i < max) {
-            if (cpu.halted || cpu.nmiPending) break;
-            if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) break;
+            if (poll) {
+                if (cpu.halted || cpu.nmiPending) break;
+                if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) break;
+            }
             final int eip0 = cpu.eip;
             final int esp0 = regs[ESP];
             i++;
             try {
-                DecodedInsn d = fetch();
+                final DecodedInsn d = fetch();
                 if (tracer != null) tracer.instruction(cpu, d);
                 int next = eip0 + d.length;
                 cpu.eip = d.code32 ? next : next & 0xFFFF;
-                execute(d, eip0);
-                if (d.changesTbFlags) {
-                    retired += i;
-                    return i;
+                if (d.hasMem) ea = effectiveAddress(d);
+                if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
+                final int os = d.opSize;
+                final Mnemonic mn = d.mnemonic;
+                switch (mn) {
+                    case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
+                    case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
+                    case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
+                    case OR -> set0(d, Alu.logic(cpu, get0(d) | get1(d), d.size0));
+                    case XOR -> set0(d, Alu.logic(cpu, get0(d) ^ get1(d), d.size0));
+                    case ADC -> set0(d, Alu.adc(cpu, get0(d), get1(d), d.size0));
+                    case SBB -> set0(d, Alu.sbb(cpu, get0(d), get1(d), d.size0));
+                    case CMP -> Alu.sub(cpu, get0(d), get1(d), d.size0);
+                    case TEST -> Alu.logic(cpu, get0(d) & get1(d), d.size0);
+                    case INC -> set0(d, Alu.inc(cpu, get0(d), d.size0));
+                    case DEC -> set0(d, Alu.dec(cpu, get0(d), d.size0));
+                    case NEG -> set0(d, Alu.neg(cpu, get0(d), d.size0));
+                    case NOT -> set0(d, Alu.not(get0(d), d.size0));
+                    case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
+                        int v = get0(d);
+                        int count = get1(d) & 0x1F;
+                        if (count != 0) set0(d, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size0));
+                    }
+                    case SHLD, SHRD -> {
+                        int v = get0(d);
+                        int count = get2(d) & 0x1F;
+                        if (count != 0) set0(d, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get1(d), count, d.size0));
+                    }
+                    case MOV -> set0(d, get1(d));
+                    case MOVZX -> set0(d, get1(d));
+                    case MOVSX -> set0(d, (int) Shift.signExtend(get1(d), d.size1));
+                    case LEA -> setReg(d.num0, os, ea);
+                    case JMP -> {
+                        if (d.kind0 == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                        else ControlFlow.jumpNear(cpu, get0(d), os);
+                    }
+                    case JCC -> {
+                        if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                    }
+                    case CALL -> {
+                        int target = d.kind0 == K_IMM ? cpu.eip + d.num0 : get0(d);
+                        ControlFlow.callNear(cpu, mem, target, os);
+                    }
+                    case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
+                    default -> executeLessCommon(d, eip0);
                 }
+                if (poll && d.changesTbFlags) break;
             } catch (CpuFault f) {
                 cpu.eip = eip0;
                 regs[ESP] = esp0;
                 lastFaultVector = f.vector;
                 retired += i - 1;
+                faulted = true;
                 deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
                 return i;
             }
@@ -175,24 +234,9 @@ public final class Interpreter {
             }
         }
         if (cpu.halted) return;
-        final int eip0 = cpu.eip;
-        final int esp0 = regs[ESP];
         final boolean trap = (cpu.eflagsRest & TF) != 0;
-        try {
-            DecodedInsn d = fetch();
-            if (tracer != null) tracer.instruction(cpu, d);
-            int next = eip0 + d.length;
-            cpu.eip = d.code32 ? next : next & 0xFFFF;
-            execute(d, eip0);
-            retired++;
-        } catch (CpuFault f) {
-            cpu.eip = eip0;
-            regs[ESP] = esp0;
-            lastFaultVector = f.vector;
-            deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
-            return;
-        }
-        if (trap) {
+        execute(1, false);
+        if (trap && !faulted) {
             cpu.dr[6] |= 1 << 14;   // BS: single-step trap (SDM vol. 3, 17.2.3)
             deliver(CpuFault.DB, -1, Interrupts.EXCEPTION);
         }
@@ -310,56 +354,7 @@ public final class Interpreter {
 
     // ---- execution ------------------------------------------------------------------------
 
-    private void execute(DecodedInsn d, int eip0) {
-        if (d.hasMem) ea = effectiveAddress(d);
-        if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
-        final int os = d.opSize;
-        final Mnemonic mn = d.mnemonic;
-        switch (mn) {
-            case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
-            case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
-            case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
-            case OR -> set0(d, Alu.logic(cpu, get0(d) | get1(d), d.size0));
-            case XOR -> set0(d, Alu.logic(cpu, get0(d) ^ get1(d), d.size0));
-            case ADC -> set0(d, Alu.adc(cpu, get0(d), get1(d), d.size0));
-            case SBB -> set0(d, Alu.sbb(cpu, get0(d), get1(d), d.size0));
-            case CMP -> Alu.sub(cpu, get0(d), get1(d), d.size0);
-            case TEST -> Alu.logic(cpu, get0(d) & get1(d), d.size0);
-            case INC -> set0(d, Alu.inc(cpu, get0(d), d.size0));
-            case DEC -> set0(d, Alu.dec(cpu, get0(d), d.size0));
-            case NEG -> set0(d, Alu.neg(cpu, get0(d), d.size0));
-            case NOT -> set0(d, Alu.not(get0(d), d.size0));
-            case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
-                int v = get0(d);
-                int count = get1(d) & 0x1F;
-                if (count != 0) set0(d, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size0));
-            }
-            case SHLD, SHRD -> {
-                int v = get0(d);
-                int count = get2(d) & 0x1F;
-                if (count != 0) set0(d, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get1(d), count, d.size0));
-            }
-            case MOV -> set0(d, get1(d));
-            case MOVZX -> set0(d, get1(d));
-            case MOVSX -> set0(d, (int) Shift.signExtend(get1(d), d.size1));
-            case LEA -> setReg(d.num0, os, ea);
-            case JMP -> {
-                if (d.kind0 == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
-                else ControlFlow.jumpNear(cpu, get0(d), os);
-            }
-            case JCC -> {
-                if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
-            }
-            case CALL -> {
-                int target = d.kind0 == K_IMM ? cpu.eip + d.num0 : get0(d);
-                ControlFlow.callNear(cpu, mem, target, os);
-            }
-            case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
-            default -> executeLessCommon(d, eip0);
-        }
-    }
-
-    /** The rest of the dispatch, kept apart so the hot method stays small enough for the JIT. */
+    /** The rest of the dispatch: mnemonics too rare to keep in the loop of {@link #execute(int, boolean)}. */
     private void executeLessCommon(DecodedInsn d, int eip0) {
         final int os = d.opSize;
         final Mnemonic mn = d.mnemonic;
