@@ -111,7 +111,7 @@ public final class MipsBenchmark {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int outer = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
         PrintStream out = System.out;
-        runOnce(outer / 4);   // warm-up: lets the JIT compile the interpreter
+        for (int w = 0; w < 2; w++) runOnce(outer);   // warm-up: lets the JIT finish compiling the interpreter
         double[] mips = new double[runs];
         for (int i = 0; i < runs; i++) {
             long[] r = runOnce(outer);

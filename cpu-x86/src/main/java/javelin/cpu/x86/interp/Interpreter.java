@@ -286,21 +286,20 @@ public final class Interpreter {
     // ---- operands -------------------------------------------------------------------------
 
     int getReg(int r, int size) {
-        return switch (size) {
-            case 1 -> r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
-            case 2 -> regs[r] & 0xFFFF;
-            default -> regs[r];
-        };
+        if (size == 4) return regs[r];
+        if (size == 2) return regs[r] & 0xFFFF;
+        return r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
     }
 
     void setReg(int r, int size, int v) {
-        switch (size) {
-            case 1 -> {
-                if (r < 4) regs[r] = (regs[r] & ~0xFF) | (v & 0xFF);
-                else regs[r - 4] = (regs[r - 4] & ~0xFF00) | ((v & 0xFF) << 8);
-            }
-            case 2 -> regs[r] = (regs[r] & ~0xFFFF) | (v & 0xFFFF);
-            default -> regs[r] = v;
+        if (size == 4) {
+            regs[r] = v;
+        } else if (size == 2) {
+            regs[r] = (regs[r] & ~0xFFFF) | (v & 0xFFFF);
+        } else if (r < 4) {
+            regs[r] = (regs[r] & ~0xFF) | (v & 0xFF);
+        } else {
+            regs[r - 4] = (regs[r - 4] & ~0xFF00) | ((v & 0xFF) << 8);
         }
     }
 
@@ -323,14 +322,13 @@ public final class Interpreter {
         return read(d, d.kind2, d.num2, d.size2);
     }
 
+    /** Conditional branches, commonest kind first: they predict better than a jump table here. */
     private int read(DecodedInsn d, int kind, int num, int size) {
-        return switch (kind) {
-            case K_REG -> getReg(num, size);
-            case K_MEM -> mem.read(d.seg, ea, size);
-            case K_IMM -> num;
-            case K_SREG -> cpu.segSel[num];
-            default -> throw new IllegalStateException("operand kind " + kind + " of " + d.mnemonic);
-        };
+        if (kind == K_REG) return getReg(num, size);
+        if (kind == K_IMM) return num;
+        if (kind == K_MEM) return mem.read(d.seg, ea, size);
+        if (kind == K_SREG) return cpu.segSel[num];
+        throw new IllegalStateException("operand kind " + kind + " of " + d.mnemonic);
     }
 
     private void set0(DecodedInsn d, int v) {
