@@ -31,6 +31,9 @@ import javelin.softmmu.state.Stateful;
  * <li>The controller processes each write at once, so IBF never reads 1.</li>
  * <li>Power-on command byte 03h (both interrupts on, no translation) and output port with A20
  *     enabled and reset inactive, as QEMU starts; firmware rewrites both.</li>
+ * <li>Sending a byte to the keyboard (port 60h) or the mouse (D4h) clears that port's disable
+ *     bit in the command byte, as the 8042 firmware drives the clock line to transmit (QEMU
+ *     and Linux's i8042 driver rely on it).</li>
  * <li>The translation table is the inverse of {@link KeyCode}'s set 2 → set 1 pairs; other bytes
  *     (replies such as FA, AA, EE, and codes no key sends) pass unchanged.</li>
  * </ol>
@@ -223,8 +226,14 @@ public final class I8042 implements PortDevice, Stateful<I8042.State> {
             case CC_WRITE_OUTPUT_PORT -> writeOutputPort(value);
             case CC_WRITE_KBD_BUFFER -> reply(value);
             case CC_WRITE_AUX_BUFFER -> reply(value | AUX_FLAG);
-            case CC_WRITE_AUX -> mouse.command(value);
-            default -> keyboard.command(value);
+            case CC_WRITE_AUX -> {
+                ram[0] &= ~CMD_BYTE_AUX_DISABLE;      // sending to a device re-enables its port
+                mouse.command(value);
+            }
+            default -> {
+                ram[0] &= ~CMD_BYTE_KBD_DISABLE;
+                keyboard.command(value);
+            }
         }
     }
 

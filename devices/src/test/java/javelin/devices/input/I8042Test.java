@@ -277,6 +277,15 @@ class I8042Test {
         }
 
         @Test
+        void sendingToTheKeyboardReenablesItsPort() {
+            command(0xAD);
+            data(0xF2);
+            assertEquals(List.of(0xFA, 0xAB, 0x83), drain());
+            command(0x20);
+            assertEquals(0, drain().getFirst() & 0x10);
+        }
+
+        @Test
         void disabledScanningSendsNoKeys() {
             data(0xF5);
             drain();
@@ -423,10 +432,19 @@ class I8042Test {
 
         @Test
         void disabledAuxPortHoldsMouseBytes() {
+            mouseCommand(0xF4);
+            drain();
             command(0xA7);
-            mouseCommand(0xF2);
+            kbc.mouseMove(1, 0, 0, 0);
             assertEquals(List.of(), drain());
             command(0xA8);
+            assertEquals(List.of(0x08, 1, 0), drain());
+        }
+
+        @Test
+        void sendingToTheMouseReenablesTheAuxPort() {
+            command(0xA7);
+            mouseCommand(0xF2);
             assertEquals(List.of(0xFA, 0x00), drain());
         }
     }
