@@ -61,5 +61,17 @@ class PcSpeakerTest {
             assertEquals(saved, fresh.saveState());
             assertEquals(2712, fresh.tonePeriodTicks());
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            speaker.restoreState(fixture("speaker-v1.json", PcSpeaker.State.class));
+            assertEquals(2712, speaker.tonePeriodTicks());
+        }
     }
 }

@@ -504,5 +504,20 @@ class I8042Test {
             assertThrows(SnapshotFormatException.class, () -> new I8042.State(1, List.of(0), s.outputPort(),
                     false, false, -1, List.of(), false, false, false, 0, s.keyboard(), s.mouse()));
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            kbc.restoreState(fixture("i8042-v1.json", I8042.State.class));
+            kbc.pressKey(KeyCode.A);
+            assertEquals(List.of(0x1E), drain(), "translated set 2");
+            kbc.mouseMove(1, 0, 0, 0);
+            assertEquals(List.of(0x08, 1, 0, 0), drain(), "IntelliMouse packet");
+        }
     }
 }

@@ -437,5 +437,22 @@ class DualPicTest {
             Pic8259.State s = new Pic8259("p", 0x20, l -> { }, 0xF8).saveState();
             assertThrows(SnapshotFormatException.class, () -> new DualPic.State(2, s, s));
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            DualPic fresh = new DualPic(() -> { });
+            fresh.restoreState(fixture("pic-v1.json", DualPic.State.class));
+            assertTrue(fresh.interruptPending());
+            assertEquals(0x08, fresh.acknowledgeInterrupt());
+            fresh.master().ioWrite(0x20, 1, 0x20);
+            assertEquals(0x76, fresh.acknowledgeInterrupt());
+            assertEquals(0xB8, fresh.master().ioRead(0x21, 1));
+        }
     }
 }

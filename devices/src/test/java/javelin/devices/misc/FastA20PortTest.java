@@ -65,5 +65,18 @@ class FastA20PortTest {
             assertEquals(saved, fresh.saveState());
             assertTrue(wire[0]);
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            port.restoreState(fixture("port92-v1.json", FastA20Port.State.class));
+            assertTrue(a20);
+            assertEquals(0, resets, "restoring never resets");
+        }
     }
 }

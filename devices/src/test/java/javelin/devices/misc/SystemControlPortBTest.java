@@ -94,5 +94,18 @@ class SystemControlPortBTest {
         void rejectsReadOnlyBits() {
             assertThrows(SnapshotFormatException.class, () -> new SystemControlPortB.State(1, 0x20));
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            port.restoreState(fixture("port61-v1.json", SystemControlPortB.State.class));
+            assertTrue(gate2);
+            assertTrue(speakerData);
+        }
     }
 }

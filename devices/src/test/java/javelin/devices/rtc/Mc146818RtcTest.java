@@ -348,5 +348,22 @@ class Mc146818RtcTest {
             assertThrows(SnapshotFormatException.class, () -> new Mc146818Rtc.State(1, 0,
                     Collections.nCopies(64, 0), 0, 0, 0, 0));
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            ManualClock later = new ManualClock(7_000_000_000L);
+            Mc146818Rtc fresh = new Mc146818Rtc(0x70, later, high -> { }, LocalDateTime.of(2000, 1, 1, 0, 0));
+            fresh.restoreState(fixture("rtc-v1.json", Mc146818Rtc.State.class));
+            assertEquals(0x45, readOther(fresh, 0x00));
+            assertEquals(0x22, readOther(fresh, 0x04));
+            assertEquals(0x23, readOther(fresh, 0x3D));
+            assertEquals(0x07, readOther(fresh, 0x35));
+        }
     }
 }

@@ -317,5 +317,21 @@ class Uart16550Test {
             assertThrows(SnapshotFormatException.class, () -> new Uart16550.State(1, 1, 0, 0, 3, 0, 0x60, 0xB0, 0, 0,
                     List.of(1, 2), false, false, 0));
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            uart.restoreState(fixture("com1-v1.json", Uart16550.State.class));
+            assertFalse(irq4, "two bytes are below trigger level 14");
+            clock.advance(4 * CHAR_115200);
+            assertTrue(irq4, "character timeout");
+            assertEquals('O', in(RBR));
+            assertEquals('K', in(RBR));
+        }
     }
 }

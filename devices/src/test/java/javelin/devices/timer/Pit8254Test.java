@@ -432,5 +432,27 @@ class Pit8254Test {
             assertThrows(SnapshotFormatException.class, () -> new Pit8254.CounterState(6, 3, false, 0, false, 0,
                     Pit8254.CounterState.NOT_LOADED, false, 0, -1, 0, false, false, 0, false, -1, -1));
         }
+
+        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+            try (var in = getClass().getResourceAsStream("/state/" + name)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+
+        @Test
+        void loadsTheVersion1Fixture() throws Exception {
+            ManualClock later = new ManualClock(5_000_000_000L);
+            int[] rises = {0};
+            boolean[] level = {true};
+            Pit8254 fresh = new Pit8254(later, BASE, high -> {
+                if (high && !level[0]) rises[0]++;
+                level[0] = high;
+            }, Pit8254.Counter2Listener.NONE);
+            fresh.restoreState(fixture("pit-v1.json", Pit8254.State.class));
+            later.advance(1_000_000_000L);
+            assertEquals(1000, rises[0], "counter 0: mode 2, divisor 1193");
+            fresh.ioWrite(CONTROL, 1, 0xE8);          // read-back status of counter 2
+            assertEquals(0x36, fresh.ioRead(BASE + 2, 1) & 0x3F, "mode 3, LSB then MSB, binary");
+        }
     }
 }
