@@ -41,6 +41,16 @@ import javelin.softmmu.state.Stateful;
  * <p>Threading: port access and timers run with the machine lock held. {@link #hostInput} is
  * called by back-end threads: it only enqueues and arms a timer (both thread-safe); the timer's
  * callback drains the queue under the machine lock.
+ *
+ * <p>Invariants (Uart16550HostInputStressTest):
+ * <ul>
+ * <li>[UART-1] Host input never blocks on the machine: {@link #hostInput} takes no lock the
+ *     machine holds (a lock-free queue and the timer list's own monitor).</li>
+ * <li>[UART-2] Host bytes reach the guest in order and none is lost: only the rx timer's callback
+ *     (machine lock held) moves them into the FIFO, and only while it has room; whoever empties
+ *     the queue last re-arms the timer (the callback if bytes remain, {@code hostInput} if the
+ *     timer is idle, an RBR read if the FIFO was full).</li>
+ * </ul>
  */
 public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
     private static final System.Logger LOG = System.getLogger(Uart16550.class.getName());
