@@ -24,7 +24,7 @@ import javelin.softmmu.state.Stateful;
  *
  * <p>Modelled: modes 0–5 (6 and 7 alias 2 and 3), binary and BCD, LSB/MSB/both access, counter
  * latch, read-back of count and status (OUT, null count, mode), gate behaviour per mode, a new
- * count in mode 2/3 taking effect at the end of the current period, and the mode 0 rule that
+ * count taking effect at the end of the current period (mode 2) or half-cycle (mode 3), and the mode 0 rule that
  * writing the first byte of a two-byte count stops counting and drives OUT low.
  *
  * <p>Open questions and choices (cf. the datasheet's "Operation Common to All Modes"):
@@ -34,7 +34,6 @@ import javelin.softmmu.state.Stateful;
  * <li>Mode 3 with an odd count: OUT is high for (N+1)/2 and low for (N−1)/2 ticks; the count read
  *     back decrements by two from N rounded down to even in each half (the datasheet's "−3 on
  *     reload" detail is not modelled).</li>
- * <li>A new count in mode 3 takes effect at the end of the whole period, not the half-cycle.</li>
  * <li>Mode 2 with count 1 (illegal per the datasheet) holds OUT low.</li>
  * <li>Saved times are relative to the virtual clock at save time, so a snapshot restores onto a
  *     clock that does not read the same absolute time.</li>
@@ -346,9 +345,13 @@ public final class Pit8254 implements PortDevice, Stateful<Pit8254.State> {
                     if (!running) {
                         loadCe(t, n);
                     } else {
-                        long d = elapsed(t);
+                        // Mode 2 reloads at the end of the period, mode 3 at the end of the half-cycle.
+                        long d = Math.max(elapsed(t), 0);
+                        long p = d % period;
+                        long start = loadTick + d - p;
+                        long high = (period + 1) / 2;
                         pendingPeriod = n;
-                        pendingTick = loadTick + (Math.max(d, 0) / period + 1) * period;
+                        pendingTick = mode == 3 && p < high ? start + high : start + period;
                     }
                 }
             }
@@ -385,8 +388,10 @@ public final class Pit8254 implements PortDevice, Stateful<Pit8254.State> {
         /** Applies a pending mode 2/3 reload once its period boundary has passed. */
         void sync(long t) {
             if (pendingPeriod != NONE && !frozen && t >= pendingTick) {
+                // Mode 3 may reload at the high-to-low boundary: the new wave then starts low.
+                boolean startsLow = mode == 3 && Math.floorMod(pendingTick - loadTick, (long) period) == (period + 1) / 2;
                 period = pendingPeriod;
-                loadTick = pendingTick;
+                loadTick = startsLow ? pendingTick - (period + 1) / 2 : pendingTick;
                 pendingPeriod = NONE;
             }
         }

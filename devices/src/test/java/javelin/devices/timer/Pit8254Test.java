@@ -242,6 +242,25 @@ class Pit8254Test {
         }
 
         @Test
+        void newCountTakesEffectAtTheEndOfTheHalfCycle() {
+            program(2, 3, 100);
+            pit.setGate(2, true);
+            toTick(11);
+            out(BASE + 2, 20);
+            out(BASE + 2, 0);
+            toTick(50);
+            assertTrue(pit.out(2), "old high half lasts 50 ticks");
+            toTick(51);
+            assertFalse(pit.out(2), "new count loaded with OUT low");
+            toTick(60);
+            assertFalse(pit.out(2));
+            toTick(61);
+            assertTrue(pit.out(2), "low half of the new count: 10 ticks");
+            toTick(71);
+            assertFalse(pit.out(2));
+        }
+
+        @Test
         void countDecrementsByTwo() {
             program(2, 3, 100);
             pit.setGate(2, true);
