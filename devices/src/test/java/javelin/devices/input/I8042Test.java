@@ -299,6 +299,33 @@ class I8042Test {
     }
 
     @Nested
+    class FirmwareSequence {
+        @Test
+        void seaBiosStyleInitializationThenTyping() {
+            command(0xAA);
+            assertEquals(List.of(0x55), drain());
+            command(0xAB);
+            assertEquals(List.of(0x00), drain());
+            writeCommandByte(0x30);                 // both ports disabled, no interrupts
+            data(0xFF);
+            assertEquals(List.of(0xFA, 0xAA), drain());
+            data(0xF5);
+            assertEquals(List.of(0xFA), drain());
+            data(0xF0);
+            data(0x02);
+            assertEquals(List.of(0xFA, 0xFA), drain());
+            data(0xF4);
+            assertEquals(List.of(0xFA), drain());
+            writeCommandByte(0x61);                 // aux disabled, translation, keyboard IRQ
+            kbc.pressKey(KeyCode.A);
+            assertTrue(irq1);
+            assertEquals(List.of(0x1E), drain());
+            assertFalse(irq1);
+            assertFalse(irq12);
+        }
+    }
+
+    @Nested
     class Typematic {
         @Test
         void defaultRepeatStartsAfter500MsAt10Point9PerSecond() {
