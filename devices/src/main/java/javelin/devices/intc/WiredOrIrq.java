@@ -5,7 +5,7 @@ import javelin.softmmu.IrqLine;
 
 /**
  * Several level-triggered sources sharing one interrupt input, as PCI INTx lines routed to the
- * same ISA IRQ do (PCI Local Bus Specification 3.0, section 2.2.6: INTx# are open-drain and may
+ * same ISA IRQ do (PCI Local Bus Specification, interrupt pins: INTx# are open-drain and may
  * be wired together). The output is high while any input is high, so one device lowering its
  * line never hides another's request.
  *

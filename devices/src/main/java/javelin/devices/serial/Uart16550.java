@@ -16,10 +16,10 @@ import javelin.softmmu.state.Stateful;
  * National Semiconductor PC16550D UART with 16-byte FIFOs; registers at base+0..7 (COM1 0x3F8,
  * IRQ 4; COM2 0x2F8, IRQ 3).
  *
- * <p>Source: PC16550D datasheet (National Semiconductor, June 1995), section 8 "Registers"
- * (table II, register summary; 8.4 LCR, 8.5 LSR, 8.6 FCR, 8.7 IIR with table IV priorities, 8.8
- * IER, 8.9 MCR with loopback, 8.10 MSR), section 9 "FIFO interrupt mode operation" (trigger
- * levels and the character timeout of four character times).
+ * <p>Source: PC16550D datasheet (National Semiconductor, June 1995), "Registers" (the register
+ * summary table; LCR, LSR, FCR, IIR with the interrupt control functions table, IER, MCR with
+ * loopback, MSR) and "FIFO Interrupt Mode Operation" (trigger levels and the character timeout
+ * of four character times).
  *
  * <p>Modelled: divisor latch, IER, IIR priorities (line status, received data / character
  * timeout, THRE, modem status), FCR with trigger levels 1/4/8/14 and FIFO resets, LCR, MCR with
@@ -55,7 +55,7 @@ import javelin.softmmu.state.Stateful;
 public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
     private static final System.Logger LOG = System.getLogger(Uart16550.class.getName());
 
-    // Register offsets (table II); DLL/DLM replace RBR/THR/IER while LCR.DLAB = 1.
+    // Register offsets (register summary table); DLL/DLM replace RBR/THR/IER while LCR.DLAB = 1.
     static final int REG_RBR_THR_DLL = 0;
     static final int REG_IER_DLM = 1;
     static final int REG_IIR_FCR = 2;
@@ -221,7 +221,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
                 if (dlab) {
                     divisor = divisor & 0xFF | value << 8;
                 } else {
-                    // Enabling ETBEI while THR is empty raises THRE at once (datasheet 8.8).
+                    // Enabling ETBEI while THR is empty raises THRE at once (datasheet, IER).
                     if ((value & IER_ETBEI) != 0 && (ier & IER_ETBEI) == 0) thrEmptyPending = true;
                     ier = value & IER_MASK;
                 }
@@ -255,7 +255,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
 
     private int readIir() {
         int id = interruptId();
-        if (id == IIR_ID_THR_EMPTY) thrEmptyPending = false;      // reading IIR clears THRE (table IV)
+        if (id == IIR_ID_THR_EMPTY) thrEmptyPending = false;      // reading IIR clears THRE (interrupt control functions table)
         return id | (fifoEnabled() ? IIR_FIFOS_ENABLED : 0);
     }
 
@@ -299,7 +299,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         if (!hostQueue.isEmpty() && !rxTimer.isArmed()) rxTimer.armAt(clock.nanos());   // loopback may have ended
     }
 
-    /** Loopback wiring (datasheet 8.9): RTS→CTS, DTR→DSR, OUT1→RI, OUT2→DCD. */
+    /** Loopback wiring (datasheet, MCR bit 4): RTS→CTS, DTR→DSR, OUT1→RI, OUT2→DCD. */
     private int loopbackModemLines() {
         return ((mcr & MCR_RTS) != 0 ? MSR_CTS : 0) | ((mcr & MCR_DTR) != 0 ? MSR_DSR : 0)
                 | ((mcr & MCR_OUT1) != 0 ? MSR_RI : 0) | ((mcr & MCR_OUT2) != 0 ? MSR_DCD : 0);
@@ -343,7 +343,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
     // ---------------------------------------------------------------------------------------
     // Interrupts
 
-    /** The highest-priority pending, enabled interrupt as an IIR value (table IV). */
+    /** The highest-priority pending, enabled interrupt as an IIR value (interrupt control functions table). */
     private int interruptId() {
         if ((ier & IER_ELSI) != 0 && (lsr & LSR_ERRORS) != 0) return IIR_ID_LINE_STATUS;
         if ((ier & IER_ERBFI) != 0) {
