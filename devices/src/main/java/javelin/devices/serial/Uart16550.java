@@ -177,7 +177,8 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
 
     /** Timer callback (machine lock held): moves one queued host byte into the receiver. */
     private void deliverHostInput() {
-        if (hostQueue.isEmpty() || rxFull() || (mcr & MCR_LOOP) != 0) return;  // re-armed by RBR reads
+        // With no room (or in loopback) wait: RBR reads and FCR/MCR writes re-arm the timer.
+        if (hostQueue.isEmpty() || rxFull() || (mcr & MCR_LOOP) != 0) return;
         receive(hostQueue.poll() & 0xFF);
         updateOutputs();
         if (!hostQueue.isEmpty()) rxTimer.armAt(clock.nanos() + characterNanos());
@@ -240,7 +241,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         if (!rxFifo.isEmpty()) rbr = rxFifo.poll();
         timeoutPending = false;
         lastRxActivity = clock.nanos();
-        if (!hostQueue.isEmpty() && !rxTimer.isArmed()) rxTimer.armAt(clock.nanos() + characterNanos());
+        wakeHostInput(characterNanos());
         return rbr;
     }
 
@@ -255,7 +256,8 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
 
     private int readIir() {
         int id = interruptId();
-        if (id == IIR_ID_THR_EMPTY) thrEmptyPending = false;      // reading IIR clears THRE (interrupt control functions table)
+        // Reading IIR clears a THRE interrupt it reports (interrupt control functions table).
+        if (id == IIR_ID_THR_EMPTY) thrEmptyPending = false;
         return id | (fifoEnabled() ? IIR_FIFOS_ENABLED : 0);
     }
 
@@ -284,6 +286,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         } else {
             fcr = 0;
         }
+        wakeHostInput(0);                                         // the receiver may have room now
     }
 
     private void writeMcr(int value) {
@@ -296,7 +299,12 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         if ((changed & MSR_DCD) != 0) deltas |= MSR_DDCD;
         if ((changed & MSR_RI) != 0 && (lines & MSR_RI) == 0) deltas |= MSR_TERI;   // trailing edge only
         msr = lines | (msr & MSR_DELTAS) | deltas;
-        if (!hostQueue.isEmpty() && !rxTimer.isArmed()) rxTimer.armAt(clock.nanos());   // loopback may have ended
+        wakeHostInput(0);                                         // loopback may have ended
+    }
+
+    /** Arms the rx timer {@code delayNanos} from now if host bytes wait and it is idle. */
+    private void wakeHostInput(long delayNanos) {
+        if (!hostQueue.isEmpty() && !rxTimer.isArmed()) rxTimer.armAt(clock.nanos() + delayNanos);
     }
 
     /** Loopback wiring (datasheet, MCR bit 4): RTS→CTS, DTR→DSR, OUT1→RI, OUT2→DCD. */
@@ -432,6 +440,6 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         irqLevel = interruptId() != IIR_NO_INTERRUPT && (mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
         irq.setLevel(irqLevel);
         updateOutputs();
-        if (!hostQueue.isEmpty()) rxTimer.armAt(clock.nanos());
+        wakeHostInput(0);
     }
 }
