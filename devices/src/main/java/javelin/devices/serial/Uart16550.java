@@ -49,7 +49,7 @@ import javelin.softmmu.state.Stateful;
  * <li>[UART-2] Host bytes reach the guest in order and none is lost: only the rx timer's callback
  *     (machine lock held) moves them into the FIFO, and only while it has room; whoever empties
  *     the queue last re-arms the timer (the callback if bytes remain, {@code hostInput} if the
- *     timer is idle, an RBR read if the FIFO was full).</li>
+ *     timer is idle, an RBR read or an FCR/MCR write if the receiver had no room).</li>
  * </ul>
  */
 public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
