@@ -46,10 +46,11 @@ import javelin.softmmu.state.Stateful;
  * <ul>
  * <li>[UART-1] Host input never blocks on the machine: {@link #hostInput} takes no lock the
  *     machine holds (a lock-free queue and the timer list's own monitor).</li>
- * <li>[UART-2] Host bytes reach the guest in order and none is lost: only the rx timer's callback
- *     (machine lock held) moves them into the FIFO, and only while it has room; whoever empties
- *     the queue last re-arms the timer (the callback if bytes remain, {@code hostInput} if the
- *     timer is idle, an RBR read or an FCR/MCR write if the receiver had no room).</li>
+ * <li>[UART-2] Host bytes enter the receiver in order and none is lost on the way (the guest
+ *     may still discard the FIFO with FCR): only the rx timer's callback (machine lock held)
+ *     moves them into the FIFO, and only while it has room; the timer is re-armed by the
+ *     callback if bytes remain, by {@code hostInput} if it is idle, and by an RBR read or an
+ *     FCR/MCR write if the receiver had no room.</li>
  * </ul>
  */
 public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
