@@ -29,8 +29,9 @@ import javelin.softmmu.state.Stateful;
  * <p>Open questions and choices:
  * <ol>
  * <li>The controller processes each write at once, so IBF never reads 1.</li>
- * <li>Power-on command byte 03h (both interrupts on, no translation) and output port with A20
- *     enabled and reset inactive, as QEMU starts; firmware rewrites both.</li>
+ * <li>Power-on command byte 03h (both interrupts on, no translation), status A2 set, and output
+ *     port CFh (A20 enabled, reset inactive, idle lines high), as QEMU starts; firmware rewrites
+ *     the command byte and A20.</li>
  * <li>Sending a byte to the keyboard (port 60h) or the mouse (D4h) clears that port's disable
  *     bit in the command byte, as the 8042 firmware drives the clock line to transmit (QEMU
  *     and Linux's i8042 driver rely on it).</li>
@@ -70,7 +71,9 @@ public final class I8042 implements PortDevice, Stateful<I8042.State> {
     static final int OUTPUT_A20 = 0x02;
     static final int OUTPUT_KBD_OBF = 0x10;
     static final int OUTPUT_AUX_OBF = 0x20;
-    static final int OUTPUT_POWER_ON = OUTPUT_RESET_N | OUTPUT_A20;
+    /** Bits 2–3 read as ones, 6–7 are the idle (high) keyboard clock and data lines. */
+    static final int OUTPUT_IDLE_LINES = 0xCC;
+    static final int OUTPUT_POWER_ON = OUTPUT_RESET_N | OUTPUT_A20 | OUTPUT_IDLE_LINES;
 
     // Controller commands.
     static final int CC_READ_RAM_FIRST = 0x20;
@@ -118,7 +121,7 @@ public final class I8042 implements PortDevice, Stateful<I8042.State> {
     private final int[] ram = new int[RAM_SIZE];   // ram[0] is the command byte
     private int outputPort = OUTPUT_POWER_ON;
     private boolean sysFlag;
-    private boolean lastWasCommand;
+    private boolean lastWasCommand = true;         // status A2: set at power-on, as QEMU reports
     private int pendingCommand = NO_COMMAND;       // a controller command waiting for its data byte
     private final ArrayDeque<Integer> controllerQueue = new ArrayDeque<>();   // replies; AUX_FLAG for aux
     private boolean translateBreak;                // XLAT: an F0 was swallowed

@@ -4,7 +4,7 @@ import javelin.softmmu.PortDevice;
 
 /**
  * The PIIX3 edge/level control registers ELCR1 and ELCR2 (ports base+0 and base+1, PC 0x4D0 and
- * 0x4D1): one bit per IRQ, set = level triggered. Intel 82371SB (PIIX3) datasheet, section 2.3.3:
+ * 0x4D1): one bit per IRQ, set = level triggered. Intel 82371SB (PIIX3) datasheet, ELCR register description:
  * IRQ0, 1, 2, 8 and 13 must stay edge triggered, so those bits are read-only zero.
  *
  * <p>The bits live in each {@link Pic8259} (they change how its IRR latches requests), so this

@@ -12,7 +12,7 @@ import javelin.softmmu.state.Stateful;
  *
  * <p>Source: Intel 8259A datasheet (order 231468), "Programming the 8259A" (ICW1–ICW4, OCW1–OCW3),
  * "Interrupt sequence", "Poll command", "Special mask mode", "Special fully nested mode",
- * "Edge and level triggered modes"; Intel 82371FB (PIIX/PIIX3) datasheet section 2.3 (ELCR).
+ * "Edge and level triggered modes"; Intel 82371SB (PIIX3) datasheet, ELCR register.
  *
  * <p>Modelled: initialization sequence, vector base, cascade inputs (ICW3), auto-EOI, special
  * fully nested mode, IMR, IRR/ISR reads, non-specific and specific EOI, rotation on EOI and in
@@ -75,7 +75,7 @@ public final class Pic8259 implements PortDevice, Stateful<Pic8259.State> {
     private final String id;
     private final int base;
     private final IrqLine intOut;       // the INT pin
-    private final int elcrWritable;     // ELCR bits this chip lets software set (PIIX3 2.3.3)
+    private final int elcrWritable;     // ELCR bits this chip lets software set (PIIX3 ELCR)
 
     // --- pins ---
     private int pinLevels;              // IR0–IR7 input levels, bit n = IRn high

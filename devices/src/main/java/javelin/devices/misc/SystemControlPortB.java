@@ -10,7 +10,7 @@ import javelin.softmmu.state.Stateful;
 
 /**
  * The PC/AT "system control port B" at base+0 (PC 0x61), as the PIIX3 implements it in its NMI
- * status and control register (Intel 82371SB datasheet, section 4.7.2 "NMISC"; IBM PC/AT
+ * status and control register (Intel 82371SB datasheet, "NMISC" register; IBM PC/AT
  * Technical Reference, "Port 61h").
  *
  * <p>Bits: 0 timer 2 gate (R/W, drives PIT GATE2), 1 speaker data enable (R/W, ANDed with OUT2

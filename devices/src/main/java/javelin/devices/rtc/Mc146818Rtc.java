@@ -18,9 +18,9 @@ import javelin.softmmu.state.Stateful;
  * base+1 (PC 0x70/0x71). Bit 7 of the index is the PC's NMI mask (board reads it with
  * {@link #isNmiMasked()}); the interrupt output is wired to IRQ 8.
  *
- * <p>Source: Motorola MC146818A datasheet, "Address Map" (figure 3), "Time, Calendar and Alarm
- * Locations" (table 3, binary and BCD formats), "Register A"–"Register D", "Update Cycle",
- * "Interrupts", table 5 (periodic rates for a 32.768 kHz time base); IBM PC/AT Technical
+ * <p>Source: Motorola MC146818A datasheet, "Address Map", "Time, Calendar and Alarm
+ * Locations" (binary and BCD formats), "Register A"–"Register D", "Update Cycle",
+ * "Interrupts", the periodic rate table for a 32.768 kHz time base; IBM PC/AT Technical
  * Reference, "CMOS RAM Address Map" (century at 0x32); the SeaBIOS source for the memory size
  * and boot order bytes it reads.
  *
@@ -402,7 +402,7 @@ public final class Mc146818Rtc implements PortDevice, Stateful<Mc146818Rtc.State
     // ---------------------------------------------------------------------------------------
     // Interrupt flags
 
-    /** Periodic interrupt period in 32.768 kHz ticks, or 0 when RS = 0 (table 5). */
+    /** Periodic interrupt period in 32.768 kHz ticks, or 0 when RS = 0 (periodic rate table). */
     private long periodicTicks() {
         int rs = cmos[CMOS_REG_A] & REG_A_RS_MASK;
         if (rs == 0 || dividerInReset()) return 0;

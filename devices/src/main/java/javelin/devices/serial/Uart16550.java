@@ -16,10 +16,10 @@ import javelin.softmmu.state.Stateful;
  * National Semiconductor PC16550D UART with 16-byte FIFOs; registers at base+0..7 (COM1 0x3F8,
  * IRQ 4; COM2 0x2F8, IRQ 3).
  *
- * <p>Source: PC16550D datasheet (National Semiconductor, June 1995), section 8 "Registers"
- * (table II, register summary; 8.4 LCR, 8.5 LSR, 8.6 FCR, 8.7 IIR with table IV priorities, 8.8
- * IER, 8.9 MCR with loopback, 8.10 MSR), section 9 "FIFO interrupt mode operation" (trigger
- * levels and the character timeout of four character times).
+ * <p>Source: PC16550D datasheet (National Semiconductor, June 1995), "Registers" (the register
+ * summary table; LCR, LSR, FCR, IIR with the interrupt control functions table, IER, MCR with
+ * loopback, MSR) and "FIFO Interrupt Mode Operation" (trigger levels and the character timeout
+ * of four character times).
  *
  * <p>Modelled: divisor latch, IER, IIR priorities (line status, received data / character
  * timeout, THRE, modem status), FCR with trigger levels 1/4/8/14 and FIFO resets, LCR, MCR with
@@ -46,16 +46,17 @@ import javelin.softmmu.state.Stateful;
  * <ul>
  * <li>[UART-1] Host input never blocks on the machine: {@link #hostInput} takes no lock the
  *     machine holds (a lock-free queue and the timer list's own monitor).</li>
- * <li>[UART-2] Host bytes reach the guest in order and none is lost: only the rx timer's callback
- *     (machine lock held) moves them into the FIFO, and only while it has room; whoever empties
- *     the queue last re-arms the timer (the callback if bytes remain, {@code hostInput} if the
- *     timer is idle, an RBR read if the FIFO was full).</li>
+ * <li>[UART-2] Host bytes enter the receiver in order and none is lost on the way (the guest
+ *     may still discard the FIFO with FCR): only the rx timer's callback (machine lock held)
+ *     moves them into the FIFO, and only while it has room; the timer is re-armed by the
+ *     callback if bytes remain, by {@code hostInput} if it is idle, and by an RBR read or an
+ *     FCR/MCR write if the receiver had no room.</li>
  * </ul>
  */
 public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
     private static final System.Logger LOG = System.getLogger(Uart16550.class.getName());
 
-    // Register offsets (table II); DLL/DLM replace RBR/THR/IER while LCR.DLAB = 1.
+    // Register offsets (register summary table); DLL/DLM replace RBR/THR/IER while LCR.DLAB = 1.
     static final int REG_RBR_THR_DLL = 0;
     static final int REG_IER_DLM = 1;
     static final int REG_IIR_FCR = 2;
@@ -177,7 +178,8 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
 
     /** Timer callback (machine lock held): moves one queued host byte into the receiver. */
     private void deliverHostInput() {
-        if (hostQueue.isEmpty() || rxFull() || (mcr & MCR_LOOP) != 0) return;  // re-armed by RBR reads
+        // With no room (or in loopback) wait: RBR reads and FCR/MCR writes re-arm the timer.
+        if (hostQueue.isEmpty() || rxFull() || (mcr & MCR_LOOP) != 0) return;
         receive(hostQueue.poll() & 0xFF);
         updateOutputs();
         if (!hostQueue.isEmpty()) rxTimer.armAt(clock.nanos() + characterNanos());
@@ -221,7 +223,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
                 if (dlab) {
                     divisor = divisor & 0xFF | value << 8;
                 } else {
-                    // Enabling ETBEI while THR is empty raises THRE at once (datasheet 8.8).
+                    // Enabling ETBEI while THR is empty raises THRE at once (datasheet, IER).
                     if ((value & IER_ETBEI) != 0 && (ier & IER_ETBEI) == 0) thrEmptyPending = true;
                     ier = value & IER_MASK;
                 }
@@ -240,7 +242,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         if (!rxFifo.isEmpty()) rbr = rxFifo.poll();
         timeoutPending = false;
         lastRxActivity = clock.nanos();
-        if (!hostQueue.isEmpty() && !rxTimer.isArmed()) rxTimer.armAt(clock.nanos() + characterNanos());
+        wakeHostInput(characterNanos());
         return rbr;
     }
 
@@ -255,7 +257,8 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
 
     private int readIir() {
         int id = interruptId();
-        if (id == IIR_ID_THR_EMPTY) thrEmptyPending = false;      // reading IIR clears THRE (table IV)
+        // Reading IIR clears a THRE interrupt it reports (interrupt control functions table).
+        if (id == IIR_ID_THR_EMPTY) thrEmptyPending = false;
         return id | (fifoEnabled() ? IIR_FIFOS_ENABLED : 0);
     }
 
@@ -284,6 +287,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         } else {
             fcr = 0;
         }
+        wakeHostInput(0);                                         // the receiver may have room now
     }
 
     private void writeMcr(int value) {
@@ -296,10 +300,15 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         if ((changed & MSR_DCD) != 0) deltas |= MSR_DDCD;
         if ((changed & MSR_RI) != 0 && (lines & MSR_RI) == 0) deltas |= MSR_TERI;   // trailing edge only
         msr = lines | (msr & MSR_DELTAS) | deltas;
-        if (!hostQueue.isEmpty() && !rxTimer.isArmed()) rxTimer.armAt(clock.nanos());   // loopback may have ended
+        wakeHostInput(0);                                         // loopback may have ended
     }
 
-    /** Loopback wiring (datasheet 8.9): RTS→CTS, DTR→DSR, OUT1→RI, OUT2→DCD. */
+    /** Arms the rx timer {@code delayNanos} from now if host bytes wait and it is idle. */
+    private void wakeHostInput(long delayNanos) {
+        if (!hostQueue.isEmpty() && !rxTimer.isArmed()) rxTimer.armAt(clock.nanos() + delayNanos);
+    }
+
+    /** Loopback wiring (datasheet, MCR bit 4): RTS→CTS, DTR→DSR, OUT1→RI, OUT2→DCD. */
     private int loopbackModemLines() {
         return ((mcr & MCR_RTS) != 0 ? MSR_CTS : 0) | ((mcr & MCR_DTR) != 0 ? MSR_DSR : 0)
                 | ((mcr & MCR_OUT1) != 0 ? MSR_RI : 0) | ((mcr & MCR_OUT2) != 0 ? MSR_DCD : 0);
@@ -343,7 +352,7 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
     // ---------------------------------------------------------------------------------------
     // Interrupts
 
-    /** The highest-priority pending, enabled interrupt as an IIR value (table IV). */
+    /** The highest-priority pending, enabled interrupt as an IIR value (interrupt control functions table). */
     private int interruptId() {
         if ((ier & IER_ELSI) != 0 && (lsr & LSR_ERRORS) != 0) return IIR_ID_LINE_STATUS;
         if ((ier & IER_ERBFI) != 0) {
@@ -432,6 +441,6 @@ public final class Uart16550 implements PortDevice, Stateful<Uart16550.State> {
         irqLevel = interruptId() != IIR_NO_INTERRUPT && (mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
         irq.setLevel(irqLevel);
         updateOutputs();
-        if (!hostQueue.isEmpty()) rxTimer.armAt(clock.nanos());
+        wakeHostInput(0);
     }
 }

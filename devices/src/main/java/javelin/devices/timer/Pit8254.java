@@ -15,7 +15,7 @@ import javelin.softmmu.state.Stateful;
  * the {@link Counter2Listener} it passes in; GATE0 and GATE1 are tied high on a PC.
  *
  * <p>Source: Intel 8254 datasheet (order 231164), "Control Word Format", "Counter Latch Command",
- * "Read-Back Command", "Status Byte", "Mode Definitions" (figures 12–17, modes 0–5).
+ * "Read-Back Command", "Status Byte", "Mode Definitions" (the timing diagrams of modes 0–5).
  *
  * <p>Counting is not simulated tick by tick: each counter remembers the CLK tick at which its
  * counting element (CE) was loaded, and its count and OUT pin are computed from the ticks that

@@ -71,6 +71,15 @@ class I8042Test {
         }
 
         @Test
+        void powerOnStateReportsUnlockedKeyboardAndA20Enabled() {
+            assertEquals(0x18, status(), "A2 and INH set, buffer empty, SYS clear before self-test");
+            command(0xD0);
+            assertEquals(List.of(0xCF), drain());
+            command(0x20);
+            assertEquals(List.of(0x03), drain());
+        }
+
+        @Test
         void commandByteReadsBackAndSetsSys() {
             writeCommandByte(0x65);
             command(0x20);

@@ -215,6 +215,17 @@ class Uart16550Test {
         }
 
         @Test
+        void hostInputWaitingBeforeFifoSetupArrivesAfterIt() {
+            backend.type("xy");
+            clock.advance(10 * CHAR_115200);     // 'x' held in RBR, 'y' waits
+            configure115200();
+            out(FCR, 0x07);                       // enabling the FIFO clears the held byte
+            clock.advance(0);
+            assertEquals(0x61, in(LSR));
+            assertEquals('y', in(RBR));
+        }
+
+        @Test
         void fifoRaisesReceivedDataAtTheTriggerLevel() {
             configure115200();
             out(FCR, 0x87);             // FIFO on, trigger level 8
