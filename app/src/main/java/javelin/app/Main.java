@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import javelin.machine.CharDevSpec;
+import javelin.machine.DriveSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.MachineConfig.DebugExitPorts;
 import javelin.machine.MachineConfig.TraceItem;
@@ -61,6 +62,27 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "FILE", description = "write the -d trace to FILE instead of standard error")
     Path traceFile;
 
+    @Option(names = "-hda", paramLabel = "FILE", description = "raw disk image as IDE primary master")
+    Path hda;
+
+    @Option(names = "-hdb", paramLabel = "FILE", description = "raw disk image as IDE primary slave")
+    Path hdb;
+
+    @Option(names = "-hdc", paramLabel = "FILE", description = "raw disk image as IDE secondary master")
+    Path hdc;
+
+    @Option(names = "-hdd", paramLabel = "FILE", description = "raw disk image as IDE secondary slave")
+    Path hdd;
+
+    @Option(names = "-cdrom", paramLabel = "FILE", description = "ISO image in the IDE secondary master CD-ROM")
+    Path cdrom;
+
+    @Option(names = "-drive", paramLabel = "file=F,if=ide,index=N,media=disk|cdrom,readonly=on", description = "an IDE drive")
+    List<String> drives = new ArrayList<>();
+
+    @Option(names = "-snapshot", description = "write disk changes to temporary overlays; images stay untouched")
+    boolean snapshot;
+
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
 
@@ -102,7 +124,28 @@ public final class Main implements Callable<Integer> {
         return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), bios, com1,
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
-                parseTrace(traceItems), traceFile, noReboot, true);
+                parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot);
+    }
+
+    /** -hda..-hdd and -cdrom as QEMU maps them (indexes 0..3, the CD-ROM at 2), then -drive. */
+    private List<DriveSpec> driveSpecs() {
+        List<DriveSpec> out = new ArrayList<>();
+        Path[] hd = {hda, hdb, hdc, hdd};
+        for (int i = 0; i < hd.length; i++) {
+            if (hd[i] != null) out.add(new DriveSpec(i, DriveSpec.Media.DISK, hd[i], false));
+        }
+        if (cdrom != null) out.add(new DriveSpec(2, DriveSpec.Media.CDROM, cdrom, true));
+        for (String d : drives) {
+            int next = 0;
+            while (next < 4 && indexUsed(out, next)) next++;
+            out.add(DriveOption.parse(d, next));
+        }
+        return out;
+    }
+
+    private static boolean indexUsed(List<DriveSpec> drives, int index) {
+        for (DriveSpec d : drives) if (d.index() == index) return true;
+        return false;
     }
 
     private static int parseSmp(String text) {

@@ -1,6 +1,7 @@
 package javelin.machine;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,10 +18,12 @@ import java.util.Set;
  * @param traceFile {@code -D} file for the trace, or null for standard error
  * @param noReboot  a guest reset (triple fault, reset port) ends the emulator instead
  * @param headless  {@code -display none}
+ * @param drives    IDE drives, at most one per index
+ * @param snapshot  {@code -snapshot}: disk writes go to temporary overlays, images stay untouched
  */
 public record MachineConfig(long ramBytes, int smp, Path bios, String serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
-                            boolean noReboot, boolean headless) {
+                            boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot) {
     public static final long DEFAULT_RAM = 128L << 20;
 
     public MachineConfig {
@@ -30,6 +33,12 @@ public record MachineConfig(long ramBytes, int smp, Path bios, String serial, Ch
         if ((ramBytes & 0xFFF) != 0) throw new MachineConfigException("-m: RAM size must be a multiple of 4 KiB");
         if (smp < 1 || smp > 16) throw new MachineConfigException("-smp: between 1 and 16 CPUs, not " + smp);
         trace = Set.copyOf(trace);
+        drives = List.copyOf(drives);
+        boolean[] used = new boolean[4];
+        for (DriveSpec d : drives) {
+            if (used[d.index()]) throw new MachineConfigException("IDE index " + d.index() + " is used by two drives");
+            used[d.index()] = true;
+        }
     }
 
     /** The isa-debug-exit device's port range ({@code -device isa-debug-exit,iobase=,iosize=}). */

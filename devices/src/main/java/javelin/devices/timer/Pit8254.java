@@ -80,6 +80,8 @@ public final class Pit8254 implements PortDevice, Stateful<Pit8254.State> {
 
     private final Counter[] counters = {new Counter(), new Counter(), new Counter()};
     private boolean out0Level;
+    /** The CLK tick the OUT0 timer is armed for (Long.MAX_VALUE: not armed); bookkeeping, not state. */
+    private long armedTick = Long.MAX_VALUE;
     private boolean loggedBadAccess;
 
     /** What the speaker needs of counter 2: its mode, period in CLK ticks and GATE level. */
@@ -100,7 +102,7 @@ public final class Pit8254 implements PortDevice, Stateful<Pit8254.State> {
         this.clock = Objects.requireNonNull(clock);
         this.out0Line = Objects.requireNonNull(out0Line);
         this.counter2Listener = Objects.requireNonNull(counter2Listener);
-        this.out0Timer = clock.newTimer("pit.out0", this::updateOutputs);
+        this.out0Timer = clock.newTimer("pit.out0", this::out0Due);
         counters[0].gate = true;
         counters[1].gate = true;
     }
@@ -260,17 +262,40 @@ public final class Pit8254 implements PortDevice, Stateful<Pit8254.State> {
         counter2Listener.counter2Changed(c.mode, c.countWritten ? c.periodOf(c.reload) : 0, c.gate);
     }
 
+    /**
+     * The OUT0 timer. It runs when the machine gets to it, which on a running machine is after
+     * the edge it was armed for (timers are served between instruction slices). A mode 2 pulse
+     * is one CLK tick (838 ns) low, so evaluating OUT0 only "now" would miss it and IRQ 0 would
+     * never see an edge: first replay the edges from the armed one up to now. Beyond a few
+     * edges the pulses coalesce, as interrupts do when a real CPU does not acknowledge them.
+     */
+    private void out0Due() {
+        Counter c = counters[0];
+        long now = now();
+        long edge = armedTick;
+        for (int i = 0; i < 4 && edge <= now; i++) {
+            c.sync(edge);
+            setOut0(c.out(edge));
+            edge = c.nextOutChange(edge);
+        }
+        updateOutputs();
+    }
+
+    private void setOut0(boolean level) {
+        if (level != out0Level) {
+            out0Level = level;
+            out0Line.setLevel(level);
+        }
+    }
+
     /** Recomputes OUT0 (IRQ 0) and arms the timer for its next edge. */
     void updateOutputs() {
         Counter c = counters[0];
         long t = now();
         c.sync(t);
-        boolean level = c.out(t);
-        if (level != out0Level) {
-            out0Level = level;
-            out0Line.setLevel(level);
-        }
+        setOut0(c.out(t));
         long next = c.nextOutChange(t);
+        armedTick = next;
         if (next == Long.MAX_VALUE) out0Timer.cancel(); else out0Timer.armAt(nanosOfTick(next));
     }
 
