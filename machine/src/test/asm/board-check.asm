@@ -167,6 +167,14 @@ start:  cli
         out dx, al
         jmp .tx
 .txdone:
+        ; 11: COM2 (0x2F8) is there too when a second -serial is given.
+        mov bl, 11
+        mov dx, 0x2FF
+        mov al, 0xA5
+        out dx, al
+        in al, dx
+        cmp al, 0xA5
+        jne fail
         report msg_uart
 
         ; All passed: hard reset through the PIIX3 reset control register.
@@ -176,7 +184,7 @@ start:  cli
         out dx, al
         mov al, 0x06
         out dx, al
-        mov bl, 11                      ; not reached if the reset happened
+        mov bl, 12                      ; not reached if the reset happened
 fail:   mov al, bl
         out 0xF4, al
 .halt:  hlt

@@ -15,6 +15,7 @@ import javelin.machine.MachineConfig.DebugExitPorts;
 import javelin.machine.MachineConfig.TraceItem;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
+import javelin.machine.SerialBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-display", paramLabel = "TYPE", description = "none (headless)")
     String display;
 
-    @Option(names = "-serial", paramLabel = "DEV", description = "COM1 back end: stdio, file:PATH, null")
+    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, null (repeat for COM2-COM4)")
     List<String> serial = new ArrayList<>();
 
     @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: stdio, file:PATH")
@@ -116,12 +117,8 @@ public final class Main implements Callable<Integer> {
         }
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
-        if (serial.size() > 1) throw new MachineConfigException("-serial: only one serial port is available yet");
-        String com1 = serial.isEmpty() ? "null" : serial.get(0);
-        if (!com1.equals("stdio") && !com1.equals("null") && !com1.equals("none") && !com1.startsWith("file:")) {
-            throw new MachineConfigException("-serial: unknown back end '" + com1 + "' (use stdio, file:PATH or null)");
-        }
-        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), bios, com1,
+        for (String s : serial) SerialBackends.check(s);
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), bios, serial,
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot);

@@ -10,7 +10,7 @@ import java.util.Set;
  * @param ramBytes  guest RAM
  * @param smp       number of vCPUs
  * @param bios      raw firmware image, or null for the default firmware
- * @param serial    back end of COM1 ({@code stdio}, {@code file:PATH}, {@code null})
+ * @param serial    back ends of COM1..COM4 in order ({@code stdio}, {@code file:PATH}, {@code null}, ...)
  * @param debugcon  back end of the 0xE9 debug console, or null for none
  * @param debugExit isa-debug-exit port range, or null for none
  * @param postcode  back end of the POST-code log, or null for none
@@ -21,7 +21,7 @@ import java.util.Set;
  * @param drives    IDE drives, at most one per index
  * @param snapshot  {@code -snapshot}: disk writes go to temporary overlays, images stay untouched
  */
-public record MachineConfig(long ramBytes, int smp, Path bios, String serial, CharDevSpec debugcon,
+public record MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
                             boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot) {
     public static final long DEFAULT_RAM = 128L << 20;
@@ -33,6 +33,8 @@ public record MachineConfig(long ramBytes, int smp, Path bios, String serial, Ch
         if ((ramBytes & 0xFFF) != 0) throw new MachineConfigException("-m: RAM size must be a multiple of 4 KiB");
         if (smp < 1 || smp > 16) throw new MachineConfigException("-smp: between 1 and 16 CPUs, not " + smp);
         trace = Set.copyOf(trace);
+        serial = List.copyOf(serial);
+        if (serial.size() > 4) throw new MachineConfigException("-serial: at most 4 serial ports (COM1-COM4)");
         drives = List.copyOf(drives);
         boolean[] used = new boolean[4];
         for (DriveSpec d : drives) {

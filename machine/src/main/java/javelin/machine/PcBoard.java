@@ -29,9 +29,7 @@ import javelin.devices.pci.I440fxHost;
 import javelin.devices.pci.PciHostBus;
 import javelin.devices.pci.Piix3IsaBridge;
 import javelin.devices.rtc.Mc146818Rtc;
-import javelin.devices.serial.FileBackend;
 import javelin.devices.serial.SerialBackend;
-import javelin.devices.serial.StdioBackend;
 import javelin.devices.serial.Uart16550;
 import javelin.devices.timer.Pit8254;
 import javelin.devices.audio.PcSpeaker;
@@ -71,7 +69,8 @@ final class PcBoard implements AutoCloseable {
     final FastA20Port portA;
     final Mc146818Rtc rtc;
     final I8042 i8042;
-    final Uart16550 com1;
+    /** COM1..COMn, as many as -serial options. */
+    final List<Uart16550> serialPorts = new ArrayList<>();
     final PciHostBus pci;
     final I440fxHost host;
     final Piix3IsaBridge isa;
@@ -135,10 +134,13 @@ final class PcBoard implements AutoCloseable {
         io.register(PORT_KBD_DATA, 1, i8042);
         io.register(PORT_KBD_CMD, 1, i8042);
 
-        SerialBackend backend = serialBackend(config.serial());
-        resources.add(backend);
-        com1 = new Uart16550("com1", COM_BASES[0], clock, pic.irq(COM_IRQS[0]), backend);
-        io.register(COM_BASES[0], 8, com1);
+        for (int n = 0; n < config.serial().size(); n++) {
+            SerialBackend backend = SerialBackends.open(config.serial().get(n));
+            resources.add(backend);
+            Uart16550 uart = new Uart16550("com" + (n + 1), COM_BASES[n], clock, pic.irq(COM_IRQS[n]), backend);
+            io.register(COM_BASES[n], 8, uart);
+            serialPorts.add(uart);
+        }
 
         // PCI: host bridge, PIIX3 ISA bridge and IDE, the standard VGA.
         pci = new PciHostBus(io, PORT_PCI_CONFIG);
@@ -170,7 +172,8 @@ final class PcBoard implements AutoCloseable {
         renderer = new VgaRenderer(vga, framebuffer);
         renderer.start();
 
-        for (Stateful<?> s : List.of(pic, pit, speaker, portB, portA, i8042, com1)) powerOn.add(PowerOn.of(s));
+        for (Stateful<?> s : List.of(pic, pit, speaker, portB, portA, i8042)) powerOn.add(PowerOn.of(s));
+        for (Uart16550 uart : serialPorts) powerOn.add(PowerOn.of(uart));
     }
 
     /** A reset wire: the rising edge of a pulse asks for a system reset. */
@@ -187,12 +190,6 @@ final class PcBoard implements AutoCloseable {
         byte[] image = bios.bytes();
         int n = bios.legacySize();
         MemorySegment.copy(image, image.length - n, backing, ValueLayout.JAVA_BYTE, offset + SHADOW_WINDOW - n, n);
-    }
-
-    private static SerialBackend serialBackend(String spec) {
-        if (spec.equals("stdio")) return StdioBackend.ofProcessStreams();
-        if (spec.startsWith("file:")) return new FileBackend(java.nio.file.Path.of(spec.substring(5)));
-        return SerialBackend.NONE;
     }
 
     private void attachDrives(MachineConfig config) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The board as a guest sees it: a ROM probes the chips at the PC's addresses (PCI IDs of the
  * i440FX, PIIX3, PIIX3 IDE and std VGA; CMOS memory size; PIT IRQ 0 through the 8259A pair;
- * the 8042 delivering a key the host pressed; A20 wrap through the 8042 and port 92h; COM1) and
+ * the 8042 delivering a key the host pressed; A20 wrap through the 8042 and port 92h; COM1 and
+ * COM2) and
  * finally resets the machine through port CF9h, which -no-reboot turns into exit status 0.
  */
 class PcMachineBoardTest {
@@ -25,7 +26,7 @@ class PcMachineBoardTest {
         Path rom = Nasm.assemble(Path.of("src/test/asm/board-check.asm"), dir.resolve("board.rom"));
         Path debug = dir.resolve("debugcon.txt");
         Path com1 = dir.resolve("com1.txt");
-        MachineConfig config = new MachineConfig(32L << 20, 1, rom, "file:" + com1,
+        MachineConfig config = new MachineConfig(32L << 20, 1, rom, List.of("file:" + com1, "null"),
                 CharDevSpec.parse("-debugcon", "file:" + debug), new MachineConfig.DebugExitPorts(0xF4, 4), null,
                 Set.of(), null, true, true, List.of(), false);
         int status;
