@@ -1,5 +1,6 @@
 package javelin.firmware;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,5 +27,13 @@ public record BootOptions(String order, boolean menu, int splashTimeMs, int rebo
             }
         }
         if (splashTimeMs > 0xFFFF) throw new IllegalArgumentException("splash-time is at most 65535 ms");
+    }
+
+    /** These options with {@code path} first in the {@code bootorder} file (as QEMU's bootindex=0). */
+    public BootOptions withFirstDevice(String path) {
+        List<String> paths = new ArrayList<>();
+        paths.add(path);
+        devicePaths.stream().filter(p -> !p.equals(path)).forEach(paths::add);
+        return new BootOptions(order, menu, splashTimeMs, rebootTimeoutMs, paths);
     }
 }

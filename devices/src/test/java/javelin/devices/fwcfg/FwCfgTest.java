@@ -339,6 +339,17 @@ class FwCfgTest {
         }
 
         @Test
+        void version1FixtureRestoresSelectorOffsetAndWrittenFile() throws Exception {
+            fwCfg.putFile("etc/w", new byte[4], true);
+            try (var in = getClass().getResourceAsStream("/fwcfg/state/fw_cfg-v1.json")) {
+                fwCfg.restoreState(new ObjectMapper().readValue(in, FwCfg.State.class));
+            }
+            assertArrayEquals(new byte[] {'M', 'U', 0}, readData(3), "the signature from offset 2, then its end");
+            select(fwCfg.fileKey("etc/w"));
+            assertArrayEquals(new byte[] {1, 2, 3, 4}, readData(4));
+        }
+
+        @Test
         void restoreRefusesAWritableFileThisMachineDoesNotHave() {
             fwCfg.putFile("etc/w", new byte[4], true);
             FwCfg.State saved = fwCfg.saveState();
