@@ -29,6 +29,53 @@ public record BootOptions(String order, boolean menu, int splashTimeMs, int rebo
         if (splashTimeMs > 0xFFFF) throw new IllegalArgumentException("splash-time is at most 65535 ms");
     }
 
+    /**
+     * Parses QEMU's {@code -boot} argument: {@code [order=]drives[,once=drives][,menu=on|off]
+     * [,splash-time=ms][,reboot-timeout=ms][,strict=on|off]}. {@code once} is taken as the order
+     * (Javelin does not yet restore the order after the first boot); {@code strict} is accepted
+     * and has no effect, as SeaBIOS's HALT entry is not generated.
+     */
+    public static BootOptions parse(String argument) {
+        String order = DEFAULT.order();
+        boolean menu = false;
+        int splash = -1;
+        int reboot = -1;
+        String[] items = argument.split(",");
+        for (int i = 0; i < items.length; i++) {
+            String item = items[i].strip();
+            int eq = item.indexOf('=');
+            String key = eq < 0 ? (i == 0 ? "order" : item) : item.substring(0, eq);
+            String value = eq < 0 ? item : item.substring(eq + 1);
+            switch (key) {
+                case "order", "once" -> order = value;
+                case "menu" -> menu = onOff(key, value);
+                case "splash-time" -> splash = millis(key, value);
+                case "reboot-timeout" -> reboot = millis(key, value);
+                case "strict" -> onOff(key, value);
+                default -> throw new IllegalArgumentException("-boot: unknown option '" + key + "' in " + argument);
+            }
+        }
+        return new BootOptions(order, menu, splash, reboot, List.of());
+    }
+
+    private static boolean onOff(String key, String value) {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("-boot " + key + "= takes on or off, not " + value);
+        };
+    }
+
+    private static int millis(String key, String value) {
+        try {
+            int ms = Integer.parseInt(value);
+            if (ms < -1) throw new NumberFormatException();
+            return ms;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-boot " + key + "= takes milliseconds, not " + value);
+        }
+    }
+
     /** These options with {@code path} first in the {@code bootorder} file (as QEMU's bootindex=0). */
     public BootOptions withFirstDevice(String path) {
         List<String> paths = new ArrayList<>();
