@@ -68,7 +68,54 @@ tests:
     EXPECT_FAULT 13, SEL_CG_LOW, call SEL_CG_LOW | 3:0  ; call gate DPL 0 < CPL 3
     RING0
 
+    ; --- SYSENTER / SYSEXIT (SDM vol. 2): flat CS = MSR, SS = MSR + 8; back to MSR + 16/24 ---
+    mov ecx, 0x174
+    xor edx, edx
+    mov eax, SEL_CODE0
+    wrmsr
+    mov ecx, 0x175
+    mov eax, STACK0 - 0x100
+    wrmsr
+    mov ecx, 0x176
+    mov eax, ROM_BASE + sysenter_target          ; a linear address: SYSENTER's CS has base 0
+    wrmsr
+    sti                                         ; ring 3 runs with IF = 1, so the IF check means something
+    RING3
+    mov ebx, esp
+    mov ecx, esp
+    mov edx, ROM_BASE + .after_sysexit
+    sysenter
+.after_sysexit:
+    jmp SEL_CODE3:.cs_reloaded                  ; back to the ROM-based ring 3 code segment
+.cs_reloaded:
+    CHECK_EQ dword [ss:VAR_FRAME + 24], 0       ; CPL 0 inside
+    CHECK_EQ dword [ss:VAR_FRAME + 28], SEL_DATA0
+    CHECK_EQ dword [ss:VAR_FRAME + 32], STACK0 - 0x100
+    CHECK_EQ dword [ss:VAR_FRAME + 36], 0       ; IF cleared
+    mov ax, ss
+    CHECK_EQ ax, SEL_DATA3
+    CHECK_EQ esp, ebx
+    RING0
+    cli
+
     PASS "gates: all checks passed", 10
+
+; SYSENTER target, entered with a flat CS (base 0): reload the ROM-based CS first
+sysenter_target:
+    jmp SEL_CODE0:.reloaded
+.reloaded:
+    mov eax, cs
+    and eax, 3
+    mov [ss:VAR_FRAME + 24], eax
+    xor eax, eax
+    mov ax, ss
+    mov [ss:VAR_FRAME + 28], eax
+    mov [ss:VAR_FRAME + 32], esp
+    pushfd
+    pop eax
+    and eax, FL_IF
+    mov [ss:VAR_FRAME + 36], eax
+    sysexit
 
 ; INT 0x80: records EIP, CS, EFLAGS, IF now, ESP before the interrupt, (SS)
 int80:

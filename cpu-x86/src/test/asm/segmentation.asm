@@ -15,6 +15,8 @@ SEL_NPCODE  equ 0x80            ; code, not present
 SEL_SHORT   equ 0x88            ; code with limit 0xFFF
 SEL_DATA3B  equ 0x90            ; ring 3 data, DPL 3, for CPL 3 checks
 SEL_SMALLSS equ 0x98            ; stack segment with limit 0xFFF
+SEL_LDT     equ 0xA0            ; an LDT at LDT_BASE with two entries
+LDT_BASE    equ 0x6000
 
 ; every check that applies to DS, ES, FS and GS alike, on one of them
 %macro DATA_SREG_CHECKS 1
@@ -88,6 +90,57 @@ tests:
     push dword 0x100
     EXPECT_FAULT 13, 0x100, pop ds              ; POP Sreg applies the same checks
     add esp, 4
+
+    ; --- LDT: LLDT checks and loads through TI = 1 ---
+    mov dword [LDT_BASE], 0
+    mov dword [LDT_BASE + 4], 0
+    mov dword [LDT_BASE + 8], DESC_LO(0x12000, 0xFFFF)
+    mov dword [LDT_BASE + 12], DESC_HI(0x12000, 0xFFFF, ACC_DATA, 0)
+    SETDESC SEL_LDT, LDT_BASE, 0xF, 0x82, 0
+    mov ax, SEL_DATA0
+    EXPECT_FAULT 13, SEL_DATA0, lldt ax         ; not an LDT descriptor
+    mov ax, 0x0C
+    EXPECT_FAULT 13, 0x0C, lldt ax              ; TI = 1
+    mov ax, SEL_LDT
+    lldt ax
+    mov ax, 0x0C
+    mov es, ax
+    mov dword [es:0], 0x5EED
+    CHECK_EQ dword [0x12000], 0x5EED            ; base from the LDT entry
+    mov ax, 0x14
+    EXPECT_FAULT 13, 0x14, mov es, ax           ; index 2 beyond the LDT limit (0xF)
+    sldt ax
+    CHECK_EQ ax, SEL_LDT
+    mov ax, SEL_DATA0
+    mov es, ax
+    xor ax, ax
+    lldt ax
+
+    ; --- LAR, LSL, VERR, VERW (ZF and results) ---
+    mov ax, SEL_CODE0
+    lar eax, ax
+    and eax, 0x00F0FF00
+    CHECK_EQ eax, 0x00409B00                    ; D, P, DPL 0, code, readable, accessed
+    mov ax, SEL_SMALL
+    lsl ebx, ax
+    CHECK_EQ ebx, 0xFFF
+    mov ax, 0x100
+    mov ebx, 0x1234
+    lsl ebx, ax                                 ; beyond the GDT: ZF = 0, EBX unchanged
+    setz cl
+    CHECK_EQ cl, 0
+    CHECK_EQ ebx, 0x1234
+    mov ax, SEL_CODE0
+    verr ax
+    setz cl
+    CHECK_EQ cl, 1
+    verw ax
+    setz cl
+    CHECK_EQ cl, 0                              ; code is never writable
+    mov ax, SEL_DATA0
+    verw ax
+    setz cl
+    CHECK_EQ cl, 1
 
     ; --- stack segment limit: #SS(0) ---
     SETDESC SEL_SMALLSS, 0, 0x0FFF, ACC_DATA, 0x4

@@ -34,6 +34,11 @@ class GuestProgramTest {
     }
 
     @Test
+    void realToProtectedToPagingToV86AndBackToReal() throws Exception {
+        assertPassed(run("modes.asm"), "modes: real mode again, all checks passed");
+    }
+
+    @Test
     void segmentDescriptorChecksInProtectedMode() throws Exception {
         assertPassed(run("segmentation.asm"), "segmentation: all checks passed");
     }
