@@ -17,8 +17,10 @@ import javelin.softmmu.SoftTlb;
 
 /**
  * The reference executor: fetches pre-decoded instructions (through {@link CodeCache} when
- * given one), dispatches on the mnemonic with one {@code switch}, and calls the family classes
- * for the semantics. Operand-size and mode differences are arguments, never classes.
+ * given one), dispatches on the mnemonic, and calls the family classes for the semantics.
+ * Operand-size and mode differences are arguments, never classes. The dispatch is one
+ * {@code switch} split in two for the JIT's sake: the common mnemonics inside the execution
+ * loop ({@link #execute(int, boolean)}), the rest in {@link #executeLessCommon}.
  *
  * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
  * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
