@@ -48,6 +48,12 @@ public final class DecodedInsn {
     public final int kind0, num0, size0, kind1, num1, size1, kind2, num2, size2;
     /** Copied from the row so the executor's hot path does not chase {@link #spec}. */
     public final boolean privileged;
+    /**
+     * The instruction is an atomic read-modify-write of memory: a LOCK prefix (already checked
+     * against the row's lockable attribute) or XCHG with a memory operand, which locks
+     * implicitly (SDM vol. 2, XCHG).
+     */
+    public final boolean atomic;
     /** Copied from the row: execution must return to the checks between instructions after this one. */
     public final boolean changesTbFlags;
     /** Offset of the last byte ({@code length - 1}), for the CS limit check of cached instructions. */
@@ -90,6 +96,7 @@ public final class DecodedInsn {
         this.size2 = kind.length > 2 ? size[2] : 0;
         this.privileged = spec.privileged();
         this.changesTbFlags = spec.changesTbFlags();
+        this.atomic = hasMem && ((prefixes & P_LOCK) != 0 || spec.mnemonic() == Mnemonic.XCHG);
         this.lastByte = length - 1;
     }
 

@@ -51,6 +51,7 @@ public final class Interpreter {
     private final long[] supervisorPhysPage, userPhysPage;
     private Tracer tracer;
     private final SystemOps sys;
+    private final AtomicOps atomics;
 
     /** Effective address (offset) of the current instruction's memory operand. */
     private int ea;
@@ -71,6 +72,7 @@ public final class Interpreter {
         this.decoder = new Decoder();
         this.codeCache = codeCache;
         this.sys = new SystemOps(cpu, mem, this);
+        this.atomics = new AtomicOps(cpu, mem);
         this.supervisorExecTag = cpu.mmu.supervisorTlb.execTag;
         this.userExecTag = cpu.mmu.userTlb.execTag;
         this.supervisorPhysPage = cpu.mmu.supervisorTlb.physPage;
@@ -155,7 +157,8 @@ public final class Interpreter {
                 if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
                 final int os = d.opSize;
                 final Mnemonic mn = d.mnemonic;
-                switch (mn) {
+                if (d.atomic) executeAtomic(d);
+                else switch (mn) {
                     case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
                     case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
                     case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
@@ -596,6 +599,93 @@ public final class Interpreter {
 
             case UD2, UD, RSM -> throw CpuFault.of(CpuFault.UD);
             default -> sys.execute(d);
+        }
+    }
+
+    /** LOCK-prefixed read-modify-writes and XCHG with memory, as compare-and-swap loops ({@link AtomicOps}). */
+    private void executeAtomic(DecodedInsn d) {
+        final int size = d.size0;
+        final int seg = d.seg;
+        final int at = ea;
+        switch (d.mnemonic) {
+            case ADD -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.add(cpu, old, src, size));
+            }
+            case OR -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old | src, size));
+            }
+            case ADC -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.adc(cpu, old, src, size));
+            }
+            case SBB -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.sbb(cpu, old, src, size));
+            }
+            case AND -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old & src, size));
+            }
+            case SUB -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.sub(cpu, old, src, size));
+            }
+            case XOR -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old ^ src, size));
+            }
+            case INC -> atomics.readModifyWrite(seg, at, size, old -> Alu.inc(cpu, old, size));
+            case DEC -> atomics.readModifyWrite(seg, at, size, old -> Alu.dec(cpu, old, size));
+            case NEG -> atomics.readModifyWrite(seg, at, size, old -> Alu.neg(cpu, old, size));
+            case NOT -> atomics.readModifyWrite(seg, at, size, old -> Alu.not(old, size));
+            case XCHG -> {
+                int src = getReg(d.num1, size);
+                setReg(d.num1, size, atomics.readModifyWrite(seg, at, size, old -> src));
+            }
+            case XADD -> {
+                int src = getReg(d.num1, size);
+                setReg(d.num1, size, atomics.readModifyWrite(seg, at, size, old -> Alu.add(cpu, old, src, size)));
+            }
+            case CMPXCHG -> {
+                int acc = getReg(EAX, size);
+                int src = getReg(d.num1, size);
+                int old = atomics.readModifyWrite(seg, at, size, o -> {
+                    Alu.sub(cpu, acc, o, size);
+                    return o == acc ? src : o;
+                });
+                if (old != acc) setReg(EAX, size, old);
+            }
+            case BTS, BTR, BTC -> {
+                int op = d.mnemonic.ordinal() - Mnemonic.BT.ordinal();
+                int bits = size * 8;
+                int offset = get1(d);
+                int off = at;
+                int bit = offset & (bits - 1);
+                if (d.kind1 == K_REG) {
+                    int signed = (int) Shift.signExtend(offset, size);
+                    off = at + (signed >> (size == 4 ? 5 : 4)) * size;
+                    if (!d.addr32) off &= 0xFFFF;
+                    bit = signed & (bits - 1);
+                }
+                final int b = bit;
+                atomics.readModifyWrite(seg, off, size, old -> BitOps.bitTest(cpu, op, old, b));
+            }
+            case CMPXCHG8B -> {
+                long expected = (regs[EAX] & 0xFFFF_FFFFL) | ((long) regs[EDX] << 32);
+                long replacement = (regs[EBX] & 0xFFFF_FFFFL) | ((long) regs[ECX] << 32);
+                long old = atomics.compareExchange8(seg, at, expected, replacement);
+                int f = LazyFlags.arithFlags(cpu);
+                if (old == expected) {
+                    LazyFlags.setArithFlags(cpu, f | ZF);
+                } else {
+                    regs[EAX] = (int) old;
+                    regs[EDX] = (int) (old >>> 32);
+                    LazyFlags.setArithFlags(cpu, f & ~ZF);
+                }
+            }
+            default -> throw new IllegalStateException(d.mnemonic + " is not an atomic read-modify-write");
         }
     }
 
