@@ -5,6 +5,8 @@ package javelin.cpu.x86.decode;
  * code (and a later translator) can keep and reuse it. Operands are resolved into parallel
  * arrays ({@link #kind}, {@link #num}, {@link #size}) so executors never look at encodings.
  *
+ * <p>The operand arrays are shared by every holder of the instruction and must not be modified.
+ *
  * <p>Memory operands keep the effective-address form: {@code base + (index << scale) + disp},
  * truncated to the address size, in segment {@link #seg}.
  */
@@ -48,6 +50,12 @@ public final class DecodedInsn {
     public final int kind0, num0, size0, kind1, num1, size1, kind2, num2, size2;
     /** Copied from the row so the executor's hot path does not chase {@link #spec}. */
     public final boolean privileged;
+    /**
+     * The instruction is an atomic read-modify-write of memory: a LOCK prefix (already checked
+     * against the row's lockable attribute) or XCHG with a memory operand, which locks
+     * implicitly (SDM vol. 2, XCHG).
+     */
+    public final boolean atomic;
     /** Copied from the row: execution must return to the checks between instructions after this one. */
     public final boolean changesTbFlags;
     /** Offset of the last byte ({@code length - 1}), for the CS limit check of cached instructions. */
@@ -90,6 +98,7 @@ public final class DecodedInsn {
         this.size2 = kind.length > 2 ? size[2] : 0;
         this.privileged = spec.privileged();
         this.changesTbFlags = spec.changesTbFlags();
+        this.atomic = hasMem && ((prefixes & P_LOCK) != 0 || spec.mnemonic() == Mnemonic.XCHG);
         this.lastByte = length - 1;
     }
 

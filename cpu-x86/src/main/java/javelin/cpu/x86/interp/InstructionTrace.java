@@ -19,7 +19,7 @@ public final class InstructionTrace implements Interpreter.Tracer {
 
     @Override
     public void instruction(CpuState cpu, DecodedInsn insn) {
-        long eip = insn.code32 ? cpu.eip & 0xFFFF_FFFFL : cpu.eip & 0xFFFF;
+        int eip = insn.code32 ? cpu.eip : cpu.eip & 0xFFFF;
         out.printf("%04x:%08x  %s%n", cpu.segSel[CpuState.CS], eip, Disassembler.format(insn, eip));
     }
 }

@@ -17,8 +17,10 @@ import javelin.softmmu.SoftTlb;
 
 /**
  * The reference executor: fetches pre-decoded instructions (through {@link CodeCache} when
- * given one), dispatches on the mnemonic with one {@code switch}, and calls the family classes
- * for the semantics. Operand-size and mode differences are arguments, never classes.
+ * given one), dispatches on the mnemonic, and calls the family classes for the semantics.
+ * Operand-size and mode differences are arguments, never classes. The dispatch is one
+ * {@code switch} split in two for the JIT's sake: the common mnemonics inside the execution
+ * loop ({@link #execute(int, boolean)}), the rest in {@link #executeLessCommon}.
  *
  * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
  * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
@@ -44,11 +46,24 @@ public final class Interpreter {
     private final Decoder decoder;
     private final CodeCache codeCache;
     private CodeCache.Page currentPage;
+    /**
+     * The fetch window: the linear code page last looked up through the TLB, with the CS state
+     * it was looked up under. Valid only inside one {@link #execute(int, boolean)} call and
+     * until an instruction marked changesTbFlags (the only ones that change CS, CPL, the mode
+     * or the TLB) or a fault; within it the TLB lookup is skipped. A translation kept this way
+     * is one the TLB could have kept too (SDM vol. 3, 4.10.4); stores into the code still clear
+     * the decoded slots, which are checked on every fetch.
+     */
+    private boolean windowValid;
+    private int windowLinPage, windowCsBase;
+    private long windowCsLimit;
+    private boolean windowCode32;
     // The TLB arrays the fetch path reads, held directly to keep its chain of dependent loads short.
     private final int[] supervisorExecTag, userExecTag;
     private final long[] supervisorPhysPage, userPhysPage;
     private Tracer tracer;
     private final SystemOps sys;
+    private final AtomicOps atomics;
 
     /** Effective address (offset) of the current instruction's memory operand. */
     private int ea;
@@ -69,6 +84,7 @@ public final class Interpreter {
         this.decoder = new Decoder();
         this.codeCache = codeCache;
         this.sys = new SystemOps(cpu, mem, this);
+        this.atomics = new AtomicOps(cpu, mem);
         this.supervisorExecTag = cpu.mmu.supervisorTlb.execTag;
         this.userExecTag = cpu.mmu.userTlb.execTag;
         this.supervisorPhysPage = cpu.mmu.supervisorTlb.physPage;
@@ -135,6 +151,7 @@ public final class Interpreter {
      */
     private int execute(int max, boolean poll) {
         faulted = false;
+        windowValid = false;
         int i = 0;
         while (i < max) {
             if (poll) {
@@ -153,7 +170,8 @@ public final class Interpreter {
                 if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
                 final int os = d.opSize;
                 final Mnemonic mn = d.mnemonic;
-                switch (mn) {
+                if (d.atomic) executeAtomic(d);
+                else switch (mn) {
                     case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
                     case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
                     case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
@@ -195,7 +213,10 @@ public final class Interpreter {
                     case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
                     default -> executeLessCommon(d, eip0);
                 }
-                if (poll && d.changesTbFlags) break;
+                if (d.changesTbFlags) {
+                    windowValid = false;
+                    if (poll) break;
+                }
             } catch (CpuFault f) {
                 cpu.eip = eip0;
                 regs[ESP] = esp0;
@@ -256,6 +277,16 @@ public final class Interpreter {
         CodeCache cache = codeCache;
         if (cache == null) return decoder.decode(cpu);
         int eip = cpu.eip;
+        if (windowValid) {
+            int wl = windowCsBase + eip;
+            if ((wl & SoftTlb.PAGE_MASK) == windowLinPage && currentPage.valid) {
+                DecodedInsn d = currentPage.insns[wl & 0xFFF];
+                if (d != null && d.code32 == windowCode32 && (eip & 0xFFFF_FFFFL) + d.lastByte <= windowCsLimit
+                        && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
+                    return d;
+                }
+            }
+        }
         int lin = cpu.segBase[CS] + eip;
         boolean user = cpu.cpl == 3;
         int i = SoftTlb.index(lin);
@@ -266,6 +297,11 @@ public final class Interpreter {
             p = cache.page(physPage, cpu.mmu);
             currentPage = p;
         }
+        windowValid = true;
+        windowLinPage = lin & SoftTlb.PAGE_MASK;
+        windowCsBase = cpu.segBase[CS];
+        windowCsLimit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
+        windowCode32 = cpu.code32;
         int off = lin & 0xFFF;
         DecodedInsn d = p.insns[off];
         if (d != null && d.code32 == cpu.code32
@@ -594,6 +630,93 @@ public final class Interpreter {
 
             case UD2, UD, RSM -> throw CpuFault.of(CpuFault.UD);
             default -> sys.execute(d);
+        }
+    }
+
+    /** LOCK-prefixed read-modify-writes and XCHG with memory, as compare-and-swap loops ({@link AtomicOps}). */
+    private void executeAtomic(DecodedInsn d) {
+        final int size = d.size0;
+        final int seg = d.seg;
+        final int at = ea;
+        switch (d.mnemonic) {
+            case ADD -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.add(cpu, old, src, size));
+            }
+            case OR -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old | src, size));
+            }
+            case ADC -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.adc(cpu, old, src, size));
+            }
+            case SBB -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.sbb(cpu, old, src, size));
+            }
+            case AND -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old & src, size));
+            }
+            case SUB -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.sub(cpu, old, src, size));
+            }
+            case XOR -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old ^ src, size));
+            }
+            case INC -> atomics.readModifyWrite(seg, at, size, old -> Alu.inc(cpu, old, size));
+            case DEC -> atomics.readModifyWrite(seg, at, size, old -> Alu.dec(cpu, old, size));
+            case NEG -> atomics.readModifyWrite(seg, at, size, old -> Alu.neg(cpu, old, size));
+            case NOT -> atomics.readModifyWrite(seg, at, size, old -> Alu.not(old, size));
+            case XCHG -> {
+                int src = getReg(d.num1, size);
+                setReg(d.num1, size, atomics.readModifyWrite(seg, at, size, old -> src));
+            }
+            case XADD -> {
+                int src = getReg(d.num1, size);
+                setReg(d.num1, size, atomics.readModifyWrite(seg, at, size, old -> Alu.add(cpu, old, src, size)));
+            }
+            case CMPXCHG -> {
+                int acc = getReg(EAX, size);
+                int src = getReg(d.num1, size);
+                int old = atomics.readModifyWrite(seg, at, size, o -> {
+                    Alu.sub(cpu, acc, o, size);
+                    return o == acc ? src : o;
+                });
+                if (old != acc) setReg(EAX, size, old);
+            }
+            case BTS, BTR, BTC -> {
+                int op = d.mnemonic.ordinal() - Mnemonic.BT.ordinal();
+                int bits = size * 8;
+                int offset = get1(d);
+                int off = at;
+                int bit = offset & (bits - 1);
+                if (d.kind1 == K_REG) {
+                    int signed = (int) Shift.signExtend(offset, size);
+                    off = at + (signed >> (size == 4 ? 5 : 4)) * size;
+                    if (!d.addr32) off &= 0xFFFF;
+                    bit = signed & (bits - 1);
+                }
+                final int b = bit;
+                atomics.readModifyWrite(seg, off, size, old -> BitOps.bitTest(cpu, op, old, b));
+            }
+            case CMPXCHG8B -> {
+                long expected = (regs[EAX] & 0xFFFF_FFFFL) | ((long) regs[EDX] << 32);
+                long replacement = (regs[EBX] & 0xFFFF_FFFFL) | ((long) regs[ECX] << 32);
+                long old = atomics.compareExchange8(seg, at, expected, replacement);
+                int f = LazyFlags.arithFlags(cpu);
+                if (old == expected) {
+                    LazyFlags.setArithFlags(cpu, f | ZF);
+                } else {
+                    regs[EAX] = (int) old;
+                    regs[EDX] = (int) (old >>> 32);
+                    LazyFlags.setArithFlags(cpu, f & ~ZF);
+                }
+            }
+            default -> throw new IllegalStateException(d.mnemonic + " is not an atomic read-modify-write");
         }
     }
 
