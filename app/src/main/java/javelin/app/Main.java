@@ -39,8 +39,20 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-smp", paramLabel = "N", description = "number of vCPUs (1..16)")
     String smp = "1";
 
-    @Option(names = "-bios", paramLabel = "FILE", description = "raw firmware image mapped to end at 4 GiB and at 1 MiB")
-    Path bios;
+    @Option(names = "-bios", paramLabel = "FILE", description = "raw firmware image mapped to end at 4 GiB and at 1 MiB; 'none' for no BIOS (with -kernel)")
+    String bios;
+
+    @Option(names = "-kernel", paramLabel = "FILE", description = "Linux bzImage or Multiboot kernel to boot")
+    Path kernel;
+
+    @Option(names = "-initrd", paramLabel = "FILE", description = "initial ramdisk (Linux) or comma-separated modules (Multiboot)")
+    String initrd;
+
+    @Option(names = "-append", paramLabel = "CMDLINE", description = "kernel command line")
+    String append;
+
+    @Option(names = "-boot", paramLabel = "[order=]DRIVES[,menu=on|off]", description = "boot order (c disk, d CD-ROM, n network) and menu")
+    String boot;
 
     @Option(names = "-display", paramLabel = "TYPE", description = "none (headless)")
     String display;
@@ -118,10 +130,12 @@ public final class Main implements Callable<Integer> {
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
         for (String s : serial) SerialBackends.check(s);
-        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), bios, serial,
+        boolean noFirmware = "none".equals(bios);
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serial,
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
-                parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot);
+                parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
+                kernel, initrd, append, boot, noFirmware);
     }
 
     /** -hda..-hdd and -cdrom as QEMU maps them (indexes 0..3, the CD-ROM at 2), then -drive. */

@@ -20,10 +20,16 @@ import java.util.Set;
  * @param headless  {@code -display none}
  * @param drives    IDE drives, at most one per index
  * @param snapshot  {@code -snapshot}: disk writes go to temporary overlays, images stay untouched
+ * @param kernel    {@code -kernel}: a Linux bzImage or Multiboot image, or null
+ * @param initrd    {@code -initrd}: the initrd (Linux) or comma-separated modules (Multiboot), or null
+ * @param append    {@code -append}: the kernel command line ("" if none)
+ * @param boot      {@code -boot} as QEMU spells it ({@code order=dc,menu=on}), or null
+ * @param noFirmware {@code -bios none}: no BIOS at all; a {@code -kernel} starts at its 32-bit entry
  */
 public record MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
-                            boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot) {
+                            boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
+                            Path kernel, String initrd, String append, String boot, boolean noFirmware) {
     public static final long DEFAULT_RAM = 128L << 20;
 
     public MachineConfig {
@@ -33,6 +39,12 @@ public record MachineConfig(long ramBytes, int smp, Path bios, List<String> seri
         if ((ramBytes & 0xFFF) != 0) throw new MachineConfigException("-m: RAM size must be a multiple of 4 KiB");
         if (smp < 1 || smp > 16) throw new MachineConfigException("-smp: between 1 and 16 CPUs, not " + smp);
         trace = Set.copyOf(trace);
+        if (append == null) append = "";
+        if (kernel == null && (initrd != null || !append.isEmpty())) {
+            throw new MachineConfigException("-initrd and -append need -kernel");
+        }
+        if (noFirmware && kernel == null) throw new MachineConfigException("-bios none needs -kernel");
+        if (noFirmware && bios != null) throw new MachineConfigException("-bios none and -bios FILE exclude each other");
         serial = List.copyOf(serial);
         if (serial.size() > 4) throw new MachineConfigException("-serial: at most 4 serial ports (COM1-COM4)");
         drives = List.copyOf(drives);

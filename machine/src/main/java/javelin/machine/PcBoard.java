@@ -18,6 +18,7 @@ import javelin.devices.display.StdVgaPci;
 import javelin.devices.display.Vga;
 import javelin.devices.display.VgaRenderer;
 import javelin.devices.display.VideoMemory;
+import javelin.devices.fwcfg.FwCfg;
 import javelin.devices.ide.AtaDrive;
 import javelin.devices.ide.AtapiCdrom;
 import javelin.devices.ide.PiixIde;
@@ -59,6 +60,10 @@ final class PcBoard implements AutoCloseable {
     static final long VGA_WINDOW = 0xA0000;
     // PCI slots as QEMU's pc machine places them.
     static final int SLOT_HOST = 0, SLOT_PIIX3 = 1, FN_ISA = 0, FN_IDE = 1, SLOT_VGA = 2;
+    /** RAM above this is mapped above 4 GiB (QEMU's pc splits at 3.5 GiB: PCI holes live above). */
+    static final long RAM_BELOW_4G_LIMIT = 0xE000_0000L;
+    /** The fw_cfg file SeaBIOS looks for as the std VGA's option ROM (pciVVVV,DDDD.rom). */
+    static final String VGA_OPTION_ROM_FILE = "pci1234,1111.rom";
     /** The 0xC0000–0xFFFFF window the PAM registers shadow, and where the BIOS's top 128 KiB sits in it. */
     static final int SHADOW_WINDOW = 0x40000, BIOS_IN_SHADOW = 0x20000;
 
@@ -79,6 +84,7 @@ final class PcBoard implements AutoCloseable {
     final BochsVbe vbe;
     final Vga vga;
     final StdVgaPci vgaPci;
+    final FwCfg fwCfg;
     final Framebuffer framebuffer;
     final VgaRenderer renderer;
     final List<DriveSlot> drives = new ArrayList<>();
@@ -124,8 +130,6 @@ final class PcBoard implements AutoCloseable {
 
         rtc = new Mc146818Rtc(PORT_RTC, clock, pic.irq(IRQ_RTC), LocalDateTime.now());
         io.register(PORT_RTC, 2, rtc);
-        long below4g = Math.min(config.ramBytes(), 0xE000_0000L);
-        rtc.setMemorySize(below4g, config.ramBytes() - below4g);
 
         i8042 = new I8042(PORT_KBD_DATA, clock, pic.irq(IRQ_KBD), pic.irq(IRQ_MOUSE), high -> {
             a20FromKbd = high;
@@ -168,6 +172,10 @@ final class PcBoard implements AutoCloseable {
         pci.attach(SLOT_VGA, 0, vgaPci);
         attachDrives(config);
 
+        fwCfg = new FwCfg(mem, FwCfg.PC_DMA_BASE);
+        io.register(FwCfg.PC_BASE, FwCfg.PORT_COUNT, fwCfg);
+        io.register(FwCfg.PC_DMA_BASE, FwCfg.DMA_PORT_COUNT, fwCfg);
+
         framebuffer = new Framebuffer(720, 400);
         renderer = new VgaRenderer(vga, framebuffer);
         renderer.start();
@@ -183,10 +191,11 @@ final class PcBoard implements AutoCloseable {
         };
     }
 
-    /** What 0xC0000–0xFFFFF shows before shadowing: nothing (0xFF), and the BIOS's last 128 KiB at the top. */
+    /** What 0xC0000–0xFFFFF shows before shadowing: nothing (0xFF), and the BIOS's last 128 KiB at the top (if any). */
     private void fillShadowRom(long offset, BiosImage bios) {
         MemorySegment backing = mem.backing();
         backing.asSlice(offset, SHADOW_WINDOW).fill((byte) 0xFF);
+        if (bios == null) return;       // -bios none: nothing answers there
         byte[] image = bios.bytes();
         int n = bios.legacySize();
         MemorySegment.copy(image, image.length - n, backing, ValueLayout.JAVA_BYTE, offset + SHADOW_WINDOW - n, n);
@@ -238,6 +247,7 @@ final class PcBoard implements AutoCloseable {
         vgaPci.reset();
         vbe.reset();
         vga.reset();
+        fwCfg.reset();
     }
 
     @Override public void close() {

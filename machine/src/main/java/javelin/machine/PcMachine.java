@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.interp.CodeCache;
 import javelin.cpu.x86.interp.Interpreter;
 import javelin.devices.block.ImageOpenException;
 import javelin.devices.block.IsoImage;
@@ -56,6 +57,10 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private final IoPortBus io;
     private final CpuState cpu;
     private final Interpreter interpreter;
+    /** Pre-decoded instructions per code page (invalidated by stores into code and by remaps). */
+    private final CodeCache codeCache;
+    /** A kernel started without firmware (Multiboot, -bios none), restarted on reset; else null. */
+    private final BootFirmware.DirectStart directStart;
     private final PcBoard board;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final InstructionTrace trace;
@@ -70,18 +75,18 @@ public final class PcMachine implements MachineControl, AutoCloseable {
 
     private PcMachine(MachineConfig config) {
         this.config = config;
-        if (config.bios() == null) {
-            throw new MachineConfigException("no firmware: give a raw ROM image with -bios FILE "
-                    + "(the default SeaBIOS firmware arrives with the boot issue)");
+        if (config.smp() > 1) {
+            throw new MachineConfigException("-smp " + config.smp() + ": only one vCPU until the multi-threaded engine exists");
         }
-        BiosImage bios = BiosImage.load(config.bios());
+        BootFirmware.Images firmware = BootFirmware.resolve(config);
+        BiosImage bios = firmware.bios();
         this.mem = new PhysicalMemory(config.ramBytes(), EXTRA_BACKING, lock);
         this.io = new IoPortBus(lock);
         mem.mapRam(0, Math.min(config.ramBytes(), LOW_RAM_END), 0);
         if (config.ramBytes() > HIGH_RAM_START) {
             mem.mapRam(HIGH_RAM_START, config.ramBytes() - HIGH_RAM_START, HIGH_RAM_START);
         }
-        mem.loadRom(bios.highBase(), bios.bytes());
+        if (bios != null) mem.loadRom(bios.highBase(), bios.bytes());
         this.cpu = new CpuState(mem, io, 0);
         cpu.clock = clock;
         mem.addMappingListener(cpu.mmu::flushAll);
@@ -102,7 +107,10 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         resources.add(board);
         cpu.intr = board.pic;
         wireDebugDevices();
-        this.interpreter = new Interpreter(cpu);
+        this.directStart = BootFirmware.install(config, board.fwCfg, board.rtc, firmware);
+        if (directStart != null) directStart.start(mem, cpu);
+        this.codeCache = new CodeCache(mem);
+        this.interpreter = new Interpreter(cpu, codeCache);
         this.trace = InstructionTrace.open(config, interpreter);
         if (trace != null) resources.add(trace);
     }
@@ -199,6 +207,9 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             lock.unlock();
         }
         cpu.reset();
+        codeCache.flushAll();
+        // A directly started kernel has no firmware to return to: reload and restart it, as QEMU does.
+        if (directStart != null) directStart.start(mem, cpu);
         fire(Event.RESET);
     }
 
