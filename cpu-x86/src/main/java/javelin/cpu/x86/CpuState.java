@@ -1,8 +1,13 @@
 package javelin.cpu.x86;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javelin.softmmu.InterruptSource;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
+import javelin.softmmu.state.SnapshotFormatException;
+import javelin.softmmu.state.Stateful;
 
 /**
  * The architectural state of one x86 vCPU (i686 integer part), plus the caches derived from
@@ -13,7 +18,7 @@ import javelin.softmmu.PhysicalMemory;
  * {@code int} arrays indexed by the x86 encoding numbers; arithmetic flags are lazy (see
  * {@link LazyFlags}); everything else is plain fields.
  */
-public final class CpuState {
+public final class CpuState implements Stateful<CpuState.State> {
     // General registers, by their encoding in ModRM/opcode (SDM vol. 2, table 2-2).
     public static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
     // Segment registers, by their encoding in the sreg field of ModRM.
@@ -97,6 +102,11 @@ public final class CpuState {
     public long patMsr = 0x0007_0406_0007_0406L;
     public long miscEnableMsr;
     public final java.util.Map<Integer, Long> mtrrMsrs = new java.util.TreeMap<>();
+    /**
+     * PGE bookkeeping for the two TLBs (supervisor slots, then user slots): page | 1 when the
+     * slot was filled from a global translation, else 0. A cache, never saved.
+     */
+    public final int[] tlbGlobalPages = new int[2 * javelin.softmmu.SoftTlb.SIZE];
     /** The machine's virtual clock, which RDTSC reads; the board replaces this standing clock. */
     public javelin.softmmu.VirtualClock clock = new javelin.softmmu.ManualClock();
 
@@ -208,5 +218,118 @@ public final class CpuState {
     /** The time-stamp counter as the guest reads it. */
     public long readTsc(long virtualNanos) {
         return virtualNanos + tscOffset;
+    }
+
+    // ---- snapshots ----
+
+    /**
+     * The architectural state of this vCPU as a snapshot stores it (DESIGN.md, "Devices, state
+     * and snapshots"): EFLAGS folded from the lazy flags; segment, LDTR and TR caches as loaded
+     * (they may differ from the descriptor tables, e.g. in unreal mode); no caches (TLBs,
+     * decoded code, CPL and default sizes, which {@link #restoreState} recomputes) and no
+     * wiring (memory, ports, clock, interrupt source). Component names are the file format.
+     *
+     * @param ldtr {@code [selector, base, limit, attributes]}, as {@code tr}
+     */
+    public record State(int version, List<Integer> regs, int eip, int eflags, List<Integer> segSel,
+                        List<Integer> segBase, List<Integer> segLimit, List<Integer> segAttr, List<Integer> ldtr,
+                        List<Integer> tr, int gdtrBase, int gdtrLimit, int idtrBase, int idtrLimit, int cr0, int cr2,
+                        int cr3, int cr4, List<Integer> dr, long efer, long tscOffset, int sysenterCs, int sysenterEsp,
+                        int sysenterEip, long apicBaseMsr, boolean halted, boolean interruptShadow, boolean nmiPending,
+                        boolean nmiBlocked, long a20Mask, boolean shutdownRequested, List<Long> pdpte, long patMsr,
+                        long miscEnableMsr, Map<Integer, Long> mtrrMsrs) {
+        public static final int VERSION = 1;
+        private static final String ID = "cpu";
+
+        public State {
+            if (version != VERSION) {
+                throw new SnapshotFormatException(ID, "version", "version " + version + " is not " + VERSION);
+            }
+            regs = copy(regs, 8, "regs");
+            segSel = copy(segSel, 6, "segSel");
+            segBase = copy(segBase, 6, "segBase");
+            segLimit = copy(segLimit, 6, "segLimit");
+            segAttr = copy(segAttr, 6, "segAttr");
+            ldtr = copy(ldtr, 4, "ldtr");
+            tr = copy(tr, 4, "tr");
+            dr = copy(dr, 8, "dr");
+            pdpte = copy(pdpte, 4, "pdpte");
+            if (mtrrMsrs == null) throw new SnapshotFormatException(ID, "mtrrMsrs", "missing");
+            mtrrMsrs = Map.copyOf(mtrrMsrs);
+            for (int s : segSel) {
+                if ((s & ~0xFFFF) != 0) throw new SnapshotFormatException(ID, "segSel", "selector " + s + " is not 16-bit");
+            }
+        }
+
+        private static <T> List<T> copy(List<T> list, int size, String field) {
+            if (list == null || list.size() != size) {
+                throw new SnapshotFormatException(ID, field, "needs " + size + " entries");
+            }
+            return List.copyOf(list);
+        }
+    }
+
+    @Override
+    public State saveState() {
+        return new State(State.VERSION, ints(regs), eip, getEflags(), ints(segSel), ints(segBase), ints(segLimit),
+                ints(segAttr), List.of(ldtrSel, ldtrBase, ldtrLimit, ldtrAttr), List.of(trSel, trBase, trLimit, trAttr),
+                gdtrBase, gdtrLimit, idtrBase, idtrLimit, cr0, cr2, cr3, cr4, ints(dr), efer, tscOffset, sysenterCs,
+                sysenterEsp, sysenterEip, apicBaseMsr, halted, interruptShadow, nmiPending, nmiBlocked, a20Mask,
+                shutdownRequested, java.util.Arrays.stream(pdpte).boxed().toList(), patMsr, miscEnableMsr,
+                new TreeMap<>(mtrrMsrs));
+    }
+
+    @Override
+    public void restoreState(State s) {
+        for (int i = 0; i < 8; i++) regs[i] = s.regs().get(i);
+        eip = s.eip();
+        for (int i = 0; i < 6; i++) {
+            segSel[i] = s.segSel().get(i);
+            segBase[i] = s.segBase().get(i);
+            segLimit[i] = s.segLimit().get(i);
+            segAttr[i] = s.segAttr().get(i);
+        }
+        ldtrSel = s.ldtr().get(0);
+        ldtrBase = s.ldtr().get(1);
+        ldtrLimit = s.ldtr().get(2);
+        ldtrAttr = s.ldtr().get(3);
+        trSel = s.tr().get(0);
+        trBase = s.tr().get(1);
+        trLimit = s.tr().get(2);
+        trAttr = s.tr().get(3);
+        gdtrBase = s.gdtrBase();
+        gdtrLimit = s.gdtrLimit();
+        idtrBase = s.idtrBase();
+        idtrLimit = s.idtrLimit();
+        cr0 = s.cr0();
+        cr2 = s.cr2();
+        cr3 = s.cr3();
+        cr4 = s.cr4();
+        for (int i = 0; i < 8; i++) dr[i] = s.dr().get(i);
+        efer = s.efer();
+        tscOffset = s.tscOffset();
+        sysenterCs = s.sysenterCs();
+        sysenterEsp = s.sysenterEsp();
+        sysenterEip = s.sysenterEip();
+        apicBaseMsr = s.apicBaseMsr();
+        halted = s.halted();
+        interruptShadow = s.interruptShadow();
+        nmiPending = s.nmiPending();
+        nmiBlocked = s.nmiBlocked();
+        a20Mask = s.a20Mask();
+        shutdownRequested = s.shutdownRequested();
+        for (int i = 0; i < 4; i++) pdpte[i] = s.pdpte().get(i);
+        patMsr = s.patMsr();
+        miscEnableMsr = s.miscEnableMsr();
+        mtrrMsrs.clear();
+        mtrrMsrs.putAll(s.mtrrMsrs());
+        setEflags(s.eflags());
+        updateModeCaches();
+        mmu.flushAll();
+        java.util.Arrays.fill(tlbGlobalPages, 0);
+    }
+
+    private static List<Integer> ints(int[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
     }
 }

@@ -102,6 +102,22 @@ public final class Mmu {
         return t.physPage[i] | (lin & 0xFFF);
     }
 
+    /**
+     * For an atomic read-modify-write (LOCK, XCHG): translates {@code lin} for writing, faulting
+     * as the write would, and returns the backing offset of the operand if it lies in RAM that
+     * holds no translated code; -1 otherwise (MMIO, ROM, a code page, or a page-crossing
+     * operand), where the caller must use ordinary reads and writes.
+     */
+    public long atomicHostOffset(int lin, int size, boolean user) {
+        long pa = translate(lin, ACCESS_WRITE, user);
+        if ((lin & 0xFFF) + size > 0x1000) {
+            translate(lin + size - 1, ACCESS_WRITE, user);
+            return -1;
+        }
+        if (!mem.isRamPage(pa) || mem.isCodePage(pa)) return -1;
+        return mem.hostPageOffset(pa) + (pa & 0xFFF);
+    }
+
     private long readSlow(int lin, int size, boolean user) {
         if ((lin & 0xFFF) + size > 0x1000) {
             // Page-crossing: translate both pages before reading anything, as the CPU faults

@@ -40,6 +40,24 @@ public final class DecodedInsn {
     /** Raw immediate values in order of appearance (second one: ENTER's level, far pointer's selector). */
     public final int imm, imm2;
     public final int[] kind, num, size;
+    /**
+     * The first three operands again as plain fields ({@link #K_NONE} when absent): the
+     * interpreter's hot path reads these instead of the arrays, saving the array loads and
+     * bounds checks on every operand access.
+     */
+    public final int kind0, num0, size0, kind1, num1, size1, kind2, num2, size2;
+    /** Copied from the row so the executor's hot path does not chase {@link #spec}. */
+    public final boolean privileged;
+    /**
+     * The instruction is an atomic read-modify-write of memory: a LOCK prefix (already checked
+     * against the row's lockable attribute) or XCHG with a memory operand, which locks
+     * implicitly (SDM vol. 2, XCHG).
+     */
+    public final boolean atomic;
+    /** Copied from the row: execution must return to the checks between instructions after this one. */
+    public final boolean changesTbFlags;
+    /** Offset of the last byte ({@code length - 1}), for the CS limit check of cached instructions. */
+    public final int lastByte;
 
     DecodedInsn(OpSpec spec, int opcode, int opSize, boolean addr32, boolean code32, int prefixes, int seg,
                 int mod, int reg, int rm, int eaBase, int eaIndex, int eaScale, int disp, boolean hasMem,
@@ -67,6 +85,19 @@ public final class DecodedInsn {
         this.kind = kind;
         this.num = num;
         this.size = size;
+        this.kind0 = kind.length > 0 ? kind[0] : K_NONE;
+        this.num0 = kind.length > 0 ? num[0] : 0;
+        this.size0 = kind.length > 0 ? size[0] : 0;
+        this.kind1 = kind.length > 1 ? kind[1] : K_NONE;
+        this.num1 = kind.length > 1 ? num[1] : 0;
+        this.size1 = kind.length > 1 ? size[1] : 0;
+        this.kind2 = kind.length > 2 ? kind[2] : K_NONE;
+        this.num2 = kind.length > 2 ? num[2] : 0;
+        this.size2 = kind.length > 2 ? size[2] : 0;
+        this.privileged = spec.privileged();
+        this.changesTbFlags = spec.changesTbFlags();
+        this.atomic = hasMem && ((prefixes & P_LOCK) != 0 || spec.mnemonic() == Mnemonic.XCHG);
+        this.lastByte = length - 1;
     }
 
     public int operandCount() {

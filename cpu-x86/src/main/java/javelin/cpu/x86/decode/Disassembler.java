@@ -42,11 +42,15 @@ public final class Disassembler {
 
     /** Formats without knowing the address: branch targets print as {@code $+rel}. */
     public static String format(DecodedInsn d) {
-        return format(d, -1);
+        return format(d, -1L);
     }
 
-    /** Formats the instruction at offset {@code eip} (branch targets absolute), or relative when eip is -1. */
-    public static String format(DecodedInsn d, long eip) {
+    /** Formats the instruction at offset {@code eip} (taken as unsigned), with absolute branch targets. */
+    public static String format(DecodedInsn d, int eip) {
+        return format(d, eip & 0xFFFF_FFFFL);
+    }
+
+    private static String format(DecodedInsn d, long eip) {
         StringBuilder sb = new StringBuilder();
         if ((d.prefixes & P_LOCK) != 0) sb.append("lock ");
         boolean string = isString(d.mnemonic);

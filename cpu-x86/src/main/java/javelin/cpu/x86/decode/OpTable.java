@@ -224,6 +224,9 @@ public final class OpTable {
         t.add(op(x | 0x08, INVD).priv());
         t.add(op(x | 0x09, WBINVD).priv());
         t.add(op(x | 0x0B, UD2).ends());
+        // 0F 19-1F: "hint NOP" with a ModRM operand that is not accessed (Pentium Pro and later;
+        // SDM vol. 2, NOP: 0F 1F /0 is the recommended multi-byte NOP).
+        for (int o = 0x19; o <= 0x1F; o++) t.add(op(x | o, NOP, Ev));
         t.add(op(x | 0x20, MOV_CR, Rd, Cd).priv());
         t.add(op(x | 0x21, MOV_DR, Rd, Dd).priv());
         t.add(op(x | 0x22, MOV_CR, Cd, Rd).priv().tbFlags());

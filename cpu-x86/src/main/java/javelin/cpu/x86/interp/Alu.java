@@ -11,26 +11,7 @@ import javelin.cpu.x86.LazyFlags;
  * flags lazily.
  */
 final class Alu {
-    static final int OP_ADD = 0, OP_OR = 1, OP_ADC = 2, OP_SBB = 3, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7;
-
     private Alu() { }
-
-    /** Group-1 operation {@code op} (ModRM.reg order); CMP returns {@code a} unchanged. */
-    static int arith(CpuState cpu, int op, int a, int b, int size) {
-        return switch (op) {
-            case OP_ADD -> add(cpu, a, b, size);
-            case OP_OR -> logic(cpu, a | b, size);
-            case OP_ADC -> adc(cpu, a, b, size);
-            case OP_SBB -> sbb(cpu, a, b, size);
-            case OP_AND -> logic(cpu, a & b, size);
-            case OP_SUB -> sub(cpu, a, b, size);
-            case OP_XOR -> logic(cpu, a ^ b, size);
-            default -> {
-                sub(cpu, a, b, size);
-                yield a;
-            }
-        };
-    }
 
     static int add(CpuState cpu, int a, int b, int size) {
         int m = mask(size);

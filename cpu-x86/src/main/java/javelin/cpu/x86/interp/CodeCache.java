@@ -28,8 +28,8 @@ public final class CodeCache {
     static final class Page {
         final long physPage;
         final DecodedInsn[] insns = new DecodedInsn[PhysicalMemory.PAGE_SIZE];
-        /** Cleared when the whole cache is flushed; a holder must then look the page up again. */
-        volatile boolean valid = true;
+        /** Cleared when the whole cache is flushed (by the owning vCPU thread); a holder must then look the page up again. */
+        boolean valid = true;
 
         Page(long physPage) {
             this.physPage = physPage;

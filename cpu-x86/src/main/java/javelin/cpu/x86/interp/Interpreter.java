@@ -17,8 +17,10 @@ import javelin.softmmu.SoftTlb;
 
 /**
  * The reference executor: fetches pre-decoded instructions (through {@link CodeCache} when
- * given one), dispatches on the mnemonic with one {@code switch}, and calls the family classes
- * for the semantics. Operand-size and mode differences are arguments, never classes.
+ * given one), dispatches on the mnemonic, and calls the family classes for the semantics.
+ * Operand-size and mode differences are arguments, never classes. The dispatch is one
+ * {@code switch} split in two for the JIT's sake: the common mnemonics inside the execution
+ * loop ({@link #execute(int, boolean)}), the rest in {@link #executeLessCommon}.
  *
  * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
  * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
@@ -44,13 +46,19 @@ public final class Interpreter {
     private final Decoder decoder;
     private final CodeCache codeCache;
     private CodeCache.Page currentPage;
+    // The TLB arrays the fetch path reads, held directly to keep its chain of dependent loads short.
+    private final int[] supervisorExecTag, userExecTag;
+    private final long[] supervisorPhysPage, userPhysPage;
     private Tracer tracer;
     private final SystemOps sys;
+    private final AtomicOps atomics;
 
     /** Effective address (offset) of the current instruction's memory operand. */
     private int ea;
     private long retired;
     private int lastFaultVector = -1;
+    /** The last {@link #execute(int, boolean)} ended with a fault. */
+    private boolean faulted;
 
     /** An interpreter without a decode cache: every instruction is decoded from memory. */
     public Interpreter(CpuState cpu) {
@@ -64,6 +72,11 @@ public final class Interpreter {
         this.decoder = new Decoder();
         this.codeCache = codeCache;
         this.sys = new SystemOps(cpu, mem, this);
+        this.atomics = new AtomicOps(cpu, mem);
+        this.supervisorExecTag = cpu.mmu.supervisorTlb.execTag;
+        this.userExecTag = cpu.mmu.userTlb.execTag;
+        this.supervisorPhysPage = cpu.mmu.supervisorTlb.physPage;
+        this.userPhysPage = cpu.mmu.userTlb.physPage;
     }
 
     public void setTracer(Tracer tracer) {
@@ -85,9 +98,19 @@ public final class Interpreter {
     }
 
 
+    /** Instructions run back to back between polls of interrupts and exit requests. */
+    static final int BURST = 64;
+
     /**
      * Runs up to {@code maxInstructions} steps; returns how many ran. Stops early when the CPU
      * halts with nothing to wake it, shuts down, or another thread sets {@code exitRequested}.
+     *
+     * <p>Exit requests are polled before every burst of up to {@link #BURST} instructions, the
+     * granularity at which QEMU serves them (once per translation block). Interrupts keep
+     * instruction granularity: a burst ends before any instruction when NMI or (with IF set)
+     * INTR is pending, and after an instruction that opens an interrupt shadow, sets TF, halts or
+     * may change the mode (the row's {@code changesTbFlags}); {@link #step()} then takes over, so
+     * windows such as {@code sti; nop; cli} still let a pending interrupt in.
      */
     public int run(int maxInstructions) {
         int n = 0;
@@ -95,8 +118,101 @@ public final class Interpreter {
             if (cpu.halted && !wakeable()) break;
             step();
             n++;
+            n += burst(Math.min(BURST, maxInstructions - n));
         }
         return n;
+    }
+
+    /** Runs plain instructions while nothing needs the checks of {@link #step()}; returns how many ran. */
+    private int burst(int max) {
+        // The shadow and TF change only through rows marked changesTbFlags, which end the burst.
+        if (cpu.interruptShadow || (cpu.eflagsRest & TF) != 0) return 0;
+        return execute(max, true);
+    }
+
+    /**
+     * Executes up to {@code max} instructions; with {@code poll}, stops before an instruction
+     * when the CPU halted or NMI or INTR (IF set) is pending, and after a row marked
+     * changesTbFlags. A fault is delivered and ends the run ({@link #faulted} is set).
+     * The dispatch of the common mnemonics is written into this loop, so the JIT compiles the
+     * loop and the operations as one unit; the rest goes to {@link #executeLessCommon}.
+     */
+    private int execute(int max, boolean poll) {
+        faulted = false;
+        int i = 0;
+        while (i < max) {
+            if (poll) {
+                if (cpu.halted || cpu.nmiPending) break;
+                if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) break;
+            }
+            final int eip0 = cpu.eip;
+            final int esp0 = regs[ESP];
+            i++;
+            try {
+                final DecodedInsn d = fetch();
+                if (tracer != null) tracer.instruction(cpu, d);
+                int next = eip0 + d.length;
+                cpu.eip = d.code32 ? next : next & 0xFFFF;
+                if (d.hasMem) ea = effectiveAddress(d);
+                if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
+                final int os = d.opSize;
+                final Mnemonic mn = d.mnemonic;
+                if (d.atomic) executeAtomic(d);
+                else switch (mn) {
+                    case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
+                    case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
+                    case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
+                    case OR -> set0(d, Alu.logic(cpu, get0(d) | get1(d), d.size0));
+                    case XOR -> set0(d, Alu.logic(cpu, get0(d) ^ get1(d), d.size0));
+                    case ADC -> set0(d, Alu.adc(cpu, get0(d), get1(d), d.size0));
+                    case SBB -> set0(d, Alu.sbb(cpu, get0(d), get1(d), d.size0));
+                    case CMP -> Alu.sub(cpu, get0(d), get1(d), d.size0);
+                    case TEST -> Alu.logic(cpu, get0(d) & get1(d), d.size0);
+                    case INC -> set0(d, Alu.inc(cpu, get0(d), d.size0));
+                    case DEC -> set0(d, Alu.dec(cpu, get0(d), d.size0));
+                    case NEG -> set0(d, Alu.neg(cpu, get0(d), d.size0));
+                    case NOT -> set0(d, Alu.not(get0(d), d.size0));
+                    case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
+                        int v = get0(d);
+                        int count = get1(d) & 0x1F;
+                        if (count != 0) set0(d, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size0));
+                    }
+                    case SHLD, SHRD -> {
+                        int v = get0(d);
+                        int count = get2(d) & 0x1F;
+                        if (count != 0) set0(d, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get1(d), count, d.size0));
+                    }
+                    case MOV -> set0(d, get1(d));
+                    case MOVZX -> set0(d, get1(d));
+                    case MOVSX -> set0(d, (int) Shift.signExtend(get1(d), d.size1));
+                    case LEA -> setReg(d.num0, os, ea);
+                    case JMP -> {
+                        if (d.kind0 == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                        else ControlFlow.jumpNear(cpu, get0(d), os);
+                    }
+                    case JCC -> {
+                        if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                    }
+                    case CALL -> {
+                        int target = d.kind0 == K_IMM ? cpu.eip + d.num0 : get0(d);
+                        ControlFlow.callNear(cpu, mem, target, os);
+                    }
+                    case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
+                    default -> executeLessCommon(d, eip0);
+                }
+                if (poll && d.changesTbFlags) break;
+            } catch (CpuFault f) {
+                cpu.eip = eip0;
+                regs[ESP] = esp0;
+                lastFaultVector = f.vector;
+                retired += i - 1;
+                faulted = true;
+                deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
+                return i;
+            }
+        }
+        retired += i;
+        return i;
     }
 
     private boolean wakeable() {
@@ -123,24 +239,9 @@ public final class Interpreter {
             }
         }
         if (cpu.halted) return;
-        final int eip0 = cpu.eip;
-        final int esp0 = regs[ESP];
         final boolean trap = (cpu.eflagsRest & TF) != 0;
-        try {
-            DecodedInsn d = fetch();
-            if (tracer != null) tracer.instruction(cpu, d);
-            int next = eip0 + d.length;
-            cpu.eip = d.code32 ? next : next & 0xFFFF;
-            execute(d, eip0);
-            retired++;
-        } catch (CpuFault f) {
-            cpu.eip = eip0;
-            regs[ESP] = esp0;
-            lastFaultVector = f.vector;
-            deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
-            return;
-        }
-        if (trap) {
+        execute(1, false);
+        if (trap && !faulted) {
             cpu.dr[6] |= 1 << 14;   // BS: single-step trap (SDM vol. 3, 17.2.3)
             deliver(CpuFault.DB, -1, Interrupts.EXCEPTION);
         }
@@ -161,10 +262,10 @@ public final class Interpreter {
         if (cache == null) return decoder.decode(cpu);
         int eip = cpu.eip;
         int lin = cpu.segBase[CS] + eip;
-        SoftTlb t = cpu.cpl == 3 ? cpu.mmu.userTlb : cpu.mmu.supervisorTlb;
+        boolean user = cpu.cpl == 3;
         int i = SoftTlb.index(lin);
-        if (t.execTag[i] != (lin & SoftTlb.PAGE_MASK)) return decoder.decode(cpu);
-        long physPage = t.physPage[i];
+        if ((user ? userExecTag : supervisorExecTag)[i] != (lin & SoftTlb.PAGE_MASK)) return decoder.decode(cpu);
+        long physPage = (user ? userPhysPage : supervisorPhysPage)[i];
         CodeCache.Page p = currentPage;
         if (p == null || p.physPage != physPage || !p.valid) {
             p = cache.page(physPage, cpu.mmu);
@@ -172,7 +273,11 @@ public final class Interpreter {
         }
         int off = lin & 0xFFF;
         DecodedInsn d = p.insns[off];
-        if (d != null && d.code32 == cpu.code32 && fitsLimit(eip, d.length)) return d;
+        if (d != null && d.code32 == cpu.code32
+                && (eip & 0xFFFF_FFFFL) + d.lastByte <= (cpu.segLimit[CS] & 0xFFFF_FFFFL)
+                && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
+            return d;
+        }
         d = decoder.decode(cpu);
         if (off + d.length <= 0x1000 && fitsLimit(eip, d.length)) p.insns[off] = d;
         return d;
@@ -186,21 +291,20 @@ public final class Interpreter {
     // ---- operands -------------------------------------------------------------------------
 
     int getReg(int r, int size) {
-        return switch (size) {
-            case 1 -> r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
-            case 2 -> regs[r] & 0xFFFF;
-            default -> regs[r];
-        };
+        if (size == 4) return regs[r];
+        if (size == 2) return regs[r] & 0xFFFF;
+        return r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
     }
 
     void setReg(int r, int size, int v) {
-        switch (size) {
-            case 1 -> {
-                if (r < 4) regs[r] = (regs[r] & ~0xFF) | (v & 0xFF);
-                else regs[r - 4] = (regs[r - 4] & ~0xFF00) | ((v & 0xFF) << 8);
-            }
-            case 2 -> regs[r] = (regs[r] & ~0xFFFF) | (v & 0xFFFF);
-            default -> regs[r] = v;
+        if (size == 4) {
+            regs[r] = v;
+        } else if (size == 2) {
+            regs[r] = (regs[r] & ~0xFFFF) | (v & 0xFFFF);
+        } else if (r < 4) {
+            regs[r] = (regs[r] & ~0xFF) | (v & 0xFF);
+        } else {
+            regs[r - 4] = (regs[r - 4] & ~0xFF00) | ((v & 0xFF) << 8);
         }
     }
 
@@ -211,22 +315,39 @@ public final class Interpreter {
         return d.addr32 ? a : a & 0xFFFF;
     }
 
-    private int get(DecodedInsn d, int i) {
-        return switch (d.kind[i]) {
-            case K_REG -> getReg(d.num[i], d.size[i]);
-            case K_MEM -> mem.read(d.seg, ea, d.size[i]);
-            case K_IMM -> d.num[i];
-            case K_SREG -> cpu.segSel[d.num[i]];
-            default -> throw new IllegalStateException("operand kind " + d.kind[i] + " of " + d.mnemonic);
-        };
+    private int get0(DecodedInsn d) {
+        return read(d, d.kind0, d.num0, d.size0);
     }
 
-    private void set(DecodedInsn d, int i, int v) {
-        switch (d.kind[i]) {
-            case K_REG -> setReg(d.num[i], d.size[i], v);
-            case K_MEM -> mem.write(d.seg, ea, d.size[i], v);
-            default -> throw new IllegalStateException("operand kind " + d.kind[i] + " of " + d.mnemonic);
-        }
+    private int get1(DecodedInsn d) {
+        return read(d, d.kind1, d.num1, d.size1);
+    }
+
+    private int get2(DecodedInsn d) {
+        return read(d, d.kind2, d.num2, d.size2);
+    }
+
+    /** Conditional branches, commonest kind first: they predict better than a jump table here. */
+    private int read(DecodedInsn d, int kind, int num, int size) {
+        if (kind == K_REG) return getReg(num, size);
+        if (kind == K_IMM) return num;
+        if (kind == K_MEM) return mem.read(d.seg, ea, size);
+        if (kind == K_SREG) return cpu.segSel[num];
+        throw new IllegalStateException("operand kind " + kind + " of " + d.mnemonic);
+    }
+
+    private void set0(DecodedInsn d, int v) {
+        write(d, d.kind0, d.num0, d.size0, v);
+    }
+
+    private void set1(DecodedInsn d, int v) {
+        write(d, d.kind1, d.num1, d.size1, v);
+    }
+
+    private void write(DecodedInsn d, int kind, int num, int size, int v) {
+        if (kind == K_REG) setReg(num, size, v);
+        else if (kind == K_MEM) mem.write(d.seg, ea, size, v);
+        else throw new IllegalStateException("operand kind " + kind + " of " + d.mnemonic);
     }
 
     private int memAt(DecodedInsn d, int delta, int size) {
@@ -236,43 +357,22 @@ public final class Interpreter {
 
     // ---- execution ------------------------------------------------------------------------
 
-    private void execute(DecodedInsn d, int eip0) {
-        if (d.hasMem) ea = effectiveAddress(d);
-        if (d.spec.privileged() && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
+    /** The rest of the dispatch: mnemonics too rare to keep in the loop of {@link #execute(int, boolean)}. */
+    private void executeLessCommon(DecodedInsn d, int eip0) {
         final int os = d.opSize;
         final Mnemonic mn = d.mnemonic;
         switch (mn) {
-            case ADD, OR, ADC, SBB, AND, SUB, XOR -> {
-                int r = Alu.arith(cpu, mn.ordinal(), get(d, 0), get(d, 1), d.size[0]);
-                set(d, 0, r);
-            }
-            case CMP -> Alu.sub(cpu, get(d, 0), get(d, 1), d.size[0]);
-            case TEST -> Alu.logic(cpu, get(d, 0) & get(d, 1), d.size[0]);
-            case INC -> set(d, 0, Alu.inc(cpu, get(d, 0), d.size[0]));
-            case DEC -> set(d, 0, Alu.dec(cpu, get(d, 0), d.size[0]));
-            case NEG -> set(d, 0, Alu.neg(cpu, get(d, 0), d.size[0]));
-            case NOT -> set(d, 0, Alu.not(get(d, 0), d.size[0]));
-            case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
-                int v = get(d, 0);
-                int count = get(d, 1) & 0x1F;
-                if (count != 0) set(d, 0, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size[0]));
-            }
-            case SHLD, SHRD -> {
-                int v = get(d, 0);
-                int count = get(d, 2) & 0x1F;
-                if (count != 0) set(d, 0, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get(d, 1), count, d.size[0]));
-            }
-            case MUL -> MulDiv.mul(cpu, get(d, 0), d.size[0]);
+            case MUL -> MulDiv.mul(cpu, get0(d), d.size0);
             case IMUL -> {
-                if (d.operandCount() == 1) MulDiv.imul1(cpu, get(d, 0), d.size[0]);
+                if (d.operandCount() == 1) MulDiv.imul1(cpu, get0(d), d.size0);
                 else {
-                    int a = get(d, 1);
-                    int b = d.operandCount() == 3 ? get(d, 2) : get(d, 0);
-                    set(d, 0, MulDiv.imul(cpu, a, b, os));
+                    int a = get1(d);
+                    int b = d.operandCount() == 3 ? get2(d) : get0(d);
+                    set0(d, MulDiv.imul(cpu, a, b, os));
                 }
             }
-            case DIV -> MulDiv.div(cpu, get(d, 0), d.size[0]);
-            case IDIV -> MulDiv.idiv(cpu, get(d, 0), d.size[0]);
+            case DIV -> MulDiv.div(cpu, get0(d), d.size0);
+            case IDIV -> MulDiv.idiv(cpu, get0(d), d.size0);
             case DAA -> Bcd.daa(cpu);
             case DAS -> Bcd.das(cpu);
             case AAA -> Bcd.aaa(cpu);
@@ -281,34 +381,30 @@ public final class Interpreter {
             case AAD -> Bcd.aad(cpu, d.imm);
             case SALC -> Bcd.salc(cpu);
 
-            case MOV -> set(d, 0, get(d, 1));
-            case MOVZX -> set(d, 0, get(d, 1));
-            case MOVSX -> set(d, 0, (int) Shift.signExtend(get(d, 1), d.size[1]));
-            case LEA -> setReg(d.num[0], os, ea);
             case XCHG -> {
-                if (d.kind[0] == K_MEM) mem.checkWritable(d.seg, ea, d.size[0]);
-                int a = get(d, 0), b = get(d, 1);
-                set(d, 0, b);
-                set(d, 1, a);
+                if (d.kind0 == K_MEM) mem.checkWritable(d.seg, ea, d.size0);
+                int a = get0(d), b = get1(d);
+                set0(d, b);
+                set1(d, a);
             }
             case XADD -> {
-                int a = get(d, 0), b = get(d, 1);
-                int sum = Alu.add(cpu, a, b, d.size[0]);
-                if (d.kind[0] == K_MEM) mem.checkWritable(d.seg, ea, d.size[0]);
-                set(d, 1, a);
-                set(d, 0, sum);
+                int a = get0(d), b = get1(d);
+                int sum = Alu.add(cpu, a, b, d.size0);
+                if (d.kind0 == K_MEM) mem.checkWritable(d.seg, ea, d.size0);
+                set1(d, a);
+                set0(d, sum);
             }
             case CMPXCHG -> {
-                int size = d.size[0];
-                int dst = get(d, 0);
+                int size = d.size0;
+                int dst = get0(d);
                 int acc = getReg(EAX, size);
                 Alu.sub(cpu, acc, dst, size);
                 if (LazyFlags.zero(cpu)) {
-                    set(d, 0, get(d, 1));
+                    set0(d, get1(d));
                 } else {
                     // The destination is written back unchanged (SDM vol. 2, CMPXCHG: "the processor never
                     // produces a locked read without also producing a locked write").
-                    if (d.kind[0] == K_MEM) set(d, 0, dst);
+                    if (d.kind0 == K_MEM) set0(d, dst);
                     setReg(EAX, size, dst);
                 }
             }
@@ -326,7 +422,7 @@ public final class Interpreter {
                     LazyFlags.setArithFlags(cpu, f & ~ZF);
                 }
             }
-            case BSWAP -> setReg(d.num[0], os, BitOps.bswap(regs[d.num[0]], os));
+            case BSWAP -> setReg(d.num0, os, BitOps.bswap(regs[d.num0], os));
             case CBW -> {
                 if (os == 2) setReg(EAX, 2, (byte) regs[EAX]);
                 else regs[EAX] = (short) regs[EAX];
@@ -340,36 +436,36 @@ public final class Interpreter {
                 setReg(EAX, 1, mem.read(d.seg, d.addr32 ? off : off & 0xFFFF, 1));
             }
             case CMOVCC -> {
-                int v = get(d, 1);
-                if (ControlFlow.condition(cpu, d.cond)) set(d, 0, v);
+                int v = get1(d);
+                if (ControlFlow.condition(cpu, d.cond)) set0(d, v);
             }
-            case SETCC -> set(d, 0, ControlFlow.condition(cpu, d.cond) ? 1 : 0);
+            case SETCC -> set0(d, ControlFlow.condition(cpu, d.cond) ? 1 : 0);
 
             case PUSH -> {
-                if (d.kind[0] == K_SREG) StackOps.pushSelector(cpu, mem, cpu.segSel[d.num[0]], os);
-                else StackOps.push(cpu, mem, get(d, 0), os);
+                if (d.kind0 == K_SREG) StackOps.pushSelector(cpu, mem, cpu.segSel[d.num0], os);
+                else StackOps.push(cpu, mem, get0(d), os);
             }
             case POP -> {
-                if (d.kind[0] == K_SREG) {
+                if (d.kind0 == K_SREG) {
                     int sel = StackOps.peek(cpu, mem, 0, 2);
-                    Segmentation.loadSegment(cpu, d.num[0], sel);
+                    Segmentation.loadSegment(cpu, d.num0, sel);
                     StackOps.setSp(cpu, StackOps.sp(cpu) + os);
-                    if (d.num[0] == SS) cpu.interruptShadow = true;
-                } else if (d.kind[0] == K_MEM) {
+                    if (d.num0 == SS) cpu.interruptShadow = true;
+                } else if (d.kind0 == K_MEM) {
                     // POP [ESP+x] computes the address with ESP after the pop (SDM vol. 2, POP).
                     int v = StackOps.peek(cpu, mem, 0, os);
                     int oldSp = regs[ESP];
                     StackOps.setSp(cpu, StackOps.sp(cpu) + os);
                     ea = effectiveAddress(d);
                     try {
-                        set(d, 0, v);
+                        set0(d, v);
                     } catch (CpuFault f) {
                         regs[ESP] = oldSp;
                         throw f;
                     }
                 } else {
                     int v = StackOps.pop(cpu, mem, os);
-                    set(d, 0, v);
+                    set0(d, v);
                 }
             }
             case PUSHA -> StackOps.pusha(cpu, mem, os);
@@ -390,16 +486,16 @@ public final class Interpreter {
             case LEAVE -> StackOps.leave(cpu, mem, os);
 
             case MOV_SREG -> {
-                if (d.kind[0] == K_SREG) {
-                    int sreg = d.num[0];
+                if (d.kind0 == K_SREG) {
+                    int sreg = d.num0;
                     if (sreg == CS || sreg > GS) throw CpuFault.of(CpuFault.UD);
-                    Segmentation.loadSegment(cpu, sreg, get(d, 1));
+                    Segmentation.loadSegment(cpu, sreg, get1(d));
                     if (sreg == SS) cpu.interruptShadow = true;
                 } else {
-                    if (d.num[1] > GS) throw CpuFault.of(CpuFault.UD);
-                    int sel = cpu.segSel[d.num[1]];
-                    if (d.kind[0] == K_MEM) mem.write(d.seg, ea, 2, sel);
-                    else setReg(d.num[0], os, sel);
+                    if (d.num1 > GS) throw CpuFault.of(CpuFault.UD);
+                    int sel = cpu.segSel[d.num1];
+                    if (d.kind0 == K_MEM) mem.write(d.seg, ea, 2, sel);
+                    else setReg(d.num0, os, sel);
                 }
             }
             case LDS, LES, LSS, LFS, LGS -> {
@@ -413,38 +509,26 @@ public final class Interpreter {
                     default -> GS;
                 };
                 Segmentation.loadSegment(cpu, sreg, sel);
-                setReg(d.num[0], os, off);
+                setReg(d.num0, os, off);
             }
 
-            case JMP -> {
-                if (d.kind[0] == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
-                else ControlFlow.jumpNear(cpu, get(d, 0), os);
-            }
-            case JCC -> {
-                if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
-            }
-            case CALL -> {
-                int target = d.kind[0] == K_IMM ? cpu.eip + d.num[0] : get(d, 0);
-                ControlFlow.callNear(cpu, mem, target, os);
-            }
-            case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num[0] : 0, os);
             case JMPF -> {
-                if (d.kind[0] == K_FAR) ControlTransfer.farJump(cpu, d.imm2, d.imm, os == 4);
+                if (d.kind0 == K_FAR) ControlTransfer.farJump(cpu, d.imm2, d.imm, os == 4);
                 else ControlTransfer.farJump(cpu, memAt(d, os, 2), memAt(d, 0, os), os == 4);
             }
             case CALLF -> {
-                if (d.kind[0] == K_FAR) ControlTransfer.farCall(cpu, d.imm2, d.imm, os == 4);
+                if (d.kind0 == K_FAR) ControlTransfer.farCall(cpu, d.imm2, d.imm, os == 4);
                 else {
                     int off = memAt(d, 0, os);
                     int sel = memAt(d, os, 2);
                     ControlTransfer.farCall(cpu, sel, off, os == 4);
                 }
             }
-            case RETF -> ControlTransfer.farReturn(cpu, os == 4, d.operandCount() > 0 ? d.num[0] : 0);
+            case RETF -> ControlTransfer.farReturn(cpu, os == 4, d.operandCount() > 0 ? d.num0 : 0);
             case IRET -> ControlTransfer.iret(cpu, os == 4);
             case JCXZ -> {
                 int cx = d.addr32 ? regs[ECX] : regs[ECX] & 0xFFFF;
-                if (cx == 0) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+                if (cx == 0) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
             }
             case LOOP, LOOPE, LOOPNE -> {
                 int amask = d.addr32 ? -1 : 0xFFFF;
@@ -452,7 +536,7 @@ public final class Interpreter {
                 boolean go = cx != 0;
                 if (mn == Mnemonic.LOOPE) go &= LazyFlags.zero(cpu);
                 else if (mn == Mnemonic.LOOPNE) go &= !LazyFlags.zero(cpu);
-                if (go) ControlFlow.jumpNear(cpu, cpu.eip + d.num[0], os);
+                if (go) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
                 regs[ECX] = (regs[ECX] & ~amask) | cx;
             }
             case INT -> Interrupts.deliver(cpu, d.imm & 0xFF, -1, Interrupts.SOFTWARE);
@@ -463,7 +547,7 @@ public final class Interpreter {
             case INT1 -> Interrupts.deliver(cpu, CpuFault.DB, -1, Interrupts.EXCEPTION);
             case BOUND -> {
                 int size = os;
-                long idx = Shift.signExtend(getReg(d.num[0], size), size);
+                long idx = Shift.signExtend(getReg(d.num0, size), size);
                 long lo = Shift.signExtend(memAt(d, 0, size), size);
                 long hi = Shift.signExtend(memAt(d, size, size), size);
                 if (idx < lo || idx > hi) throw CpuFault.of(CpuFault.BR);
@@ -475,14 +559,14 @@ public final class Interpreter {
                 if (!StringOps.run(cpu, mem, d, size)) cpu.eip = eip0;
             }
             case IN -> {
-                int size = d.size[0];
-                int port = d.kind[1] == K_IMM ? d.num[1] & 0xFF : regs[EDX] & 0xFFFF;
+                int size = d.size0;
+                int port = d.kind1 == K_IMM ? d.num1 & 0xFF : regs[EDX] & 0xFFFF;
                 SystemInstructions.checkIoPermission(cpu, port, size);
                 setReg(EAX, size, cpu.io.read(port, size));
             }
             case OUT -> {
-                int size = d.size[1];
-                int port = d.kind[0] == K_IMM ? d.num[0] & 0xFF : regs[EDX] & 0xFFFF;
+                int size = d.size1;
+                int port = d.kind0 == K_IMM ? d.num0 & 0xFF : regs[EDX] & 0xFFFF;
                 SystemInstructions.checkIoPermission(cpu, port, size);
                 cpu.io.write(port, size, getReg(EAX, size));
             }
@@ -509,12 +593,99 @@ public final class Interpreter {
 
             case BT, BTS, BTR, BTC -> bitTest(d, mn.ordinal() - Mnemonic.BT.ordinal());
             case BSF, BSR -> {
-                int i = BitOps.scan(cpu, mn == Mnemonic.BSF, get(d, 1), os);
-                if (i >= 0) set(d, 0, i);
+                int i = BitOps.scan(cpu, mn == Mnemonic.BSF, get1(d), os);
+                if (i >= 0) set0(d, i);
             }
 
             case UD2, UD, RSM -> throw CpuFault.of(CpuFault.UD);
             default -> sys.execute(d);
+        }
+    }
+
+    /** LOCK-prefixed read-modify-writes and XCHG with memory, as compare-and-swap loops ({@link AtomicOps}). */
+    private void executeAtomic(DecodedInsn d) {
+        final int size = d.size0;
+        final int seg = d.seg;
+        final int at = ea;
+        switch (d.mnemonic) {
+            case ADD -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.add(cpu, old, src, size));
+            }
+            case OR -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old | src, size));
+            }
+            case ADC -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.adc(cpu, old, src, size));
+            }
+            case SBB -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.sbb(cpu, old, src, size));
+            }
+            case AND -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old & src, size));
+            }
+            case SUB -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.sub(cpu, old, src, size));
+            }
+            case XOR -> {
+                int src = get1(d);
+                atomics.readModifyWrite(seg, at, size, old -> Alu.logic(cpu, old ^ src, size));
+            }
+            case INC -> atomics.readModifyWrite(seg, at, size, old -> Alu.inc(cpu, old, size));
+            case DEC -> atomics.readModifyWrite(seg, at, size, old -> Alu.dec(cpu, old, size));
+            case NEG -> atomics.readModifyWrite(seg, at, size, old -> Alu.neg(cpu, old, size));
+            case NOT -> atomics.readModifyWrite(seg, at, size, old -> Alu.not(old, size));
+            case XCHG -> {
+                int src = getReg(d.num1, size);
+                setReg(d.num1, size, atomics.readModifyWrite(seg, at, size, old -> src));
+            }
+            case XADD -> {
+                int src = getReg(d.num1, size);
+                setReg(d.num1, size, atomics.readModifyWrite(seg, at, size, old -> Alu.add(cpu, old, src, size)));
+            }
+            case CMPXCHG -> {
+                int acc = getReg(EAX, size);
+                int src = getReg(d.num1, size);
+                int old = atomics.readModifyWrite(seg, at, size, o -> {
+                    Alu.sub(cpu, acc, o, size);
+                    return o == acc ? src : o;
+                });
+                if (old != acc) setReg(EAX, size, old);
+            }
+            case BTS, BTR, BTC -> {
+                int op = d.mnemonic.ordinal() - Mnemonic.BT.ordinal();
+                int bits = size * 8;
+                int offset = get1(d);
+                int off = at;
+                int bit = offset & (bits - 1);
+                if (d.kind1 == K_REG) {
+                    int signed = (int) Shift.signExtend(offset, size);
+                    off = at + (signed >> (size == 4 ? 5 : 4)) * size;
+                    if (!d.addr32) off &= 0xFFFF;
+                    bit = signed & (bits - 1);
+                }
+                final int b = bit;
+                atomics.readModifyWrite(seg, off, size, old -> BitOps.bitTest(cpu, op, old, b));
+            }
+            case CMPXCHG8B -> {
+                long expected = (regs[EAX] & 0xFFFF_FFFFL) | ((long) regs[EDX] << 32);
+                long replacement = (regs[EBX] & 0xFFFF_FFFFL) | ((long) regs[ECX] << 32);
+                long old = atomics.compareExchange8(seg, at, expected, replacement);
+                int f = LazyFlags.arithFlags(cpu);
+                if (old == expected) {
+                    LazyFlags.setArithFlags(cpu, f | ZF);
+                } else {
+                    regs[EAX] = (int) old;
+                    regs[EDX] = (int) (old >>> 32);
+                    LazyFlags.setArithFlags(cpu, f & ~ZF);
+                }
+            }
+            default -> throw new IllegalStateException(d.mnemonic + " is not an atomic read-modify-write");
         }
     }
 
@@ -525,10 +696,10 @@ public final class Interpreter {
 
     /** BT/BTS/BTR/BTC: a register bit offset on a memory operand selects a word beyond EA (SDM vol. 2, BT). */
     private void bitTest(DecodedInsn d, int op) {
-        int size = d.size[0];
+        int size = d.size0;
         int bits = size * 8;
-        int offset = get(d, 1);
-        if (d.kind[0] == K_MEM && d.kind[1] == K_REG) {
+        int offset = get1(d);
+        if (d.kind0 == K_MEM && d.kind1 == K_REG) {
             int signed = (int) Shift.signExtend(offset, size);
             int delta = (signed >> (size == 4 ? 5 : 4)) * size;
             int off = ea + delta;
@@ -541,9 +712,9 @@ public final class Interpreter {
             ea = saved;
             return;
         }
-        int v = get(d, 0);
+        int v = get0(d);
         int r = BitOps.bitTest(cpu, op, v, offset & (bits - 1));
-        if (op != BitOps.OP_BT) set(d, 0, r);
+        if (op != BitOps.OP_BT) set0(d, r);
     }
 
     int effectiveAddressOfCurrent() {

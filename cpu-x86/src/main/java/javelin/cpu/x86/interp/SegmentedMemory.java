@@ -26,8 +26,20 @@ final class SegmentedMemory {
         this.mmu = cpu.mmu;
     }
 
+    /** Present, S = 1, writable expand-up data: readable and writable in every mode, limit check only. */
+    private static final int PLAIN_DATA_MASK = ATTR_P | ATTR_S | 0xE, PLAIN_DATA = ATTR_P | ATTR_S | 0x2;
+
     /** The linear address of {@code size} bytes at {@code seg:off}, after limit and type checks. */
     int linear(int seg, int off, int size, boolean write) {
+        // Fast path, kept small so the JIT inlines it: the common read/write data segment.
+        if ((cpu.segAttr[seg] & PLAIN_DATA_MASK) == PLAIN_DATA
+                && (off & 0xFFFF_FFFFL) + size - 1 <= (cpu.segLimit[seg] & 0xFFFF_FFFFL)) {
+            return cpu.segBase[seg] + off;
+        }
+        return linearChecked(seg, off, size, write);
+    }
+
+    private int linearChecked(int seg, int off, int size, boolean write) {
         int attr = cpu.segAttr[seg];
         long start = off & 0xFFFF_FFFFL;
         long end = start + size - 1;
@@ -63,20 +75,17 @@ final class SegmentedMemory {
 
     int read(int seg, int off, int size) {
         int lin = linear(seg, off, size, false);
-        return switch (size) {
-            case 1 -> mmu.readByte(lin, user());
-            case 2 -> mmu.readWord(lin, user());
-            default -> mmu.readDword(lin, user());
-        };
+        boolean user = cpu.cpl == 3;
+        if (size == 4) return mmu.readDword(lin, user);
+        return size == 1 ? mmu.readByte(lin, user) : mmu.readWord(lin, user);
     }
 
     void write(int seg, int off, int size, int value) {
         int lin = linear(seg, off, size, true);
-        switch (size) {
-            case 1 -> mmu.writeByte(lin, value, user());
-            case 2 -> mmu.writeWord(lin, value, user());
-            default -> mmu.writeDword(lin, value, user());
-        }
+        boolean user = cpu.cpl == 3;
+        if (size == 4) mmu.writeDword(lin, value, user);
+        else if (size == 1) mmu.writeByte(lin, value, user);
+        else mmu.writeWord(lin, value, user);
     }
 
     /** Checks that {@code size} bytes at {@code seg:off} may be written, without writing (read-modify-write). */

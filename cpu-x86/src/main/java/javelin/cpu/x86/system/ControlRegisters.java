@@ -42,9 +42,7 @@ final class ControlRegisters {
     static void loadCr3(CpuState cpu, int value) {
         if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) loadPdptes(cpu, value);
         cpu.cr3 = value;
-        // TODO(#2): keep global (PGE) entries across CR3 loads; flushing them too is allowed
-        // (the TLB is a cache) and only costs refills.
-        cpu.mmu.flushAll();
+        PageWalker.flushNonGlobal(cpu);
     }
 
     static void writeCr4(CpuState cpu, int value) {

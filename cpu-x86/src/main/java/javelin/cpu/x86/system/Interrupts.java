@@ -36,6 +36,12 @@ public final class Interrupts {
     public static final int SOFTWARE = 1;
     /** INTR or NMI from outside. */
     public static final int EXTERNAL = 2;
+    /**
+     * INT3 and INTO: like SOFTWARE (EIP = next instruction, gate DPL checked, faults thrown),
+     * but, unlike INT n, neither IOPL-sensitive nor VME-redirected in v86 mode (SDM vol. 2,
+     * INT n: "IF (VM = 1 and IOPL &lt; 3 AND INT n) THEN #GP(0)"; vol. 3, 20.3.1).
+     */
+    public static final int SOFTWARE_EXCEPTION = 3;
 
     /** EXT bit of an error code: the fault happened delivering an event external to the program. */
     static final int EXT = 1;
@@ -45,11 +51,19 @@ public final class Interrupts {
     private Interrupts() { }
 
     /**
-     * Delivers {@code vector}. {@code errorCode} is -1 if the vector pushes none. Faults
-     * raised by the delivery itself are handled here (double and triple fault); this method
-     * returns normally even then.
+     * Delivers {@code vector}. {@code errorCode} is -1 if the vector pushes none. For
+     * EXCEPTION and EXTERNAL, faults raised by the delivery itself are handled here (serially,
+     * as a double fault, or as a triple fault) and this method returns normally; for SOFTWARE
+     * they are thrown, as faults of the INT instruction.
      */
     public static void deliver(CpuState cpu, int vector, int errorCode, int kind) {
+        if (kind == SOFTWARE || kind == SOFTWARE_EXCEPTION) {
+            // A fault while delivering INT n is a fault of the INT instruction: it propagates to
+            // the run loop, which restores EIP to the INT and delivers it (benign first event,
+            // so the second is handled serially, table 6-5).
+            deliverOnce(cpu, vector, errorCode, kind);
+            return;
+        }
         try {
             deliverOnce(cpu, vector, errorCode, kind);
         } catch (CpuFault second) {
@@ -75,6 +89,15 @@ public final class Interrupts {
         return false;
     }
 
+    /** Fault-class vectors (SDM vol. 3, table 6-1); #DB is reported as a trap here (data and single-step). */
+    static boolean isFault(int vector) {
+        return switch (vector) {
+            case CpuFault.DE, CpuFault.BR, CpuFault.UD, CpuFault.NM, CpuFault.TS, CpuFault.NP, CpuFault.SS, CpuFault.GP,
+                    CpuFault.PF, CpuFault.MF, CpuFault.AC, CpuFault.XM -> true;
+            default -> false;
+        };
+    }
+
     /** Table 6-4 of SDM vol. 3: #DE, #TS, #NP, #SS, #GP. */
     static boolean isContributory(int vector) {
         return vector == CpuFault.DE || (vector >= CpuFault.TS && vector <= CpuFault.GP);
@@ -83,7 +106,8 @@ public final class Interrupts {
     private static void deliverOnce(CpuState cpu, int vector, int errorCode, int kind) {
         cpu.halted = false;
         if (vector == CpuFault.NMI && kind == EXTERNAL) cpu.nmiBlocked = true;
-        int ext = kind == SOFTWARE ? 0 : EXT;
+        boolean software = kind == SOFTWARE || kind == SOFTWARE_EXCEPTION;
+        int ext = software ? 0 : EXT;
         if (!cpu.protectedMode()) {
             deliverReal(cpu, vector);
             return;
@@ -150,7 +174,9 @@ public final class Interrupts {
                 || type == Descriptor.SYS_INTERRUPT_GATE16 || type == Descriptor.SYS_TRAP_GATE16
                 || type == Descriptor.SYS_INTERRUPT_GATE32 || type == Descriptor.SYS_TRAP_GATE32);
         if (!validType) throw CpuFault.withCode(CpuFault.GP, idtCode);
-        if (kind == SOFTWARE && Descriptor.dpl(gate) < cpu.cpl) throw CpuFault.withCode(CpuFault.GP, idtCode);
+        if ((kind == SOFTWARE || kind == SOFTWARE_EXCEPTION) && Descriptor.dpl(gate) < cpu.cpl) {
+            throw CpuFault.withCode(CpuFault.GP, idtCode);
+        }
         if (!Descriptor.present(gate)) throw CpuFault.withCode(CpuFault.NP, idtCode);
 
         if (type == Descriptor.SYS_TASK_GATE) {
@@ -196,9 +222,13 @@ public final class Interrupts {
             newCpl = cpu.cpl;
             stack = StackFrame.current(cpu);
         }
-        if ((offset & 0xFFFF_FFFFL) > (Descriptor.limit(code) & 0xFFFF_FFFFL)) throw CpuFault.withCode(CpuFault.GP, ext);
+        // SDM vol. 2, INT n: "#GP(0) If the instruction pointer in the IDT or in the interrupt,
+        // trap, or task gate is beyond the code segment limits."
+        if ((offset & 0xFFFF_FFFFL) > (Descriptor.limit(code) & 0xFFFF_FFFFL)) throw CpuFault.withCode(CpuFault.GP, 0);
         int flags = cpu.getEflags();
-        stack.push(flags, size);
+        // SDM vol. 3, 17.3.1.1: the image saved for a fault has RF set, so that IRET back to
+        // the faulting instruction does not retrigger an instruction breakpoint on it.
+        stack.push(kind == EXCEPTION && isFault(vector) ? flags | CpuState.RF : flags, size);
         stack.push(cpu.segSel[CS], size);
         stack.push(cpu.eip, size);
         if (errorCode >= 0) stack.push(errorCode, size);
@@ -210,7 +240,7 @@ public final class Interrupts {
         if (newCpl != cpu.cpl || fromV86) {
             stack.commitAsNewStack(newCpl);
             if (fromV86) {
-                for (int seg : new int[] {ES, DS, FS, GS}) Segmentation.loadNull(cpu, seg, 0);
+                for (int seg : Segmentation.DATA_SEGMENTS) Segmentation.loadNull(cpu, seg, 0);
             }
         } else {
             stack.commitEsp();

@@ -12,7 +12,10 @@ import javelin.cpu.x86.CpuState;
  * whose type they could select (as QEMU's TCG).
  */
 final class ModelSpecificRegisters {
-    static final int IA32_TSC = 0x10, IA32_APIC_BASE = 0x1B, IA32_MTRRCAP = 0xFE, IA32_SYSENTER_CS = 0x174,
+    private static final System.Logger LOG = System.getLogger(ModelSpecificRegisters.class.getName());
+    /** MSR numbers already reported, so each unknown one is logged once (guests probe many). */
+    private static final java.util.Set<Integer> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    static final int IA32_TSC = 0x10, IA32_PLATFORM_ID = 0x17, IA32_APIC_BASE = 0x1B, IA32_BIOS_SIGN_ID = 0x8B, IA32_MTRRCAP = 0xFE, IA32_SYSENTER_CS = 0x174,
             IA32_SYSENTER_ESP = 0x175, IA32_SYSENTER_EIP = 0x176, IA32_MISC_ENABLE = 0x1A0,
             IA32_MTRR_PHYSBASE0 = 0x200, IA32_MTRR_PHYSMASK7 = 0x20F, IA32_MTRR_FIX64K_00000 = 0x250,
             IA32_MTRR_FIX16K_80000 = 0x258, IA32_MTRR_FIX16K_A0000 = 0x259, IA32_MTRR_FIX4K_C0000 = 0x268,
@@ -33,6 +36,9 @@ final class ModelSpecificRegisters {
         return switch (msr) {
             case IA32_TSC -> cpu.readTsc(cpu.clock.nanos());
             case IA32_APIC_BASE -> cpu.apicBaseMsr;
+            // Platform ID 0 (bits 52:50) and microcode revision 0: no update has been loaded.
+            // Linux reads both on family 6 (microcode revision with an unchecked RDMSR).
+            case IA32_PLATFORM_ID, IA32_BIOS_SIGN_ID -> 0L;
             case IA32_MTRRCAP -> MTRRCAP_VALUE;
             case IA32_SYSENTER_CS -> cpu.sysenterCs & 0xFFFF_FFFFL;
             case IA32_SYSENTER_ESP -> cpu.sysenterEsp & 0xFFFF_FFFFL;
@@ -41,7 +47,7 @@ final class ModelSpecificRegisters {
             case IA32_PAT -> cpu.patMsr;
             case IA32_EFER -> cpu.efer;
             default -> {
-                if (!isMtrr(msr)) throw CpuFault.withCode(CpuFault.GP, 0);
+                if (!isMtrr(msr)) throw unknown(msr, "read");
                 yield cpu.mtrrMsrs.getOrDefault(msr, 0L);
             }
         };
@@ -55,6 +61,9 @@ final class ModelSpecificRegisters {
                 if ((value & ~APIC_BASE_WRITABLE) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
                 cpu.apicBaseMsr = value;
             }
+            // Writing 0 before CPUID is how software asks for the revision (SDM vol. 3, 10.11.7.1);
+            // no microcode can be loaded, so writes change nothing.
+            case IA32_BIOS_SIGN_ID -> { }
             case IA32_SYSENTER_CS -> cpu.sysenterCs = (int) value;
             case IA32_SYSENTER_ESP -> cpu.sysenterEsp = (int) value;
             case IA32_SYSENTER_EIP -> cpu.sysenterEip = (int) value;
@@ -75,15 +84,24 @@ final class ModelSpecificRegisters {
                 if ((value ^ cpu.efer) != 0) cpu.mmu.flushAll();
                 cpu.efer = value;
             }
-            case IA32_MTRRCAP -> throw CpuFault.withCode(CpuFault.GP, 0);
+            case IA32_MTRRCAP, IA32_PLATFORM_ID -> throw CpuFault.withCode(CpuFault.GP, 0);
             default -> {
-                if (!isMtrr(msr)) throw CpuFault.withCode(CpuFault.GP, 0);
+                if (!isMtrr(msr)) throw unknown(msr, "write");
                 if (msr == IA32_MTRR_DEF_TYPE && (value & ~MTRR_DEF_TYPE_WRITABLE) != 0) {
                     throw CpuFault.withCode(CpuFault.GP, 0);
                 }
                 cpu.mtrrMsrs.put(msr, value);
             }
         }
+    }
+
+    /** An MSR this CPU does not have: #GP(0), as on hardware; logged once per number. */
+    private static CpuFault unknown(int msr, String what) {
+        if (REPORTED.add(msr)) {
+            LOG.log(System.Logger.Level.DEBUG, "guest {0} of unimplemented MSR {1}: #GP(0) (logged once per MSR)",
+                    what, String.format("%#x", msr));
+        }
+        return CpuFault.withCode(CpuFault.GP, 0);
     }
 
     static boolean isMtrr(int msr) {

@@ -13,6 +13,11 @@ import javelin.softmmu.SoftTlb;
  * (PFEC_RSVD), sets accessed and dirty bits, and fills the TLB entry, or raises #PF with CR2
  * and the error code of 4.7.
  *
+ * <p>Global pages (CR4.PGE, PTE.G): the walker records which TLB slots hold global
+ * translations in {@link CpuState#tlbGlobalPages}, and a CR3 load keeps those slots
+ * ({@link #flushNonGlobal}). Every other flush (CR0/CR4 paging bits, PG toggles, INVLPG)
+ * drops them, as the SDM requires for CR4.PGE changes (4.10.4.1).
+ *
  * <p>Physical addresses are 36 bits wide under PAE (MAXPHYADDR, as CPUID reports no leaf
  * 0x80000008); this board has nothing above 4 GiB, so such pages read as unmapped.
  * Accessed bits are set only on walks that succeed. A page becomes writable in the TLB only
@@ -113,6 +118,37 @@ public final class PageWalker {
         boolean writable = canWrite(cpu, user, rights) && (leaf & PTE_D) != 0;
         if (pa >>> 32 != 0) pa = 0xFFFF_F000L | (pa & 0xFFF);   // beyond this board's 4 GiB: an unmapped page
         tlb.fill(lin, pa & cpu.a20Mask, true, writable, !xd, cpu.mem);
+        boolean global = (cpu.cr4 & CpuState.CR4_PGE) != 0 && (leaf & PTE_G) != 0;
+        cpu.tlbGlobalPages[slot(user, lin)] = global ? (lin & SoftTlb.PAGE_MASK) | 1 : 0;
+    }
+
+    private static int slot(boolean user, int lin) {
+        return (user ? SoftTlb.SIZE : 0) + SoftTlb.index(lin);
+    }
+
+    /**
+     * The TLB flush of a CR3 load with CR4.PGE (SDM vol. 3, 4.10.4.1): every entry except those
+     * filled from global translations. Without PGE everything goes.
+     */
+    static void flushNonGlobal(CpuState cpu) {
+        if ((cpu.cr4 & CpuState.CR4_PGE) == 0) {
+            cpu.mmu.flushAll();
+            return;
+        }
+        flushNonGlobal(cpu, cpu.mmu.supervisorTlb, 0);
+        flushNonGlobal(cpu, cpu.mmu.userTlb, SoftTlb.SIZE);
+    }
+
+    private static void flushNonGlobal(CpuState cpu, SoftTlb tlb, int base) {
+        for (int i = 0; i < SoftTlb.SIZE; i++) {
+            int tag = tlb.readTag[i];
+            boolean keep = tag != SoftTlb.TLB_INVALID && cpu.tlbGlobalPages[base + i] == ((tag & SoftTlb.PAGE_MASK) | 1);
+            if (!keep) {
+                tlb.readTag[i] = SoftTlb.TLB_INVALID;
+                tlb.writeTag[i] = SoftTlb.TLB_INVALID;
+                tlb.execTag[i] = SoftTlb.TLB_INVALID;
+            }
+        }
     }
 
     private static boolean canWrite(CpuState cpu, boolean user, int rights) {

@@ -18,6 +18,8 @@ import javelin.cpu.x86.CpuState;
 public final class Segmentation {
     /** Attributes of every segment in v86 mode: present, DPL 3, read/write data, accessed (SDM vol. 3, 20.1.1). */
     static final int V86_ATTR = CpuState.ATTR_P | CpuState.ATTR_S | (3 << CpuState.ATTR_DPL_SHIFT) | 0x3;
+    /** The data segment registers, in the order the SDM's RET/IRET pseudo-code visits them. */
+    static final int[] DATA_SEGMENTS = {CpuState.ES, CpuState.FS, CpuState.GS, CpuState.DS};
 
     private Segmentation() { }
 
@@ -112,7 +114,7 @@ public final class Segmentation {
      * use are nulled (SDM vol. 2, RET and IRET: "FOR each of segment register ES, FS, GS, DS").
      */
     static void invalidateForOuterLevel(CpuState cpu) {
-        for (int seg : new int[] {CpuState.ES, CpuState.DS, CpuState.FS, CpuState.GS}) {
+        for (int seg : DATA_SEGMENTS) {
             int attr = cpu.segAttr[seg];
             boolean isCode = (attr & CpuState.ATTR_S) != 0 && (attr & Descriptor.TYPE_CODE) != 0;
             boolean conforming = isCode && (attr & Descriptor.CODE_CONFORMING) != 0;

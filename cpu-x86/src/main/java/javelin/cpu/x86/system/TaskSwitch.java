@@ -1,8 +1,6 @@
 package javelin.cpu.x86.system;
 
 import static javelin.cpu.x86.CpuState.CS;
-import static javelin.cpu.x86.CpuState.DS;
-import static javelin.cpu.x86.CpuState.ES;
 import static javelin.cpu.x86.CpuState.FS;
 import static javelin.cpu.x86.CpuState.GS;
 import static javelin.cpu.x86.CpuState.SS;
@@ -21,13 +19,15 @@ import javelin.cpu.x86.CpuState;
  * LDT and segment descriptors checked, so their faults (#TS, #NP, #SS) are raised in the
  * context of the new task, as the SDM specifies.
  */
-public final class TaskSwitch {
+final class TaskSwitch {
     /** What started the switch (it decides busy bits, NT and the back link). */
     static final int JMP = 0, CALL = 1, IRET = 2;
 
     // 32-bit TSS layout (SDM vol. 3, figure 7-2).
     static final int TSS32_LINK = 0, TSS32_ESP0 = 4, TSS32_CR3 = 0x1C, TSS32_EIP = 0x20, TSS32_EFLAGS = 0x24,
-            TSS32_EAX = 0x28, TSS32_ES = 0x48, TSS32_LDT = 0x60, TSS32_IOMAP = 0x66, TSS32_MIN_LIMIT = 0x67;
+            TSS32_EAX = 0x28, TSS32_ES = 0x48, TSS32_LDT = 0x60, TSS32_T = 0x64, TSS32_IOMAP = 0x66, TSS32_MIN_LIMIT = 0x67;
+    /** DR6.BT: the debug exception came from a TSS T flag. */
+    static final int DR6_BT = 1 << 15;
     // 16-bit TSS layout (SDM vol. 3, figure 7-11).
     static final int TSS16_LINK = 0, TSS16_SP0 = 2, TSS16_IP = 0x0E, TSS16_FLAGS = 0x10, TSS16_AX = 0x12,
             TSS16_ES = 0x22, TSS16_LDT = 0x2A, TSS16_MIN_LIMIT = 0x2B;
@@ -196,6 +196,24 @@ public final class TaskSwitch {
         }
         cpu.ldtrSel = ldt;
         cpu.ldtrAttr = 0;
+        boolean debugTrap = new32 && (cpu.mmu.readWord(newBase + TSS32_T, false) & 1) != 0;
+        try {
+            loadNewContext(cpu, sels, ldt, eip);
+        } catch (CpuFault f) {
+            // Past the commit point a fault belongs to the new task (SDM vol. 3, 7.3, step 13):
+            // it is delivered here, with the new task's EIP, rather than thrown to the run loop,
+            // which would roll EIP and ESP back to the old task's instruction.
+            Interrupts.deliver(cpu, f.vector, f.errorCode, Interrupts.EXCEPTION);
+            return;
+        }
+        if (debugTrap) {
+            // The T flag of the new TSS: a debug trap before its first instruction (17.3.1.5).
+            cpu.dr[6] |= DR6_BT;
+            Interrupts.deliver(cpu, CpuFault.DB, -1, Interrupts.EXCEPTION);
+        }
+    }
+
+    private static void loadNewContext(CpuState cpu, int[] sels, int ldt, int eip) {
         if (cpu.v86Mode()) {
             for (int s = 0; s < 6; s++) Segmentation.loadV86(cpu, s, sels[s]);
             cpu.updateModeCaches();
@@ -206,7 +224,7 @@ public final class TaskSwitch {
         loadTaskCode(cpu, sels[CS]);
         Segmentation.loadStack(cpu, sels[SS], cpu.cpl, CpuFault.TS, CpuFault.SS, 0);
         cpu.updateModeCaches();
-        for (int s : new int[] {ES, DS, FS, GS}) loadTaskData(cpu, s, sels[s]);
+        for (int s : Segmentation.DATA_SEGMENTS) loadTaskData(cpu, s, sels[s]);
         if ((eip & 0xFFFF_FFFFL) > (cpu.segLimit[CS] & 0xFFFF_FFFFL)) throw CpuFault.withCode(CpuFault.GP, 0);
     }
 

@@ -165,6 +165,13 @@ class DecoderTest {
         }
 
         @Test
+        void multiByteNopDecodesWithItsModrm() {
+            DecodedInsn d = decode(true, 0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00);         // nop word [eax+eax*1+0]
+            assertEquals(Mnemonic.NOP, d.mnemonic);
+            assertEquals(6, d.length);
+        }
+
+        @Test
         void cmovAndCmpxchg8bArePresent() {
             assertEquals(Mnemonic.CMOVCC, decoder.lookup(OpSpec.ESCAPE_0F | 0x44, 0).mnemonic());
             assertEquals(Mnemonic.CMPXCHG8B, decoder.lookup(OpSpec.ESCAPE_0F | 0xC7, 1).mnemonic());

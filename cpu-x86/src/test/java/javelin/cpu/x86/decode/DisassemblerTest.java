@@ -9,7 +9,8 @@ class DisassemblerTest {
     private final Decoder decoder = new Decoder();
 
     private String text(boolean code32, long eip, int... bytes) {
-        return Disassembler.format(decoder.decode(k -> k < bytes.length ? bytes[k] : 0x90, code32), eip);
+        DecodedInsn d = decoder.decode(k -> k < bytes.length ? bytes[k] : 0x90, code32);
+        return eip < 0 ? Disassembler.format(d) : Disassembler.format(d, (int) eip);
     }
 
     @Test
@@ -33,6 +34,11 @@ class DisassemblerTest {
     void branchTargetsAreAbsoluteWhenTheAddressIsKnown() {
         assertEquals("je 0x114", text(false, 0x100, 0x0F, 0x84, 0x10, 0x00));
         assertEquals("jmp $-0x2", text(false, -1, 0xEB, 0xFE));
+    }
+
+    @Test
+    void addressesAboveTwoGigabytesStayUnsigned() {
+        assertEquals("call 0xc0100010", text(true, 0xC010_0000L, 0xE8, 0x0B, 0x00, 0x00, 0x00));
     }
 
     @Test

@@ -716,6 +716,26 @@ class InterpreterTest {
         }
 
         @Test
+        void aPendingInterruptEntersTheStiNopCliWindow() {
+            TestMachine m = new TestMachine().code(0xFB, 0x90, 0xFA, 0x90);          // sti; nop; cli; nop
+            m.cpu.intr = new OneShot();
+            m.run();
+            assertEquals(TestMachine.HANDLER + 1, m.cpu.eip);
+            assertEquals(TestMachine.CODE + 2, m.wordAt(TestMachine.STACK_TOP - 6)); // taken before the cli
+        }
+
+        @Test
+        void singleSteppingGivesTheSameResultAsBursts() {
+            int[] code = {0xB9, 0x05, 0x00, 0x31, 0xC0, 0x40, 0xE2, 0xFD};
+            TestMachine a = new TestMachine().code(code);
+            TestMachine b = new TestMachine().code(code);
+            a.run();
+            b.runStepwise();
+            assertArrayEquals(a.r, b.r);
+            assertEquals(a.flags(), b.flags());
+        }
+
+        @Test
         void interruptsWaitWhileIfIsClear() {
             TestMachine m = new TestMachine().code(0xFA, 0x90);                      // cli; nop
             OneShot src = new OneShot();
@@ -745,6 +765,16 @@ class InterpreterTest {
             m.interp.setTracer((cpu, insn) -> seen[0]++);
             m.run();
             assertEquals(3, seen[0]);                                                // nop, nop, hlt
+        }
+
+        @Test
+        void theInstructionTracePrintsAddressAndDisassembly() {
+            TestMachine m = new TestMachine().code(0xB8, 0x34, 0x12);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            m.interp.setTracer(new InstructionTrace(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)));
+            m.run();
+            assertEquals(java.util.List.of("0000:00001000  mov ax, 0x1234", "0000:00001003  hlt"),
+                    bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
         }
     }
 }

@@ -62,15 +62,24 @@ final class TestMachine {
         return this;
     }
 
-    /** Runs from {@link #CODE} until a HLT executes; returns the instructions retired. */
+    /** Runs from {@link #CODE} through {@link Interpreter#run} until a HLT executes; returns the instructions retired. */
     long run() {
         cpu.eip = CODE;
         cpu.halted = false;
         interp.clearLastFault();
         long before = interp.retired();
-        for (int i = 0; i < 100_000 && !cpu.halted; i++) interp.step();
+        for (int i = 0; i < 1000 && !cpu.halted; i++) interp.run(100);
         if (!cpu.halted) throw new AssertionError("no HLT reached");
         return interp.retired() - before;
+    }
+
+    /** As {@link #run()}, one {@link Interpreter#step()} at a time. */
+    void runStepwise() {
+        cpu.eip = CODE;
+        cpu.halted = false;
+        interp.clearLastFault();
+        for (int i = 0; i < 100_000 && !cpu.halted; i++) interp.step();
+        if (!cpu.halted) throw new AssertionError("no HLT reached");
     }
 
     int flags() {

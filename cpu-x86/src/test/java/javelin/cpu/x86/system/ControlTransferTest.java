@@ -90,6 +90,43 @@ class ControlTransferTest {
         }
 
         @Test
+        void sixteenBitCallGateCopiesWordParameters() {
+            m.gdt(6, gate(0x08, 0x1000, P | dpl(3) | 0x4, 1));    // 16-bit call gate, 1 word
+            m.mem.writeWord(0x7000, 0xABCD);
+            ControlTransfer.farCall(cpu, 0x33, 0, true);
+            assertEquals(0x9000 - 10, cpu.regs[CpuState.ESP]);
+            assertEquals(0x4444, m.mem.readWord(0x9000 - 10));    // IP
+            assertEquals(0x1B, m.mem.readWord(0x9000 - 8));       // CS
+            assertEquals(0xABCD, m.mem.readWord(0x9000 - 6));     // parameter
+            assertEquals(0x7000, m.mem.readWord(0x9000 - 4));     // SP
+            assertEquals(0x23, m.mem.readWord(0x9000 - 2));       // SS
+        }
+
+        @Test
+        void iretInV86WithVmeLoadsVifFromTheImage() {
+            m.protectedMode(0, 1, 2);
+            cpu.cr4 |= CpuState.CR4_VME;
+            cpu.setEflags(0x0002 | CpuState.VM);
+            for (int s = 0; s < 6; s++) Segmentation.loadV86(cpu, s, 0);
+            cpu.updateModeCaches();
+            cpu.regs[CpuState.ESP] = 0x6000;
+            m.mem.writeWord(0x6000, 0x0100);
+            m.mem.writeWord(0x6002, 0x2000);
+            m.mem.writeWord(0x6004, 0x0202);          // IF set in the image
+            ControlTransfer.iret(cpu, false);
+            assertEquals(0x20000, cpu.segBase[CpuState.CS]);
+            assertEquals(CpuState.VIF, cpu.getEflags() & (CpuState.VIF | CpuState.IF), "IF goes to VIF");
+        }
+
+        @Test
+        void iretInV86WithoutVmeAndIoplBelow3IsGp() {
+            m.protectedMode(0, 1, 2);
+            cpu.setEflags(0x0002 | CpuState.VM);
+            cpu.updateModeCaches();
+            assertFault(CpuFault.GP, 0, () -> ControlTransfer.iret(cpu, false));
+        }
+
+        @Test
         void callGateWithDplBelowCplIsGp() {
             m.gdt(6, gate(0x08, 0x1000, P | CALL_GATE32, 0));
             assertFault(CpuFault.GP, 0x30, () -> ControlTransfer.farCall(cpu, 0x33, 0, true));

@@ -66,8 +66,20 @@ class InterruptsTest {
             assertEquals(0x18, m.stackDword(0));
             assertEquals(0x4444, m.stackDword(4));
             assertEquals(0x08, m.stackDword(8));
-            assertEquals(0x0202, m.stackDword(12));
+            assertEquals(0x0202 | CpuState.RF, m.stackDword(12), "a fault's image has RF (SDM vol. 3, 17.3.1.1)");
             assertEquals(0, cpu.getEflags() & CpuState.IF);
+        }
+
+        @Test
+        void faultImageHasResumeFlagSetButInterruptImageDoesNot() {
+            m.idt(6, gate(0x08, 0x3000, P | INT_GATE32, 0));
+            m.idt(0x40, gate(0x08, 0x3000, P | INT_GATE32, 0));
+            Interrupts.deliver(cpu, 6, -1, Interrupts.EXCEPTION);
+            assertEquals(CpuState.RF, m.stackDword(8) & CpuState.RF);
+            cpu.regs[CpuState.ESP] = 0x8000;
+            Interrupts.deliver(cpu, 0x40, -1, Interrupts.EXTERNAL);
+            assertEquals(0, m.stackDword(8) & CpuState.RF);
+            assertEquals(0, cpu.getEflags() & CpuState.RF, "RF is clear in the handler");
         }
 
         @Test
@@ -88,19 +100,13 @@ class InterruptsTest {
         }
 
         @Test
-        void softwareInterruptThroughLowerDplGateIsGpWithIdtSelector() {
+        void softwareInterruptThroughLowerDplGateIsGpWithIdtSelectorAndNoExt() {
             m.protectedMode(3, 3, 4);
-            m.gdt(1, flat(P | CODE_XR));
             m.idt(0x80, gate(0x08, 0x1000, P | INT_GATE32, 0));
-            m.idt(13, gate(0x08, 0x2000, P | INT_GATE32, 0));
-            m.tss32(5, TSS, 0x9000, 0x10);
-            m.gdt(2, flat(P | DATA_RW));
             cpu.regs[CpuState.ESP] = 0x7000;
-            Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE);
-            // The #GP (error code 0x80 * 8 + 2, EXT = 0) is delivered at CPL 0 on the TSS stack.
-            assertEquals(0x2000, cpu.eip);
-            assertEquals(0x9000 - 24, cpu.regs[CpuState.ESP]);
-            assertEquals(0x402, m.stackDword(0));
+            assertFault(CpuFault.GP, 0x80 * 8 + 2, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+            assertEquals(0x7000, cpu.regs[CpuState.ESP], "nothing committed");
+            assertEquals(3, cpu.cpl);
         }
 
         @Test
@@ -129,6 +135,26 @@ class InterruptsTest {
             assertEquals(0x1B, m.stackDword(4));
             assertEquals(0x7000, m.stackDword(12));
             assertEquals(0x23, m.stackDword(16));
+        }
+
+        @Test
+        void nullStackSelectorInTheTssIsTsWhenChangingPrivilege() {
+            m.protectedMode(3, 3, 4);
+            m.gdt(1, flat(P | CODE_XR));
+            m.gdt(2, flat(P | DATA_RW));
+            m.tss32(5, TSS, 0x9000, 0);                    // SS0 = null
+            m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
+            assertFault(CpuFault.TS, 0, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+        }
+
+        @Test
+        void tssTooShortForTheStackFieldsIsTsWithTheTssSelector() {
+            m.protectedMode(3, 3, 4);
+            m.gdt(1, flat(P | CODE_XR));
+            m.tss32(5, TSS, 0x9000, 0x10);
+            cpu.trLimit = 0x05;                            // ESP0 at 4..7 is beyond the limit
+            m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
+            assertFault(CpuFault.TS, 0x28, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
         }
 
         @Test
@@ -228,6 +254,13 @@ class InterruptsTest {
         }
 
         @Test
+        void interruptFromV86ToAHandlerAboveCpl0IsGp() {
+            m.gdt(6, flat(P | dpl(3) | CODE_XR));
+            m.idt(0x22, gate(0x33, 0x1000, P | dpl(3) | INT_GATE32, 0));
+            assertFault(CpuFault.GP, 0x30, () -> Interrupts.deliver(cpu, 0x22, -1, Interrupts.SOFTWARE));
+        }
+
+        @Test
         void iretReturnsToV86() {
             Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
             ControlTransfer.iret(cpu, true);
@@ -241,9 +274,24 @@ class InterruptsTest {
         @Test
         void softwareInterruptWithIoplBelow3IsGp() {
             cpu.setEflags(cpu.getEflags() & ~CpuState.IOPL);
-            Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
-            assertEquals(0xBBBB, cpu.eip);
-            assertEquals(0, m.stackDword(0));
+            assertFault(CpuFault.GP, 0, () -> Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE));
+            assertTrue(cpu.v86Mode());
+        }
+
+        @Test
+        void int3IsNotIoplSensitiveAndGoesToTheProtectedModeHandler() {
+            cpu.setEflags(cpu.getEflags() & ~CpuState.IOPL);
+            cpu.cr4 |= CpuState.CR4_VME;                  // and is never redirected
+            m.idt(3, gate(0x08, 0xCCCC, P | dpl(3) | INT_GATE32, 0));
+            Interrupts.deliver(cpu, 3, -1, Interrupts.SOFTWARE_EXCEPTION);
+            assertFalse(cpu.v86Mode());
+            assertEquals(0xCCCC, cpu.eip);
+        }
+
+        @Test
+        void int3ThroughADpl0GateIsGp() {
+            m.idt(3, gate(0x08, 0xCCCC, P | INT_GATE32, 0));
+            assertFault(CpuFault.GP, 3 * 8 + 2, () -> Interrupts.deliver(cpu, 3, -1, Interrupts.SOFTWARE_EXCEPTION));
         }
 
         @Test

@@ -96,6 +96,26 @@ class PageWalkerTest {
         }
 
         @Test
+        void cr3LoadKeepsGlobalTranslationsOnlyWithPge() {
+            SystemInstructions.movToCr(cpu, 4, CpuState.CR4_PGE);
+            int global = 0x0040_5000;                      // PTE 5: global
+            m.mem.writeDword(PD + 4, PT | P | RW);
+            m.mem.writeDword(PT + 5 * 4, 0x30000 | P | RW | 0x100);
+            m.mem.writeDword(PT + 3 * 4, PAGE | P | RW);
+            m.mem.writeDword(0x30000, 0x6060);
+            m.mem.writeDword(PAGE + 0x123, 0x7070);
+            assertEquals(0x6060, cpu.mmu.readDword(global, false));
+            assertEquals(0x7070, cpu.mmu.readDword(LIN, false));
+            m.mem.writeDword(PT + 5 * 4, 0);
+            m.mem.writeDword(PT + 3 * 4, 0);
+            SystemInstructions.movToCr(cpu, 3, PD);
+            assertEquals(0x6060, cpu.mmu.readDword(global, false), "global entry survives the CR3 load");
+            assertFault(CpuFault.PF, 0, () -> cpu.mmu.readDword(LIN, false));
+            SystemInstructions.movToCr(cpu, 4, 0);          // clearing PGE flushes globals too
+            assertFault(CpuFault.PF, 0, () -> cpu.mmu.readDword(global, false));
+        }
+
+        @Test
         void invlpgMakesAChangedPteVisible() {
             map(P | RW, P | RW);
             m.mem.writeDword(PAGE + 0x123, 1);

@@ -228,6 +228,17 @@ class SystemInstructionsTest {
         }
 
         @Test
+        void microcodeRevisionReadsZeroAfterTheWriteOfZero() {
+            cpu.regs[CpuState.ECX] = 0x8B;
+            cpu.regs[CpuState.EAX] = 0;
+            cpu.regs[CpuState.EDX] = 0;
+            SystemInstructions.wrmsr(cpu);
+            cpu.regs[CpuState.EDX] = -1;
+            SystemInstructions.rdmsr(cpu);
+            assertEquals(0, cpu.regs[CpuState.EDX], "no microcode update loaded");
+        }
+
+        @Test
         void sysenterMsrsRoundTrip() {
             cpu.regs[CpuState.ECX] = 0x174;
             cpu.regs[CpuState.EAX] = 0x10;

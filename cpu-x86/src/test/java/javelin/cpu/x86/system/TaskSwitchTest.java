@@ -86,10 +86,63 @@ class TaskSwitchTest {
     }
 
     @Test
-    void badCodeSelectorInNewTaskIsTsRaisedAfterTheSwitch() {
-        m.mem.writeWord(TSS2 + 0x4C, 0x10);      // CS = a data segment
-        assertFault(CpuFault.TS, 0x10, () -> ControlTransfer.farJump(cpu, 0x30, 0, true));
+    void badDataSelectorInNewTaskIsTsDeliveredInTheNewTask() {
+        m.mem.writeWord(TSS2 + 0x54, 0x08 | 3);  // DS = code DPL 0 with RPL 3: RPL > DPL
+        m.idt(10, gate(0x08, 0x7777, P | INT_GATE32, 0));
+        ControlTransfer.farJump(cpu, 0x30, 0, true);
         assertEquals(0x30, cpu.trSel, "the switch itself completed");
+        assertEquals(0x7777, cpu.eip);
+        assertEquals(0x6000 - 16, cpu.regs[CpuState.ESP], "frame on the new task's stack");
+        assertEquals(0x08, m.stackDword(0), "#TS error code: the DS selector");
+        assertEquals(0x5000, m.stackDword(4), "return address: the new task's first instruction");
+    }
+
+    @Test
+    void tFlagInTheNewTssRaisesADebugTrap() {
+        m.mem.writeWord(TSS2 + 0x64, 1);
+        m.idt(1, gate(0x08, 0x7100, P | INT_GATE32, 0));
+        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        assertEquals(0x7100, cpu.eip);
+        assertEquals(0x5000, m.stackDword(0));
+        assertEquals(TaskSwitch.DR6_BT, cpu.dr[6] & TaskSwitch.DR6_BT);
+    }
+
+    @Test
+    void sixteenBitTssLoadsWordRegistersAndKeepsUpperHalves() {
+        int tss16 = 0x3800;
+        m.gdt(9, seg(tss16, 0x2B, P | TSS16, 0));
+        m.mem.writeWord(tss16 + 0x0E, 0x0777);          // IP
+        m.mem.writeWord(tss16 + 0x10, 0x0002);          // FLAGS
+        m.mem.writeWord(tss16 + 0x12, 0xBEEF);          // AX
+        m.mem.writeWord(tss16 + 0x1A, 0x6000);          // SP
+        m.mem.writeWord(tss16 + 0x22, 0x10);            // ES
+        m.mem.writeWord(tss16 + 0x24, 0x08);            // CS
+        m.mem.writeWord(tss16 + 0x26, 0x10);            // SS
+        m.mem.writeWord(tss16 + 0x28, 0x10);            // DS
+        ControlTransfer.farJump(cpu, 0x48, 0, true);
+        assertEquals(0x0777, cpu.eip);
+        assertEquals(0xAAAA_BEEF, cpu.regs[CpuState.EAX], "upper half of EAX unchanged");
+        assertEquals(0, cpu.segSel[CpuState.FS], "a 16-bit TSS has no FS/GS: null");
+        assertEquals(0x48, cpu.trSel);
+    }
+
+    @Test
+    void interruptFromCpl3WithA16BitTssTakesTheStackFromIt() {
+        int tss16 = 0x3800;
+        m.protectedMode(3, 3, 4);
+        m.gdt(1, flat(P | CODE_XR));
+        m.gdt(2, flat(P | DATA_RW));
+        m.gdt(9, seg(tss16, 0x2B, P | 0x3, 0));         // busy 16-bit TSS
+        m.mem.writeWord(tss16 + 2, 0x5000);             // SP0
+        m.mem.writeWord(tss16 + 4, 0x10);               // SS0
+        cpu.trSel = 0x48;
+        cpu.trBase = tss16;
+        cpu.trLimit = 0x2B;
+        cpu.trAttr = P | 0x3;
+        m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
+        cpu.regs[CpuState.ESP] = 0x7000;
+        Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE);
+        assertEquals(0x5000 - 20, cpu.regs[CpuState.ESP]);
     }
 
     @Test
