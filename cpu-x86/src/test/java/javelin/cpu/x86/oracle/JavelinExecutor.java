@@ -4,19 +4,15 @@ import static javelin.cpu.x86.CpuState.*;
 
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.fpu.Fpu;
-import javelin.cpu.x86.fpu.X87Executor;
-import javelin.cpu.x86.fpu.X87Host;
 import javelin.cpu.x86.interp.Interpreter;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
 
 /**
- * Runs an {@link OracleCase} on Javelin. Integer cases run on the {@link Interpreter} in a flat
- * 32-bit protected mode at CPL 0 (code and data at the harness's addresses, an IDT whose every
- * gate leads to a HLT, so a fault ends the run with its vector). x87 cases drive
- * {@link X87Executor} directly on an {@link Fpu} loaded from the case's FNSAVE image, with the
- * memory operand at [EBX] inside the data bytes.
+ * Runs an {@link OracleCase} on Javelin's {@link Interpreter} in a flat 32-bit protected mode at
+ * CPL 0: code and data at the harness's addresses, an IDT whose every gate leads to a HLT (so a
+ * fault ends the run with its vector). x87 cases first load the FPU from the case's FNSAVE
+ * image and store it back afterwards, as the harness does with FRSTOR/FNSAVE.
  */
 final class JavelinExecutor {
     private static final int RAM = 4 << 20, GDT = 0x1000, IDT = 0x2000, HANDLER = 0x3000, STACK_TOP = 0x38_0000;
@@ -66,7 +62,7 @@ final class JavelinExecutor {
     }
 
     private OracleResult runInteger(OracleCase c) {
-        flat32();
+        if (c.kind() == OracleCase.Kind.INTEGER) flat32();
         for (int i = 0; i < 8; i++) cpu.regs[i] = c.gpr().get(i);
         cpu.regs[ESP] = STACK_TOP;
         cpu.setEflags((c.eflags() & 0x0CD5) | 2);
@@ -89,64 +85,12 @@ final class JavelinExecutor {
         return new OracleResult(gpr, cpu.getEflags(), c.fsave(), data, OracleResult.NONE);
     }
 
-    /** The X87Host of one x87 case: memory at [EBX] in the data bytes, EFLAGS and AX in arrays. */
-    private static final class CaseHost implements X87Host {
-        final byte[] data;
-        final int base;
-        final int[] gpr;
-        int eflags;
-
-        CaseHost(byte[] data, int base, int[] gpr, int eflags) {
-            this.data = data;
-            this.base = base;
-            this.gpr = gpr;
-            this.eflags = eflags;
-        }
-
-        @Override public long read(int offset, int size) {
-            long v = 0;
-            for (int i = size - 1; i >= 0; i--) v = v << 8 | (data[base + offset + i] & 0xFF);
-            return v;
-        }
-
-        @Override public void write(int offset, int size, long value) {
-            for (int i = 0; i < size; i++) data[base + offset + i] = (byte) (value >>> (8 * i));
-        }
-
-        @Override public int eflags() {
-            return eflags;
-        }
-
-        @Override public void setCompareFlags(int zfPfCf) {
-            eflags = (eflags & ~(CF | PF | AF | ZF | SF | OF)) | zfPfCf;
-        }
-
-        @Override public void setAx(int value) {
-            gpr[EAX] = (gpr[EAX] & 0xFFFF_0000) | (value & 0xFFFF);
-        }
-
-        @Override public boolean operand32() {
-            return true;
-        }
-
-        @Override public boolean realMode() {
-            return false;
-        }
-    }
-
-    private static OracleResult runX87(OracleCase c) {
-        Fpu fpu = new Fpu();
-        fpu.restore(c.fsave(), true, false);
-        int[] gpr = new int[8];
-        for (int i = 0; i < 8; i++) gpr[i] = c.gpr().get(i);
-        byte[] data = c.data();
-        CaseHost host = new CaseHost(data, gpr[EBX] - OracleCase.DATA_ADDR, gpr, (c.eflags() & 0x0CD5) | 2);
-        byte[] code = c.code();
-        boolean ok = X87Executor.execute(fpu, code[0] & 0xFF, code[1] & 0xFF, host);
-        if (!ok) {
-            return new OracleResult(new int[8], 0, new byte[OracleCase.FSAVE_SIZE], c.data(), OracleResult.INVALID_OPCODE);
-        }
-        gpr[ESP] = 0;
-        return new OracleResult(gpr, host.eflags, fpu.save(true, false), data, OracleResult.NONE);
+    /** An x87 case on the interpreter: the FPU loaded from the case's FNSAVE image, saved back the same way. */
+    private OracleResult runX87(OracleCase c) {
+        flat32();
+        cpu.fpu.restore(c.fsave(), true, false);
+        OracleResult r = runInteger(c);
+        if (!r.fault().equals(OracleResult.NONE)) return r;
+        return new OracleResult(r.gpr(), r.eflags(), cpu.fpu.save(true, false), r.data(), r.fault());
     }
 }
