@@ -24,6 +24,8 @@ public enum Mnemonic {
     MOV_CR, MOV_DR, MOV_TR, INVD, WBINVD, WRMSR, RDTSC, RDMSR, RDPMC, SYSENTER, SYSEXIT, CPUID, UD2, RSM,
     /** x87 escape D8-DF: decoded further and run by javelin.cpu.x86.fpu.X87Executor. */
     ESC,
+    /** 0F AE /0 and /1: save and restore the x87 (and, without SSE, an empty XMM) state image. */
+    FXSAVE, FXRSTOR,
     /** An encoding with no instruction: raises #UD. */
     UD
 }

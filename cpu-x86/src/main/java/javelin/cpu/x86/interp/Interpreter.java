@@ -584,6 +584,8 @@ public final class Interpreter {
             case NOP -> { }
             case WAIT -> x87.waitInstruction();
             case ESC -> x87.execute(d, ea, eip0);
+            case FXSAVE -> x87.fxsaveOrRestore(d, ea, true);
+            case FXRSTOR -> x87.fxsaveOrRestore(d, ea, false);
 
             case BT, BTS, BTR, BTC -> bitTest(d, mn.ordinal() - Mnemonic.BT.ordinal());
             case BSF, BSR -> {
