@@ -22,7 +22,7 @@
 
 #define CODE_ADDR 0x00300000u
 #define DATA_ADDR 0x00200000u
-#define DATA_SIZE 64
+#define DATA_SIZE 128
 #define MAGIC 0x434F564Au
 
 struct case_in {

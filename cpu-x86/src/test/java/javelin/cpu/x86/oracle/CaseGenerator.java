@@ -375,9 +375,9 @@ final class CaseGenerator {
         String name = String.format("%02X %02X", opcode, modrm);
         int undef = UNDEF_ARITH;
         if (mem) {
-            // leave out the environment and state images (they hold host pointers) and FISTTP (SSE3)
-            if ((opcode == 0xD9 || opcode == 0xDD) && (reg == 4 || reg == 6)) return x87Form(false);
+            // leave out FISTTP (SSE3); the environment and state images are compared without their pointer fields
             if ((opcode == 0xDB || opcode == 0xDD || opcode == 0xDF) && reg == 1) return x87Form(false);
+            if ((opcode == 0xD9 || opcode == 0xDD) && (reg == 4 || reg == 6)) undef = 0;
             if (opcode == 0xD9 && (reg == 5 || reg == 7)) undef = UNDEF_ALL;
             if (opcode == 0xDD && reg == 7) undef = UNDEF_ALL;
             if ((opcode == 0xD8 || opcode == 0xDA || opcode == 0xDC || opcode == 0xDE) && (reg == 2 || reg == 3)) undef = 0;
@@ -405,34 +405,14 @@ final class CaseGenerator {
 
     private OracleCase x87Case(boolean transcendental) {
         X87Form form = x87Form(transcendental);
-        int pc = new int[] {0, 2, 3}[rnd.nextInt(3)];
-        int rc = rnd.nextInt(4);
-        int masks = rnd.nextInt(5) == 0 ? rnd.nextInt(64) : 0x3F;
-        int cw = 0x0040 | masks | pc << 8 | rc << 10;
-        int top = rnd.nextInt(8);
-        int flags = rnd.nextInt(64) & masks;
-        int sw = flags | (rnd.nextInt(16) & 1) << 8 | (rnd.nextInt(2)) << 9 | (rnd.nextInt(2)) << 10
-                | (rnd.nextInt(2)) << 14 | top << 11;
-        if (flags != 0 && (flags & ~masks) == 0 && rnd.nextBoolean()) sw |= 1 << 6;
-        int depth = rnd.nextInt(10) == 0 ? 8 : rnd.nextInt(5) == 0 ? rnd.nextInt(2) : 2 + rnd.nextInt(5);
-        int tags = 0;
-        byte[] fsave = new byte[OracleCase.FSAVE_SIZE];
-        for (int st = 0; st < 8; st++) {
-            int phys = (top + st) & 7;
-            boolean empty = st >= depth && rnd.nextInt(8) != 0 || (st < depth && rnd.nextInt(30) == 0);
-            tags |= (empty ? 3 : 0) << (2 * phys);
-            randomExtended().toBytes(fsave, 28 + 10 * st);
-        }
-        put(fsave, 0, 0xFFFF_0000 | cw);
-        put(fsave, 4, 0xFFFF_0000 | sw);
-        put(fsave, 8, 0xFFFF_0000 | tags);
-        put(fsave, 12, 0);
-        put(fsave, 16, 0);
-        put(fsave, 20, 0);
-        put(fsave, 24, 0xFFFF_0000);
+        byte[] fsave = randomImage();
         byte[] data = new byte[OracleCase.DATA_SIZE];
         for (int i = 0; i < data.length; i++) data[i] = (byte) rnd.nextInt();
-        fillOperand(form, data);
+        int formReg = (form.modrm() >>> 3) & 7;
+        boolean images = (form.opcode() == 0xD9 || form.opcode() == 0xDD) && (form.modrm() & 0xC0) != 0xC0
+                && (formReg == 4 || formReg == 6);
+        boolean op16 = images && rnd.nextBoolean();
+        fillOperand(form, data, op16);
         Float80 st0 = Float80.fromBytes(fsave, 28);
         boolean outside = form.modrm() == 0xF0 ? st0.exponent() >= Float80.BIAS : st0.exponent() >= Float80.BIAS - 2;
         if (transcendental && (form.modrm() == 0xF0 || form.modrm() == 0xF9)
@@ -448,13 +428,64 @@ final class CaseGenerator {
         regs[EBX] = OracleCase.DATA_ADDR;
         int eflags = rnd.nextInt() & (ALL6 | 0x400);
         return new OracleCase(transcendental ? OracleCase.Kind.X87_TRANSCENDENTAL : OracleCase.Kind.X87,
-                form.name(), List.of(regs), eflags, fsave, data, new byte[] {(byte) form.opcode(), (byte) form.modrm()},
+                (op16 ? "66 " : "") + form.name(), List.of(regs), eflags, fsave, data,
+                op16 ? new byte[] {0x66, (byte) form.opcode(), (byte) form.modrm()} : new byte[] {(byte) form.opcode(), (byte) form.modrm()},
                 0, form.undefinedStatus(), 0);
     }
 
-    private void fillOperand(X87Form f, byte[] data) {
+    /**
+     * A random x87 state as a 32-bit protected-mode FNSAVE image: any PC/RC, masks mostly all set,
+     * TOP and condition codes random, exception flags only among the masked ones (so no exception
+     * is pending), a partially filled stack of {@link #randomExtended} values.
+     */
+    private byte[] randomImage() {
+        int pc = new int[] {0, 2, 3}[rnd.nextInt(3)];
+        int rc = rnd.nextInt(4);
+        int masks = rnd.nextInt(5) == 0 ? rnd.nextInt(64) : 0x3F;
+        int cw = 0x0040 | masks | pc << 8 | rc << 10;
+        int top = rnd.nextInt(8);
+        int flags = rnd.nextInt(64) & masks;
+        int sw = flags | rnd.nextInt(2) << 8 | rnd.nextInt(2) << 9 | rnd.nextInt(2) << 10 | rnd.nextInt(2) << 14 | top << 11;
+        if (flags != 0 && rnd.nextBoolean()) sw |= 1 << 6;
+        int depth = rnd.nextInt(10) == 0 ? 8 : rnd.nextInt(5) == 0 ? rnd.nextInt(2) : 2 + rnd.nextInt(5);
+        int tags = 0;
+        byte[] fsave = new byte[OracleCase.FSAVE_SIZE];
+        for (int st = 0; st < 8; st++) {
+            int phys = (top + st) & 7;
+            boolean empty = st >= depth && rnd.nextInt(8) != 0 || (st < depth && rnd.nextInt(30) == 0);
+            tags |= (empty ? 3 : 0) << (2 * phys);
+            randomExtended().toBytes(fsave, 28 + 10 * st);
+        }
+        put(fsave, 0, 0xFFFF_0000 | cw);
+        put(fsave, 4, 0xFFFF_0000 | sw);
+        put(fsave, 8, 0xFFFF_0000 | tags);
+        put(fsave, 24, 0xFFFF_0000);
+        return fsave;
+    }
+
+    /** The 16-bit image layout (94 bytes) of a 32-bit one: words instead of dwords, pointers zero. */
+    private static byte[] image16(byte[] image32) {
+        byte[] b = new byte[94];
+        for (int i = 0; i < 3; i++) {
+            b[2 * i] = image32[4 * i];
+            b[2 * i + 1] = image32[4 * i + 1];
+        }
+        System.arraycopy(image32, 28, b, 14, 80);
+        return b;
+    }
+
+    private void fillOperand(X87Form f, byte[] data, boolean op16) {
         if ((f.modrm() & 0xC0) == 0xC0) return;
         int reg = (f.modrm() >>> 3) & 7;
+        if ((f.opcode() == 0xD9 || f.opcode() == 0xDD) && reg == 4) {       // FLDENV, FRSTOR
+            byte[] image = randomImage();
+            // a loaded image may carry any exception flags and ES/B bits, pending or not
+            if (rnd.nextBoolean()) image[4] ^= (byte) (rnd.nextInt(64) | (rnd.nextBoolean() ? 0x80 : 0));
+            if (rnd.nextBoolean()) image[5] ^= (byte) 0x80;
+            if (op16) image = image16(image);
+            System.arraycopy(image, 0, data, 0, f.opcode() == 0xD9 ? (op16 ? 14 : 28) : image.length);
+            return;
+        }
         switch (f.opcode()) {
             case 0xD8 -> put(data, 0, (int) randomReal(false));
             case 0xD9 -> {

@@ -12,7 +12,7 @@ import java.util.List;
  */
 record OracleCase(Kind kind, String name, List<Integer> gpr, int eflags, byte[] fsave, byte[] data, byte[] code,
                   int undefinedFlags, int undefinedStatus, int undefinedRegs) {
-    static final int CODE_ADDR = 0x0030_0000, DATA_ADDR = 0x0020_0000, DATA_SIZE = 64, FSAVE_SIZE = 108;
+    static final int CODE_ADDR = 0x0030_0000, DATA_ADDR = 0x0020_0000, DATA_SIZE = 128, FSAVE_SIZE = 108;
 
     /** Integer instructions, x87 instructions that must match exactly, x87 transcendentals (measured in ulps). */
     enum Kind { INTEGER, X87, X87_TRANSCENDENTAL }
