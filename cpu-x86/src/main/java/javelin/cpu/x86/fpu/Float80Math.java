@@ -24,16 +24,16 @@ import java.math.BigInteger;
  * wins over an SNaN, otherwise the larger significand wins. Invalid operations with IE masked
  * produce the real indefinite.
  */
-public final class Float80Math {
-    public static final int IE = 1, DE = 1 << 1, ZE = 1 << 2, OE = 1 << 3, UE = 1 << 4, PE = 1 << 5;
+final class Float80Math {
+    static final int IE = 1, DE = 1 << 1, ZE = 1 << 2, OE = 1 << 3, UE = 1 << 4, PE = 1 << 5;
     /** Status word C1: on a rounded result, set when the significand was rounded up. */
-    public static final int C1 = 1 << 9;
-    public static final int RC_NEAREST = 0, RC_DOWN = 1, RC_UP = 2, RC_CHOP = 3;
+    static final int C1 = 1 << 9;
+    static final int RC_NEAREST = 0, RC_DOWN = 1, RC_UP = 2, RC_CHOP = 3;
     /** Exponent adjustment for a result whose OE or UE is unmasked (SDM vol. 1, 8.5.4). */
     static final int WRAP_BIAS = 24576;
 
     /** Destination formats of the rounding step: significand bits, minimum normal exponent, bias. */
-    public enum Format {
+    enum Format {
         SINGLE(24, 127), DOUBLE(53, 1023), EXTENDED(64, 16383);
 
         final int bits;
@@ -45,10 +45,10 @@ public final class Float80Math {
         }
     }
 
-    public int rc = RC_NEAREST;
-    public int precision = 64;
-    public int masks = 0x3F;
-    public int flags;
+    int rc = RC_NEAREST;
+    int precision = 64;
+    int masks = 0x3F;
+    int flags;
 
     // The result of the last call to round(): a finite value sig * 2^(exp - 63), zero, or infinity.
     private static final int FINITE = 0, ZERO = 1, INF = 2;
@@ -60,7 +60,7 @@ public final class Float80Math {
     private boolean rSuppressed;
 
     /** Sets rounding control, precision control and masks from an x87 control word (SDM vol. 1, 8.1.5). */
-    public void setControlWord(int cw) {
+    void setControlWord(int cw) {
         denormalSource = null;
         masks = cw & 0x3F;
         rc = (cw >>> 10) & 3;
@@ -72,7 +72,7 @@ public final class Float80Math {
     }
 
     /** True if the flags raised so far include one whose mask bit is clear. */
-    public boolean unmaskedRaised() {
+    boolean unmaskedRaised() {
         return (flags & ~masks & 0x3F) != 0;
     }
 
@@ -312,11 +312,11 @@ public final class Float80Math {
 
     // ---------------------------------------------------------------- arithmetic
 
-    public Float80 add(Float80 a, Float80 b) {
+    Float80 add(Float80 a, Float80 b) {
         return addSigned(a, b, false);
     }
 
-    public Float80 sub(Float80 a, Float80 b) {
+    Float80 sub(Float80 a, Float80 b) {
         return addSigned(a, b, true);
     }
 
@@ -383,7 +383,7 @@ public final class Float80Math {
         return roundStack(an, exp, hi, lo);
     }
 
-    public Float80 mul(Float80 a, Float80 b) {
+    Float80 mul(Float80 a, Float80 b) {
         Float80 s = specialOperands(a, b);
         if (s != null) return s;
         boolean neg = a.negative() ^ b.negative();
@@ -403,7 +403,7 @@ public final class Float80Math {
         return roundStack(neg, unbiased(a) + unbiased(b) + 1, hi, lo);
     }
 
-    public Float80 div(Float80 a, Float80 b) {
+    Float80 div(Float80 a, Float80 b) {
         Float80 s = specialOperands(a, b);
         if (s != null) return s;
         boolean neg = a.negative() ^ b.negative();
@@ -448,7 +448,7 @@ public final class Float80Math {
         return roundStack(neg, ea - eb, qh, ql);
     }
 
-    public Float80 sqrt(Float80 a) {
+    Float80 sqrt(Float80 a) {
         Float80 s = specialOperand(a);
         if (s != null) return s;
         if (a.isZero()) return a;
@@ -468,14 +468,6 @@ public final class Float80Math {
     }
 
     static final BigInteger U64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-
-    /** Rounds an extended value to the precision-control width, as FLD of a stack register does not. */
-    public Float80 roundToPrecision(Float80 a) {
-        Float80 s = specialOperand(a);
-        if (s != null) return s;
-        if (a.isZero() || a.isInfinity()) return a;
-        return roundStack(a.negative(), unbiased(a), a.significand(), 0);
-    }
 
     // ---------------------------------------------------------------- integers and rounding to integer
 
@@ -539,7 +531,7 @@ public final class Float80Math {
     }
 
     /** FRNDINT (SDM vol. 2): round to an integral value in the current rounding mode. */
-    public Float80 roundToInteger(Float80 a) {
+    Float80 roundToInteger(Float80 a) {
         Float80 s = specialOperand(a);
         if (s != null) return s;
         if (a.isZero() || a.isInfinity()) return a;
@@ -556,7 +548,7 @@ public final class Float80Math {
     }
 
     /** FILD: a signed integer, exactly. */
-    public static Float80 fromLong(long v) {
+    static Float80 fromLong(long v) {
         if (v == 0) return Float80.POS_ZERO;
         return fromUnsigned(v < 0, v < 0 ? -v : v);
     }
@@ -565,7 +557,7 @@ public final class Float80Math {
      * FIST/FISTP to a {@code bits}-wide integer (16, 32 or 64): rounds in the current mode; NaN,
      * infinity, unsupported or out of range raise IE and give the integer indefinite.
      */
-    public long toInteger(Float80 a, int bits) {
+    long toInteger(Float80 a, int bits) {
         long indefinite = Long.MIN_VALUE >> (64 - bits);
         if (a.isNaN() || a.isInfinity() || a.isUnsupported()) {
             flags |= IE;
@@ -587,17 +579,17 @@ public final class Float80Math {
     // ---------------------------------------------------------------- remainders, scale, extract
 
     /** Quotient bits of the last {@link #partialRemainder}: Q2 Q1 Q0 in bits 2-0; {@link #remIncomplete}. */
-    public int remQuotient;
-    public boolean remIncomplete;
+    int remQuotient;
+    boolean remIncomplete;
     /** False when the last remainder came from NaN/invalid screening: no quotient bits. */
-    public boolean remValid;
+    boolean remValid;
 
     /**
      * FPREM ({@code ieee} false: quotient truncated) or FPREM1 ({@code ieee} true: quotient
      * rounded to nearest even), with the partial-reduction rule of SDM vol. 2: when the exponent
      * difference is 64 or more, only a partial remainder is formed and C2 is set.
      */
-    public Float80 partialRemainder(Float80 a, Float80 b, boolean ieee) {
+    Float80 partialRemainder(Float80 a, Float80 b, boolean ieee) {
         remQuotient = 0;
         remIncomplete = false;
         remValid = false;
@@ -657,7 +649,7 @@ public final class Float80Math {
     }
 
     /** FSCALE: {@code a * 2^trunc(b)}. */
-    public Float80 scale(Float80 a, Float80 b) {
+    Float80 scale(Float80 a, Float80 b) {
         Float80 s = specialOperands(a, b);
         if (s != null) return s;
         if (b.isInfinity()) {
@@ -704,7 +696,7 @@ public final class Float80Math {
      * FXTRACT (SDM vol. 2): {exponent as a value, significand with exponent 0}. Zero raises ZE and
      * gives -infinity; infinity gives +infinity and the infinity.
      */
-    public Float80[] extract(Float80 a) {
+    Float80[] extract(Float80 a) {
         Float80 s = specialOperand(a);
         if (s != null) return new Float80[] {s, s};
         if (a.isInfinity()) return new Float80[] {Float80.POS_INF, a};
@@ -721,13 +713,13 @@ public final class Float80Math {
 
     // ---------------------------------------------------------------- comparison
 
-    public static final int LESS = -1, EQUAL = 0, GREATER = 1, UNORDERED = 2;
+    static final int LESS = -1, EQUAL = 0, GREATER = 1, UNORDERED = 2;
 
     /**
      * Compares for FCOM ({@code signalQNaN} true: any NaN raises IE) or FUCOM (only an SNaN
      * raises IE). Unsupported operands are unordered and raise IE.
      */
-    public int compare(Float80 a, Float80 b, boolean signalQNaN) {
+    int compare(Float80 a, Float80 b, boolean signalQNaN) {
         if (a.isUnsupported() || b.isUnsupported()) {
             flags |= IE;
             return UNORDERED;
@@ -762,7 +754,7 @@ public final class Float80Math {
     // ---------------------------------------------------------------- memory formats
 
     /** FLD m32real / m64real: exact widening; SNaN raises IE and is quieted, a denormal raises DE. */
-    public Float80 widen(long bits, Format f) {
+    Float80 widen(long bits, Format f) {
         int fracBits = f.bits - 1;
         int expBits = f == Format.SINGLE ? 8 : 11;
         boolean neg = ((bits >>> (fracBits + expBits)) & 1) != 0;
@@ -793,7 +785,7 @@ public final class Float80Math {
      * The value of a m32real/m64real arithmetic operand: like {@link #widen} (a denormal raises
      * DE) but an SNaN stays signalling, so the two-NaN rules of the operation apply to it.
      */
-    public Float80 widenOperand(long bits, Format f) {
+    Float80 widenOperand(long bits, Format f) {
         int savedFlags = flags;
         Float80 v = widen(bits, f);
         denormalSource = null;
@@ -811,14 +803,14 @@ public final class Float80Math {
     }
 
     /** Whether the last {@link #narrow} must not be stored (an unmasked OE or UE on a memory destination). */
-    public boolean storeSuppressed;
+    boolean storeSuppressed;
 
     /**
      * FST m32real / m64real: rounds to the format in the current rounding mode (precision control
      * does not apply to stores). A NaN is quieted and truncated; invalid operands give the
      * format's indefinite.
      */
-    public long narrow(Float80 a, Format f) {
+    long narrow(Float80 a, Format f) {
         storeSuppressed = false;
         int fracBits = f.bits - 1;
         int expBits = f == Format.SINGLE ? 8 : 11;
@@ -849,7 +841,7 @@ public final class Float80Math {
     }
 
     /** FBLD: 18 packed BCD digits and a sign byte (SDM vol. 1, 4.7), converted exactly. */
-    public static Float80 fromBcd(byte[] b, int off) {
+    static Float80 fromBcd(byte[] b, int off) {
         long v = 0;
         for (int i = 8; i >= 0; i--) {
             int x = b[off + i] & 0xFF;
@@ -860,7 +852,7 @@ public final class Float80Math {
     }
 
     /** FBSTP: rounds in the current mode; out of range, NaN or infinity store the BCD indefinite. */
-    public void toBcd(Float80 a, byte[] out, int off) {
+    void toBcd(Float80 a, byte[] out, int off) {
         long mag;
         boolean neg = a.negative();
         boolean bad = a.isNaN() || a.isInfinity() || a.isUnsupported();

@@ -22,7 +22,7 @@ public final class Fpu implements Stateful<Fpu.State> {
             SW_PE = 1 << 5, SW_SF = 1 << 6, SW_ES = 1 << 7, SW_C0 = 1 << 8, SW_C1 = 1 << 9, SW_C2 = 1 << 10,
             SW_TOP_SHIFT = 11, SW_TOP = 7 << 11, SW_C3 = 1 << 14, SW_B = 1 << 15;
     public static final int SW_CC = SW_C0 | SW_C1 | SW_C2 | SW_C3;
-    /** Control word after FNINIT (SDM vol. 1, table 8-5... 8.1.5). */
+    /** Control word after FNINIT: all exceptions masked, 64-bit precision, round to nearest (SDM vol. 1, 8.1.5). */
     public static final int CW_INIT = 0x037F;
     /** Tag values (SDM vol. 1, 8.1.7). */
     public static final int TAG_VALID = 0, TAG_ZERO = 1, TAG_SPECIAL = 2, TAG_EMPTY = 3;
@@ -182,19 +182,6 @@ public final class Fpu implements Stateful<Fpu.State> {
 
     void decTop() {
         top = (top - 1) & 7;
-    }
-
-    /** Pushes {@code v}; on a full stack raises a stack overflow and pushes the indefinite if IE is masked. */
-    boolean push(Float80 v) {
-        int p = (top - 1) & 7;
-        if ((valid & 1 << p) != 0) {
-            stackFault(true);
-            if ((cw & SW_IE) == 0) return false;
-            v = Float80.INDEFINITE;
-        }
-        top = p;
-        setPhysical(p, v);
-        return true;
     }
 
     /** Stack overflow (C1=1) or underflow (C1=0): IE and SF (SDM vol. 1, 8.5.1.1). */
@@ -384,8 +371,8 @@ public final class Fpu implements Stateful<Fpu.State> {
         put16(b, 12, fcs);
         put32(b, 16, fdp);
         put16(b, 20, fds);
-        put32(b, 24, 0x1F80);          // MXCSR reset value
-        put32(b, 28, 0xFFFF);          // MXCSR_MASK: no DAZ on a P6 is 0xFFBF; see docs/fpu.md
+        put32(b, 24, 0x1F80);          // MXCSR at its reset value; no SSE is modelled yet
+        // MXCSR_MASK (bytes 28-31) stays 0, which software reads as the default mask 0xFFBF.
         for (int i = 0; i < 8; i++) st(i).toBytes(b, 32 + 16 * i);
         return b;
     }

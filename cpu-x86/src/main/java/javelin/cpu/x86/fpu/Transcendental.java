@@ -267,7 +267,7 @@ final class Transcendental {
             b = a;
         } else if (x.isZero()) {
             a = x;
-            b = sincos ? Float80.ONE : Float80.ONE;
+            b = Float80.ONE;                          // sin 0 = tan 0 = x; cos 0 and FPTAN's push are 1
         } else {
             BigDecimal[] sc = sinCos(toDecimal(x));
             if (sincos) {

@@ -22,10 +22,9 @@ public final class X87Executor {
     public static final boolean OK = true, UNDEFINED = false;
 
     /**
-     * Whether the instruction is a non-waiting control instruction that neither checks for a
-     * pending exception nor updates the instruction pointers (SDM vol. 1, 8.1.8 and 8.3.11):
-     * FNINIT, FNCLEX, FNSTSW, FNSTCW, FNSTENV, FNSAVE, FLDCW, FLDENV, FRSTOR (the last three do
-     * check), and their kin.
+     * Whether the instruction is one of the non-waiting forms that do not check for a pending
+     * exception (SDM vol. 1, 8.3.11): FNINIT, FNCLEX, FNSTSW (memory and AX), FNSTCW, FNSTENV,
+     * FNSAVE, and the 8087 leftovers FNENI, FNDISI, FNSETPM.
      */
     public static boolean isNonWaiting(int opcode, int modrm) {
         boolean mem = (modrm & 0xC0) != 0xC0;
@@ -39,7 +38,10 @@ public final class X87Executor {
         };
     }
 
-    /** Whether the instruction updates FIP/FCS/FOP (all but the control instructions). */
+    /**
+     * Whether the instruction updates FIP/FCS/FOP and FDP/FDS: all but the control instructions
+     * (SDM vol. 1, 8.1.8): the non-waiting ones, FLDCW, FLDENV and FRSTOR.
+     */
     public static boolean updatesPointers(int opcode, int modrm) {
         boolean mem = (modrm & 0xC0) != 0xC0;
         int reg = (modrm >>> 3) & 7;
@@ -431,7 +433,7 @@ public final class X87Executor {
         return OK;
     }
 
-    /** FXAM (SDM vol. 2, table 3-xx): C3 C2 C0 classify ST(0), C1 its sign. */
+    /** FXAM (SDM vol. 2, FXAM, "FXAM Results"): C3 C2 C0 classify ST(0), C1 its sign. */
     private static boolean fxam(Fpu f) {
         Float80 v = f.st(0);
         int cc;
