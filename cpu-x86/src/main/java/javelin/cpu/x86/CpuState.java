@@ -110,6 +110,12 @@ public final class CpuState implements Stateful<CpuState.State> {
     /** The machine's virtual clock, which RDTSC reads; the board replaces this standing clock. */
     public javelin.softmmu.VirtualClock clock = new javelin.softmmu.ManualClock();
 
+    // ---- x87 FPU (issue 3, javelin.cpu.x86.fpu) ----
+    /** The x87 register file; RESET gives control word 0040H and valid +0 registers (SDM vol. 3, table 9-1). */
+    public final javelin.cpu.x86.fpu.Fpu fpu = new javelin.cpu.x86.fpu.Fpu();
+    /** FERR#: asserted while an unmasked x87 exception is reported with CR0.NE = 0; the board wires it to IRQ13. */
+    public javelin.softmmu.IrqLine ferr = javelin.softmmu.IrqLine.NONE;
+
     // ---- run-loop control (cpu-core) ----
     /** Set by another thread (pause, queued work, shutdown) to make the run loop return early. */
     public volatile boolean exitRequested;
@@ -161,6 +167,7 @@ public final class CpuState implements Stateful<CpuState.State> {
         mtrrMsrs.clear();
         sysenterCs = sysenterEsp = sysenterEip = 0;
         apicBaseMsr = 0xFEE0_0000L | (1L << 11) | (cpuIndex == 0 ? 1L << 8 : 0);
+        fpu.powerOnReset();
         halted = false;
         interruptShadow = false;
         nmiPending = false;

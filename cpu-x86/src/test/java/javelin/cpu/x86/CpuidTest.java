@@ -18,10 +18,10 @@ class CpuidTest {
     }
 
     @Test
-    void leafOneIsFamilySixWithoutFpuAndCarriesTheApicId() {
+    void leafOneIsFamilySixWithFpuAndFxsrAndCarriesTheApicId() {
         int[] r = Cpuid.query(1, 3);
         assertEquals(6, (r[0] >>> 8) & 0xF);
-        assertEquals(0, r[3] & Cpuid.FEAT_FPU);
+        assertEquals(Cpuid.FEAT_FPU | Cpuid.FEAT_FXSR, r[3] & (Cpuid.FEAT_FPU | Cpuid.FEAT_FXSR));
         assertEquals(3, r[1] >>> 24);
     }
 

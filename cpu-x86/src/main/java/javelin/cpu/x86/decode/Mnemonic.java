@@ -22,8 +22,10 @@ public enum Mnemonic {
     BT, BTS, BTR, BTC, BSF, BSR, SHLD, SHRD,
     ARPL, LAR, LSL, SLDT, STR, LLDT, LTR, VERR, VERW, SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG, CLTS,
     MOV_CR, MOV_DR, MOV_TR, INVD, WBINVD, WRMSR, RDTSC, RDMSR, RDPMC, SYSENTER, SYSEXIT, CPUID, UD2, RSM,
-    /** x87 escape D8-DF: no FPU is modelled yet (issue 2 leaves x87 for later). */
+    /** x87 escape D8-DF: decoded further and run by javelin.cpu.x86.fpu.X87Executor. */
     ESC,
+    /** 0F AE /0 and /1: save and restore the x87 (and, without SSE, an empty XMM) state image. */
+    FXSAVE, FXRSTOR,
     /** An encoding with no instruction: raises #UD. */
     UD
 }

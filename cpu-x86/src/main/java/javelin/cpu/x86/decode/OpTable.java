@@ -256,6 +256,8 @@ public final class OpTable {
         t.add(op(x | 0xAB, BTS, Ev, Gv).lock().undef(OF | SF | AF | PF));
         t.add(op(x | 0xAC, SHRD, Ev, Gv, Ib).undef(AF));
         t.add(op(x | 0xAD, SHRD, Ev, Gv, CL).undef(AF));
+        t.add(grp(x | 0xAE, 0, FXSAVE, M));
+        t.add(grp(x | 0xAE, 1, FXRSTOR, M));
         t.add(op(x | 0xAF, IMUL, Gv, Ev).undef(SF | ZF | AF | PF));
         t.add(op(x | 0xB0, CMPXCHG, Eb, Gb).lock());
         t.add(op(x | 0xB1, CMPXCHG, Ev, Gv).lock());

@@ -63,6 +63,7 @@ public final class Interpreter {
     private final long[] supervisorPhysPage, userPhysPage;
     private Tracer tracer;
     private final SystemOps sys;
+    private final X87 x87;
     private final AtomicOps atomics;
 
     /** Effective address (offset) of the current instruction's memory operand. */
@@ -84,6 +85,7 @@ public final class Interpreter {
         this.decoder = new Decoder();
         this.codeCache = codeCache;
         this.sys = new SystemOps(cpu, mem, this);
+        this.x87 = new X87(cpu, mem);
         this.atomics = new AtomicOps(cpu, mem);
         this.supervisorExecTag = cpu.mmu.supervisorTlb.execTag;
         this.userExecTag = cpu.mmu.userTlb.execTag;
@@ -611,16 +613,10 @@ public final class Interpreter {
             case STI -> SystemInstructions.sti(cpu);
             case HLT -> SystemInstructions.hlt(cpu);
             case NOP -> { }
-            case WAIT -> {
-                if ((cpu.cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw CpuFault.of(CpuFault.NM);
-            }
-            case ESC -> {
-                // No FPU: #NM when CR0.EM or CR0.TS asks for emulation (SDM vol. 3, 2.5). Otherwise the
-                // CPU still checks the memory operand against the segment (as the 286 data shows: #GP
-                // for an operand overrunning the limit) and nothing else happens.
-                if ((cpu.cr0 & (CR0_EM | CR0_TS)) != 0) throw CpuFault.of(CpuFault.NM);
-                if (d.hasMem) mem.linear(d.seg, ea, X87.memoryOperandSize(d.opcode, d.reg), false);
-            }
+            case WAIT -> x87.waitInstruction();
+            case ESC -> x87.execute(d, ea, eip0);
+            case FXSAVE -> x87.fxsaveOrRestore(d, ea, true);
+            case FXRSTOR -> x87.fxsaveOrRestore(d, ea, false);
 
             case BT, BTS, BTR, BTC -> bitTest(d, mn.ordinal() - Mnemonic.BT.ordinal());
             case BSF, BSR -> {

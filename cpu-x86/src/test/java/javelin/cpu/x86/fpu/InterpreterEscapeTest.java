@@ -1,0 +1,160 @@
+package javelin.cpu.x86.fpu;
+
+import static javelin.cpu.x86.CpuState.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.locks.ReentrantLock;
+import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.interp.Interpreter;
+import javelin.softmmu.IoPortBus;
+import javelin.softmmu.PhysicalMemory;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The x87 as the CPU runs it: escapes through the {@link Interpreter}, with the CR0 and #MF/FERR#
+ * behaviour of SDM vol. 3, 2.5 (table 2-2) and vol. 1, 8.6. Real mode; every IVT vector leads
+ * to a HLT, so a fault ends the run with its vector.
+ */
+class InterpreterEscapeTest {
+    private static final int CODE = 0x1000, DATA = 0x2000, HANDLER = 0x500, HLT = 0xF4;
+
+    private final PhysicalMemory mem;
+    private final CpuState cpu;
+    private final Interpreter interp;
+    private boolean ferr;
+
+    InterpreterEscapeTest() {
+        ReentrantLock lock = new ReentrantLock();
+        mem = new PhysicalMemory(1 << 20, 0, lock);
+        mem.mapRam(0, 1 << 20, 0);
+        cpu = new CpuState(mem, new IoPortBus(lock), 0);
+        interp = new Interpreter(cpu);
+        for (int s = 0; s < 6; s++) {
+            cpu.segSel[s] = 0;
+            cpu.segBase[s] = 0;
+        }
+        cpu.updateModeCaches();
+        for (int v = 0; v < 256; v++) mem.writeDword(v * 4L, HANDLER);
+        mem.writeByte(HANDLER, HLT);
+        cpu.regs[ESP] = 0x9000;
+        cpu.ferr = high -> ferr = high;
+    }
+
+    /** Runs {@code code} at CODE until HLT; returns the fault vector or -1. */
+    private int run(int... code) {
+        for (int i = 0; i < code.length; i++) mem.writeByte(CODE + i, code[i]);
+        mem.writeByte(CODE + code.length, HLT);
+        cpu.eip = CODE;
+        cpu.halted = false;
+        interp.clearLastFault();
+        for (int i = 0; i < 1000 && !cpu.halted; i++) interp.step();
+        return interp.lastFaultVector();
+    }
+
+    private static final int[] FNINIT = {0xDB, 0xE3}, FLD1 = {0xD9, 0xE8}, FLDZ = {0xD9, 0xEE},
+            FDIVP = {0xDE, 0xF9}, FWAIT = {0x9B};
+
+    private static int[] seq(int[]... parts) {
+        int n = 0;
+        for (int[] p : parts) n += p.length;
+        int[] r = new int[n];
+        int o = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, r, o, p.length);
+            o += p.length;
+        }
+        return r;
+    }
+
+    /** FLDCW [DATA] with the control word {@code cw} stored there first. */
+    private int[] fldcw(int cw) {
+        mem.writeByte(DATA, cw & 0xFF);
+        mem.writeByte(DATA + 1, cw >>> 8);
+        return new int[] {0xD9, 0x2E, DATA & 0xFF, DATA >>> 8};
+    }
+
+    @Nested
+    class DeviceNotAvailable {
+        @Test
+        void escapeWithCr0TsRaisesNm() {
+            cpu.cr0 |= CR0_TS;
+            assertEquals(CpuFault.NM, run(FLD1));
+        }
+
+        @Test
+        void escapeWithCr0EmRaisesNm() {
+            cpu.cr0 |= CR0_EM;
+            assertEquals(CpuFault.NM, run(FLD1));
+        }
+
+        @Test
+        void waitFaultsOnlyWithBothMpAndTs() {
+            cpu.cr0 |= CR0_TS;
+            assertEquals(-1, run(FWAIT));
+            cpu.cr0 |= CR0_MP;
+            assertEquals(CpuFault.NM, run(FWAIT));
+        }
+    }
+
+    @Nested
+    class PendingExceptions {
+        @Test
+        void unmaskedZeroDivideIsReportedAsMfAtTheNextWaitWithCr0Ne() {
+            cpu.cr0 |= CR0_NE;
+            assertEquals(-1, run(seq(FNINIT, fldcw(0x037F & ~0x04), FLD1, FLDZ, FDIVP)));
+            assertTrue(cpu.fpu.exceptionPending());
+            assertEquals(CpuFault.MF, run(FWAIT));
+        }
+
+        @Test
+        void withoutCr0NeTheNextWaitAssertsFerrAndContinues() {
+            assertEquals(-1, run(seq(FNINIT, fldcw(0x037F & ~0x04), FLD1, FLDZ, FDIVP, FWAIT)));
+            assertTrue(ferr);
+            assertEquals(-1, run(0xDB, 0xE2));   // FNCLEX
+            assertFalse(ferr);
+        }
+
+        @Test
+        void nonWaitingControlInstructionsDoNotFault() {
+            cpu.cr0 |= CR0_NE;
+            run(seq(FNINIT, fldcw(0x037F & ~0x04), FLD1, FLDZ, FDIVP));
+            assertEquals(-1, run(0xDF, 0xE0));   // FNSTSW AX
+            assertEquals(Fpu.SW_ZE, cpu.regs[EAX] & Fpu.SW_ZE);
+        }
+    }
+
+    @Nested
+    class MemoryOperands {
+        @Test
+        void fstpM64StoresTheDoubleOne() {
+            assertEquals(-1, run(seq(FNINIT, FLD1, new int[] {0xDD, 0x1E, DATA & 0xFF, DATA >>> 8})));
+            assertEquals(0x3FF0_0000_0000_0000L, mem.readDword(DATA) & 0xFFFF_FFFFL | (long) mem.readDword(DATA + 4) << 32);
+        }
+
+        @Test
+        void fxsaveOfAMisalignedAddressRaisesGp() {
+            assertEquals(CpuFault.GP, run(0x0F, 0xAE, 0x06, (DATA + 8) & 0xFF, (DATA + 8) >>> 8));
+        }
+
+        @Test
+        void fxsaveThenFxrstorGivesBackTheStack() {
+            assertEquals(-1, run(seq(FNINIT, FLD1, FLDZ, new int[] {0x0F, 0xAE, 0x06, DATA & 0xFF, DATA >>> 8},
+                    FNINIT, new int[] {0x0F, 0xAE, 0x0E, DATA & 0xFF, DATA >>> 8})));
+            assertEquals(Float80.POS_ZERO, cpu.fpu.st(0));
+            assertEquals(Float80.ONE, cpu.fpu.st(1));
+            assertEquals(0xC0, mem.readByte(DATA + 4));   // abridged tag: physical 6 and 7 in use
+        }
+
+        @Test
+        void fstenvInRealModeStoresTheLinearInstructionPointer() {
+            // 16-bit operand size: FIP is CS*16 + IP of the last non-control instruction (SDM vol. 1, fig. 8-11)
+            assertEquals(-1, run(seq(FNINIT, FLD1, new int[] {0xD9, 0x36, DATA & 0xFF, DATA >>> 8})));
+            assertEquals(CODE + 2, mem.readWord(DATA + 6));
+            assertEquals(0x1E8, mem.readWord(DATA + 8) & 0x7FF);   // FOP: D9 E8 without the 11011 prefix
+        }
+    }
+}
