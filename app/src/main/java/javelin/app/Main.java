@@ -184,6 +184,15 @@ public final class Main implements Callable<Integer> {
         return set;
     }
 
+    /**
+     * With no arguments: boot the reference CD (docs/images.md) with COM1 on the terminal,
+     * building the images first if they are not in the cache yet.
+     */
+    static String[] defaultArguments() {
+        Path iso = DefaultImage.referenceCd();
+        return new String[] {"-cdrom", iso.toString(), "-serial", "stdio", "-display", "none"};
+    }
+
     /** Runs the command line and returns the process exit status. */
     static int execute(String[] args, PrintWriter err) {
         CommandLine cmd = new CommandLine(new Main());
@@ -205,7 +214,16 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int status = execute(args, new PrintWriter(System.err, true));
+        PrintWriter err = new PrintWriter(System.err, true);
+        if (args.length == 0) {
+            try {
+                args = defaultArguments();
+            } catch (MachineConfigException e) {
+                err.println("javelin: " + e.getMessage());
+                System.exit(EXIT_FAILURE);
+            }
+        }
+        int status = execute(args, err);
         System.out.flush();
         System.exit(status);
     }

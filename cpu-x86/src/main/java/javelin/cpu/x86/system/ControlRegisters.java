@@ -2,6 +2,7 @@ package javelin.cpu.x86.system;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.Cpuid;
 
 /**
  * Writes of CR0, CR3 and CR4 (SDM vol. 3, 2.5 and 4.10.4): the validity checks (#GP(0)),
@@ -14,8 +15,14 @@ final class ControlRegisters {
             | CpuState.CR0_NE | CpuState.CR0_WP | CpuState.CR0_AM | CpuState.CR0_NW | CpuState.CR0_CD
             | CpuState.CR0_PG;
     /** CR4 bits of the features {@link javelin.cpu.x86.Cpuid} advertises; any other bit is #GP(0). */
+    /**
+     * CR4 bits a write may set: those of the features CPUID advertises (SDM vol. 3, 2.5: setting
+     * a bit of an unsupported feature is #GP(0)). OSFXSR exists with FXSR, OSXMMEXCPT with SSE.
+     */
     static final int CR4_SUPPORTED = CpuState.CR4_VME | CpuState.CR4_PVI | CpuState.CR4_TSD | CpuState.CR4_DE
-            | CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE | CpuState.CR4_PCE;
+            | CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE | CpuState.CR4_PCE
+            | ((Cpuid.FEATURES_EDX & Cpuid.FEAT_FXSR) != 0 ? CpuState.CR4_OSFXSR : 0)
+            | ((Cpuid.FEATURES_EDX & Cpuid.FEAT_SSE) != 0 ? CpuState.CR4_OSXMMEXCPT : 0);
     /** Changing any of these invalidates every translation (SDM vol. 3, 4.10.4.1). */
     private static final int CR0_PAGING_BITS = CpuState.CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE;
     private static final int CR4_PAGING_BITS = CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE;

@@ -64,7 +64,14 @@ class SystemInstructionsTest {
 
         @Test
         void unsupportedCr4BitIsGp() {
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 4, 1 << 9));   // OSFXSR: no FXSR
+            // OSXMMEXCPT (bit 10) needs SSE, which CPUID does not advertise.
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 4, 1 << 10));
+        }
+
+        @Test
+        void osfxsrIsWritableBecauseCpuidAdvertisesFxsr() {
+            SystemInstructions.movToCr(cpu, 4, CpuState.CR4_OSFXSR | CpuState.CR4_PGE | CpuState.CR4_PSE);
+            assertEquals(CpuState.CR4_OSFXSR | CpuState.CR4_PGE | CpuState.CR4_PSE, cpu.cr4);
         }
 
         @Test
