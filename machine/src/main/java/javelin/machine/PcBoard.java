@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import javelin.devices.block.BlockBackend;
 import javelin.devices.block.CowOverlay;
 import javelin.devices.block.ImageOpenException;
@@ -109,7 +110,7 @@ final class PcBoard implements AutoCloseable {
     record DriveSlot(DriveSpec spec, AtaDrive disk, AtapiCdrom cdrom) { }
 
     PcBoard(MachineConfig config, PhysicalMemory mem, IoPortBus io, VirtualClock clock, CpuAttention attention,
-            BiosImage bios, Wiring wiring) {
+            BiosImage bios, Function<String, SerialBackend> serialBackends, Wiring wiring) {
         this.mem = mem;
         pic = new DualPic(attention);
         io.register(DualPic.MASTER_BASE, 2, pic.master());
@@ -139,7 +140,7 @@ final class PcBoard implements AutoCloseable {
         io.register(PORT_KBD_CMD, 1, i8042);
 
         for (int n = 0; n < config.serial().size(); n++) {
-            SerialBackend backend = SerialBackends.open(config.serial().get(n));
+            SerialBackend backend = serialBackends.apply(config.serial().get(n));
             resources.add(backend);
             Uart16550 uart = new Uart16550("com" + (n + 1), COM_BASES[n], clock, pic.irq(COM_IRQS[n]), backend);
             io.register(COM_BASES[n], 8, uart);

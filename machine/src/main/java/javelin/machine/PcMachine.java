@@ -19,6 +19,8 @@ import javelin.devices.debug.IsaDebugExit;
 import javelin.devices.debug.PostCodeLogger;
 import javelin.devices.display.Framebuffer;
 import javelin.devices.input.KeyCode;
+import javelin.devices.serial.SerialBackend;
+import java.util.function.Function;
 import javelin.softmmu.HostDrivenClock;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
@@ -73,7 +75,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private volatile boolean paused;
     private volatile RunState runState = RunState.PAUSED;
 
-    private PcMachine(MachineConfig config) {
+    private PcMachine(MachineConfig config, Function<String, SerialBackend> serialBackends) {
         this.config = config;
         if (config.smp() > 1) {
             throw new MachineConfigException("-smp " + config.smp() + ": only one vCPU until the multi-threaded engine exists");
@@ -91,7 +93,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         cpu.clock = clock;
         mem.addMappingListener(cpu.mmu::flushAll);
         try {
-            this.board = new PcBoard(config, mem, io, clock, this::wakeVcpu, bios, new PcBoard.Wiring() {
+            this.board = new PcBoard(config, mem, io, clock, this::wakeVcpu, bios, serialBackends, new PcBoard.Wiring() {
                 @Override public void a20Changed(boolean enabled) {
                     setA20(enabled);
                 }
@@ -116,7 +118,16 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     }
 
     public static PcMachine create(MachineConfig config) {
-        return new PcMachine(config);
+        return new PcMachine(config, SerialBackends::open);
+    }
+
+    /**
+     * A machine whose serial ports get their back ends from {@code serialBackends} (given each
+     * {@code -serial} spec): for front ends with back ends of their own (TCP, unix sockets) and
+     * for tests that talk to the guest's console.
+     */
+    public static PcMachine create(MachineConfig config, Function<String, SerialBackend> serialBackends) {
+        return new PcMachine(config, serialBackends);
     }
 
     private void setA20(boolean enabled) {
