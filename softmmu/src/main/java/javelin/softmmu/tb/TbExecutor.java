@@ -1,0 +1,69 @@
+package javelin.softmmu.tb;
+
+import javelin.softmmu.exec.Vcpu;
+import javelin.softmmu.exec.VcpuSet;
+
+/**
+ * The inner run loop of one vCPU: look up (or follow a chained exit to) the next block, check
+ * the exit request at its entry, run it. Faults thrown by the front end's code pass through;
+ * the exec region is left on every way out, so an exclusive section never waits on a vCPU
+ * that is delivering an exception.
+ *
+ * <p>Invariants (tests: {@code TbChainingStressTest}, {@code ExclusiveSectionStressTest}):
+ * [CH-3] Every block entry, chained or looked up, first tests the vCPU's exit request ([VC-2]);
+ *        a chained successor is entered only if its INVALID bit is clear (a volatile read), so
+ *        a chain that the winning invalidator has not unlinked yet still cannot run old code.
+ * [EX-4] Between {@code execStart} and {@code execEnd} the loop is "running" for the exclusive
+ *        protocol; it serves no work itself: the caller does, through
+ *        {@link VcpuSet#processPendingWork}, when {@link #run} returns {@link Exit#EXIT_REQUEST}.
+ */
+public final class TbExecutor<C> {
+    /** Why {@link #run} returned. */
+    public enum Exit {
+        /** The exit request was raised: serve work, interrupts, pause, then call run again. */
+        EXIT_REQUEST,
+        /** A block returned {@link TbCode#EXIT_LEAVE}. */
+        LEAVE
+    }
+
+    private final TbCache<C> cache;
+    private final VcpuSet vcpus;
+
+    public TbExecutor(TbCache<C> cache) {
+        this.cache = cache;
+        this.vcpus = cache.vcpus();
+    }
+
+    /** Runs blocks on the calling thread, which must own {@code v}, until an exit. */
+    public Exit run(Vcpu v, C cpu) {
+        assert v.isOwnerThread() : "a vCPU runs only on its own thread";
+        vcpus.exclusive().execStart(v);
+        try {
+            TranslationBlock last = null;
+            int lastExit = TbCode.EXIT_NO_CHAIN;
+            while (true) {
+                if (v.exitRequested()) return Exit.EXIT_REQUEST;           // [CH-3]
+                TranslationBlock tb = null;
+                if (last != null && lastExit >= 0) {
+                    TranslationBlock next = last.jumps.get(lastExit);
+                    if (next != null && next != TranslationBlock.JUMPS_CLOSED && !next.isInvalid()) tb = next;
+                }
+                if (tb == null) {
+                    tb = cache.lookup(v, cpu);
+                    if (last != null && lastExit >= 0 && !last.isInvalid()) cache.tryChain(last, lastExit, tb);
+                }
+                lastExit = execute(tb, cpu);
+                if (lastExit == TbCode.EXIT_LEAVE) return Exit.LEAVE;
+                last = tb;
+            }
+        } finally {
+            vcpus.exclusive().execEnd(v);
+        }
+    }
+
+    /** Every block in the cache was made by the cache's own front end, so its code takes a {@code C}. */
+    @SuppressWarnings("unchecked")
+    private int execute(TranslationBlock tb, C cpu) {
+        return ((TbCode<C>) tb.code).execute(cpu, tb);
+    }
+}
