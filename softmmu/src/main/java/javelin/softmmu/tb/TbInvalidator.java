@@ -29,6 +29,7 @@ final class TbInvalidator implements PhysicalMemory.CodeWriteListener {
     private final List<TbJmpCache> jmpCaches;
     final LongAdder invalidated = new LongAdder();
     final LongAdder codeWrites = new LongAdder();
+    final LongAdder unseenPages = new LongAdder();
 
     TbInvalidator(PageCodeMap pages, TbPhysTable phys, List<TbJmpCache> jmpCaches) {
         this.pages = pages;
@@ -50,6 +51,7 @@ final class TbInvalidator implements PhysicalMemory.CodeWriteListener {
 
     /** [PG-3] The whole page may have been written unseen. */
     void pageWrittenUnseen(long page) {
+        unseenPages.increment();
         codeWritten(page, PhysicalMemory.PAGE_SIZE);
     }
 
