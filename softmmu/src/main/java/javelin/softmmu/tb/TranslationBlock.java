@@ -144,6 +144,11 @@ public final class TranslationBlock {
         return all;
     }
 
+    boolean hasIncomingLocked(TranslationBlock from, int slot) {
+        assert lock.isHeldByCurrentThread();
+        return incoming.contains(new IncomingJump(from, slot));
+    }
+
     int incomingCountLocked() {
         assert lock.isHeldByCurrentThread();
         return incoming.size();
