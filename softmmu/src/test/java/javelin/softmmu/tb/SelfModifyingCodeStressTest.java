@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class SelfModifyingCodeStressTest {
     private static final int READERS = 3;
-    private static final int ROUNDS = 3000;
+    private static final int ROUNDS = 20_000;
     private static final int READER_CODE = 0x1000;
     private static final int WRITER_CODE = 0x2000;
     private static final int GEN = 0x3000;
