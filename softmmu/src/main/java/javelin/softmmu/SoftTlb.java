@@ -90,22 +90,11 @@ public final class SoftTlb {
         physPage[i] = ppage;
     }
 
-    /**
-     * Marks every entry of physical page {@code ppage} NOTDIRTY (a TB was just made on it).
-     *
-     * @return true if some entry allowed fast-path RAM writes to the page until now: the owner
-     *         may then have stored into the page without the code tracker hearing of it, and
-     *         the translation engine treats the whole page as written (see docs/engine.md, [PG-3])
-     */
-    public boolean markCodePage(long ppage) {
-        boolean hadFastWrites = false;
+    /** Marks every entry of physical page {@code ppage} NOTDIRTY (a TB was just made on it). */
+    public void markCodePage(long ppage) {
         for (int i = 0; i < SIZE; i++) {
-            if (writeTag[i] != TLB_INVALID && physPage[i] == ppage) {
-                if ((writeTag[i] & (TLB_NOTDIRTY | TLB_MMIO | TLB_ROM)) == 0) hadFastWrites = true;
-                writeTag[i] |= TLB_NOTDIRTY;
-            }
+            if (writeTag[i] != TLB_INVALID && physPage[i] == ppage) writeTag[i] |= TLB_NOTDIRTY;
         }
-        return hadFastWrites;
     }
 
     public long flushCount() {

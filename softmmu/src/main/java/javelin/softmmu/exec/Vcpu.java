@@ -63,6 +63,15 @@ public final class Vcpu implements CpuAttention {
         wakeUp.run();
     }
 
+    /**
+     * True while the owner is inside its exec region (between TB entries it may be running guest
+     * code). A volatile read: once it returns false, everything the owner did inside the region
+     * is visible to the caller.
+     */
+    public boolean isRunning() {
+        return running;
+    }
+
     /** [VC-2] The check done at every TB entry. */
     public boolean exitRequested() {
         return exitRequest;

@@ -16,13 +16,18 @@ import javelin.softmmu.PhysicalMemory;
  *        page's lock. A thread holding several page locks took them in ascending page order
  *        (the only place is {@link #link}; {@link #removeBlock} takes them the same way).
  * [PG-2] The first translation on a page marks it in {@link PhysicalMemory} before any code
- *        byte of it is read, and then has every vCPU's TLB write entries for it marked
- *        NOTDIRTY (its own at once, the others' through run-on-cpu). The mark is cleared when
- *        the last block is gone and no translation of the page is in progress.
- * [PG-3] Between a page being marked and a vCPU marking its own TLB, that vCPU may store into
- *        the page through the fast path unseen. So a vCPU that finds a writable entry without
- *        NOTDIRTY while marking treats the whole page as written (log + invalidation), which
- *        happens at its next TB boundary, before any later instruction of its own runs.
+ *        byte of it is read, and has every vCPU's TLB write entries for it marked NOTDIRTY
+ *        (its own at once, the others' through run-on-cpu). The mark is cleared when the last
+ *        block is gone and no translation of the page is in progress.
+ * [PG-3] Before reading a newly marked page, the translator waits until every other vCPU has
+ *        either marked its TLB or is outside its exec region (it then serves the marking before
+ *        its next block). So no vCPU can store into the page through the fast path, unseen,
+ *        after the translator's read: a store before the marking happens-before the read, a
+ *        store after it takes the slow path and is logged ([PG-4]). While waiting, the
+ *        translator serves marking requests addressed to itself, so two translators never
+ *        wait for each other; a second translator of a page still being protected waits too.
+ *        This relies on the front-end contract that a vCPU thread touches guest memory only
+ *        inside its exec region ({@link TbFrontEnd}).
  * [PG-4] A translation records each page's write generation before reading it; at link time,
  *        under the page locks, a logged write since then that overlaps the bytes it read (or a
  *        log overrun) discards the translation. Otherwise the block is inserted in the
@@ -39,6 +44,8 @@ final class PageCodeMap {
         final ReentrantLock lock = new ReentrantLock();
         final List<TranslationBlock> blocks = new ArrayList<>();
         boolean marked;
+        /** Every vCPU's TLB has been protected since the page was last marked ([PG-3]). */
+        boolean protectedAll;
         int translating;
         long writeGen;
         final int[] logFrom = new int[WRITE_LOG];
@@ -54,7 +61,7 @@ final class PageCodeMap {
     /** A page made ready for a translation to read it. */
     record Prepared(Page page, long gen, boolean newlyMarked) { }
 
-    /** Marks a page in every vCPU's TLBs ([PG-2]); called without page locks. */
+    /** Marks a page in every vCPU's TLBs and waits for it ([PG-2], [PG-3]); called without page locks. */
     @FunctionalInterface
     interface Protector {
         void protect(long page);
@@ -72,11 +79,15 @@ final class PageCodeMap {
         this.protector = protector;
     }
 
-    /** [PG-2], [PG-4] Registers a translation about to read {@code page}. */
+    /**
+     * [PG-2], [PG-3], [PG-4] Registers a translation about to read {@code page}; returns when
+     * the page is marked and protected in every vCPU's TLB.
+     */
     Prepared prepare(long page) {
         while (true) {
             Page p = pages.computeIfAbsent(page, Page::new);
             boolean newlyMarked;
+            boolean protect;
             long gen;
             p.lock.lock();
             try {
@@ -85,13 +96,25 @@ final class PageCodeMap {
                 newlyMarked = !p.marked;
                 if (newlyMarked) {
                     p.marked = true;
+                    p.protectedAll = false;
                     mem.setCodePage(page, true);
                 }
+                protect = !p.protectedAll;
                 gen = p.writeGen;
             } finally {
                 p.lock.unlock();
             }
-            if (newlyMarked) protector.protect(page);
+            if (protect) {
+                // Also when another translator marked the page and is still waiting for the
+                // vCPUs: we may not read it before they are done either, so we ask and wait too.
+                protector.protect(page);
+                p.lock.lock();
+                try {
+                    p.protectedAll = true;      // still marked: our translation count keeps it so
+                } finally {
+                    p.lock.unlock();
+                }
+            }
             return new Prepared(p, gen, newlyMarked);
         }
     }
@@ -212,6 +235,7 @@ final class PageCodeMap {
     private void unmarkIfUnusedLocked(Page p) {
         if (p.marked && p.blocks.isEmpty() && p.translating == 0) {
             p.marked = false;
+            p.protectedAll = false;
             mem.setCodePage(p.page, false);
         }
     }

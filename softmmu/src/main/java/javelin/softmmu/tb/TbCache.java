@@ -2,6 +2,7 @@ package javelin.softmmu.tb;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import javelin.softmmu.PhysicalMemory;
@@ -38,6 +39,8 @@ public final class TbCache<C> {
     private final TbInvalidator invalidator;
     /** Per vCPU index, the TLBs to protect; written before the vCPUs start. */
     private final SoftTlb[][] tlbs;
+    /** Per vCPU index: pages that vCPU must still protect; polled only by its owner. */
+    private final List<ConcurrentLinkedQueue<ProtectRequest>> protectRequests;
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     private final LongAdder translated = new LongAdder();
     private final LongAdder raceLost = new LongAdder();
@@ -63,6 +66,9 @@ public final class TbCache<C> {
         this.jmpCaches = List.copyOf(caches);
         this.tlbs = new SoftTlb[vcpus.size()][];
         for (int i = 0; i < tlbs.length; i++) tlbs[i] = new SoftTlb[0];
+        List<ConcurrentLinkedQueue<ProtectRequest>> queues = new ArrayList<>();
+        for (int i = 0; i < vcpus.size(); i++) queues.add(new ConcurrentLinkedQueue<>());
+        this.protectRequests = List.copyOf(queues);
         this.invalidator = new TbInvalidator(pages, phys, jmpCaches);
         pages.setProtector(this::protect);
         mem.setCodeWriteListener(invalidator);
@@ -158,25 +164,58 @@ public final class TbCache<C> {
         }
     }
 
-    /** [PG-2] A page just became code: protect it in every vCPU's TLBs. */
+    /**
+     * [PG-2], [PG-3] A page just became code: protect it in every vCPU's TLBs, and return only
+     * when no vCPU can still store into it through the fast path unseen. Called on the
+     * translating vCPU's thread, with no lock held.
+     */
     private void protect(long page) {
+        Vcpu self = null;
+        List<ProtectRequest> sent = new ArrayList<>();
         for (Vcpu v : vcpus.all()) {
             SoftTlb[] own = tlbs[v.index()];
             if (own.length == 0) continue;
             if (v.isOwnerThread()) {
-                // Our own earlier stores precede this translation in program order: nothing unseen.
-                for (SoftTlb t : own) t.markCodePage(page);
-            } else {
-                vcpus.runOnCpu(v, () -> protectOwn(v, page));
+                self = v;
+                for (SoftTlb t : own) t.markCodePage(page);      // our own earlier stores precede this in program order
+                continue;
+            }
+            ProtectRequest r = new ProtectRequest(v, page);
+            protectRequests.get(v.index()).add(r);
+            vcpus.runOnCpu(v, () -> serveProtectRequests(v));
+            sent.add(r);
+        }
+        for (ProtectRequest r : sent) {
+            // Done: the owner marked its TLB after its earlier stores. Not running: it left its
+            // exec region after its last store and serves its work before the next block.
+            while (!r.done && r.vcpu.isRunning()) {
+                // Another translator may be waiting for us just as we wait for it.
+                if (self != null) serveProtectRequests(self);
+                Thread.yield();
             }
         }
     }
 
-    /** [PG-3] Runs on {@code v}'s thread. */
-    private void protectOwn(Vcpu v, long page) {
-        boolean unseenWrites = false;
-        for (SoftTlb t : tlbs[v.index()]) unseenWrites |= t.markCodePage(page);
-        if (unseenWrites) invalidator.pageWrittenUnseen(page);
+    /** [PG-3] Owner thread of {@code v}: marks its TLBs for every page asked so far. */
+    private void serveProtectRequests(Vcpu v) {
+        assert v.isOwnerThread();
+        ProtectRequest r;
+        while ((r = protectRequests.get(v.index()).poll()) != null) {
+            for (SoftTlb t : tlbs[v.index()]) t.markCodePage(r.page);
+            r.done = true;
+        }
+    }
+
+    /** A page to protect in one vCPU's TLBs; {@code done} is written by that vCPU's thread. */
+    private static final class ProtectRequest {
+        final Vcpu vcpu;
+        final long page;
+        volatile boolean done;
+
+        ProtectRequest(Vcpu vcpu, long page) {
+            this.vcpu = vcpu;
+            this.page = page;
+        }
     }
 
     /** [JC-1] Owner only: the front end flushed the TLB entry of the page holding {@code vaddr}. */

@@ -5,9 +5,10 @@ import javelin.softmmu.exec.VcpuSet;
 
 /**
  * The inner run loop of one vCPU: look up (or follow a chained exit to) the next block, check
- * the exit request at its entry, run it. Faults thrown by the front end's code pass through;
- * the exec region is left on every way out, so an exclusive section never waits on a vCPU
- * that is delivering an exception.
+ * the exit request at its entry, run it. A fault thrown by a lookup, a translation or a block
+ * is handed to {@link TbFrontEnd#deliverFault} inside the exec region, and the loop goes on
+ * from the handler; anything it rethrows leaves the loop. The exec region is left on every way
+ * out.
  *
  * <p>Invariants (tests: {@code TbChainingStressTest}, {@code ExclusiveSectionStressTest}):
  * [CH-3] Every block entry, chained or looked up, first tests the vCPU's exit request ([VC-2]);
@@ -27,10 +28,12 @@ public final class TbExecutor<C> {
     }
 
     private final TbCache<C> cache;
+    private final TbFrontEnd<C> frontEnd;
     private final VcpuSet vcpus;
 
     public TbExecutor(TbCache<C> cache) {
         this.cache = cache;
+        this.frontEnd = cache.frontEnd();
         this.vcpus = cache.vcpus();
     }
 
@@ -39,22 +42,29 @@ public final class TbExecutor<C> {
         assert v.isOwnerThread() : "a vCPU runs only on its own thread";
         vcpus.exclusive().execStart(v);
         try {
+            if (!frontEnd.enterRun(cpu)) return Exit.LEAVE;
             TranslationBlock last = null;
             int lastExit = TbCode.EXIT_NO_CHAIN;
             while (true) {
                 if (v.exitRequested()) return Exit.EXIT_REQUEST;           // [CH-3]
-                TranslationBlock tb = null;
-                if (last != null && lastExit >= 0) {
-                    TranslationBlock next = last.jumps.get(lastExit);
-                    if (next != null && next != TranslationBlock.JUMPS_CLOSED && !next.isInvalid()) tb = next;
+                try {
+                    TranslationBlock tb = null;
+                    if (last != null && lastExit >= 0) {
+                        TranslationBlock next = last.jumps.get(lastExit);
+                        if (next != null && next != TranslationBlock.JUMPS_CLOSED && !next.isInvalid()) tb = next;
+                    }
+                    if (tb == null) {
+                        tb = cache.lookup(v, cpu);
+                        if (last != null && lastExit >= 0 && !last.isInvalid()) cache.tryChain(last, lastExit, tb);
+                    }
+                    lastExit = execute(tb, cpu);
+                    if (lastExit == TbCode.EXIT_LEAVE) return Exit.LEAVE;
+                    last = tb;
+                } catch (RuntimeException fault) {
+                    frontEnd.deliverFault(cpu, fault);       // [PG-3]: inside the exec region
+                    last = null;
+                    lastExit = TbCode.EXIT_NO_CHAIN;
                 }
-                if (tb == null) {
-                    tb = cache.lookup(v, cpu);
-                    if (last != null && lastExit >= 0 && !last.isInvalid()) cache.tryChain(last, lastExit, tb);
-                }
-                lastExit = execute(tb, cpu);
-                if (lastExit == TbCode.EXIT_LEAVE) return Exit.LEAVE;
-                last = tb;
             }
         } finally {
             vcpus.exclusive().execEnd(v);

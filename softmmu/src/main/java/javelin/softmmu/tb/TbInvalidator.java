@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 import javelin.softmmu.PhysicalMemory;
 
 /**
- * Invalidation of blocks whose code was modified: a guest store through the slow path, a DMA
- * write, or a vCPU that finds it may have written a page unseen ([PG-3]). Installed as the
+ * Invalidation of blocks whose code was modified: a guest store through the slow path or a DMA
+ * write. Installed as the
  * {@link PhysicalMemory.CodeWriteListener}, so it runs on the writing thread before the write
  * returns.
  *
@@ -29,7 +29,6 @@ final class TbInvalidator implements PhysicalMemory.CodeWriteListener {
     private final List<TbJmpCache> jmpCaches;
     final LongAdder invalidated = new LongAdder();
     final LongAdder codeWrites = new LongAdder();
-    final LongAdder unseenPages = new LongAdder();
 
     TbInvalidator(PageCodeMap pages, TbPhysTable phys, List<TbJmpCache> jmpCaches) {
         this.pages = pages;
@@ -47,12 +46,6 @@ final class TbInvalidator implements PhysicalMemory.CodeWriteListener {
             int to = (int) (Math.min(end, page + PhysicalMemory.PAGE_SIZE) - page);
             for (TranslationBlock tb : pages.recordWrite(page, from, to)) invalidate(tb);
         }
-    }
-
-    /** [PG-3] The whole page may have been written unseen. */
-    void pageWrittenUnseen(long page) {
-        unseenPages.increment();
-        codeWritten(page, PhysicalMemory.PAGE_SIZE);
     }
 
     /** [INV-1] Returns true if this thread was the winner that completed the invalidation. */

@@ -33,36 +33,46 @@ class PageCodeMapTest {
         }
 
         @Test
-        @DisplayName("[PG-2][PG-3] another vCPU marks its TLB at its next boundary and treats the page as written")
-        void otherVcpuProtectsAtItsNextBoundary() {
+        @DisplayName("[PG-2][TLB-1] a vCPU outside its exec region marks its own TLB when it serves its work")
+        void idleVcpuProtectsWhenItServesItsWork() {
             try (ToyMachine m = new ToyMachine(2, 64)) {
                 ToyCpu other = m.cpu(1);
-                other.tlb.fill(CODE, CODE, true, true, true, m.mem);    // could store into the page unseen
+                other.tlb.fill(CODE, CODE, true, true, true, m.mem);
                 new ToyIsa.Asm(CODE).halt().load(m.mem);
-                m.runFrom(m.cpu(0), CODE);
-                assertFalse(notDirty(other, CODE), "[TLB-1] nobody touched the other vCPU's TLB");
+                m.runFrom(m.cpu(0), CODE);                 // does not wait: vCPU 1 is not running
+                assertFalse(notDirty(other, CODE), "nobody touched the other vCPU's TLB");
                 assertTrue(other.vcpu.exitRequested());
 
                 other.vcpu.bindToCurrentThread();
                 m.vcpus.processPendingWork(other.vcpu);
                 assertTrue(notDirty(other, CODE));
-                assertEquals(1, m.cache.invalidator().unseenPages.sum());
-                assertEquals(1, m.cache.stats().invalidated(), "the page's block may hold bytes written unseen");
-                assertFalse(m.mem.isCodePage(CODE), "its last block gone, the page is unmarked");
+                assertEquals(0, m.cache.stats().invalidated());
+                assertTrue(m.mem.isCodePage(CODE));
             }
         }
 
         @Test
-        @DisplayName("[PG-3] a vCPU whose TLB already had NOTDIRTY invalidates nothing")
-        void protectedVcpuInvalidatesNothing() {
+        @DisplayName("[PG-3] a translation waits until a running vCPU has marked its TLB")
+        void translationWaitsForRunningVcpusToProtect() throws InterruptedException {
+            int spin = 0x5000;
+            int started = 0x6000;
             try (ToyMachine m = new ToyMachine(2, 64)) {
                 ToyCpu other = m.cpu(1);
+                other.tlb.fill(CODE, CODE, true, true, true, m.mem);   // before its thread starts
+                // vCPU 1: announce, then spin in a chained loop until r3 is set.
+                new ToyIsa.Asm(spin).movi(1, 1).store(1, 0, started).jnz(3, spin + 5 * ToyIsa.INSN)
+                        .jmp(spin + 2 * ToyIsa.INSN).halt().halt().load(m.mem);
+                other.pc = spin;
+                Thread t = Thread.ofPlatform().daemon(true).start(() -> m.runToHalt(other));
+                while (m.mem.readDword(started) != 1) Thread.onSpinWait();    // it is in its exec region
+
                 new ToyIsa.Asm(CODE).halt().load(m.mem);
                 m.runFrom(m.cpu(0), CODE);
-                other.vcpu.bindToCurrentThread();
-                m.vcpus.processPendingWork(other.vcpu);
-                assertEquals(0, m.cache.stats().invalidated());
-                assertTrue(m.mem.isCodePage(CODE));
+                assertTrue(notDirty(other, CODE), "marked by its owner before the translation went on");
+
+                m.vcpus.runOnCpuSync(other.vcpu, () -> other.regs[3] = 1);
+                t.join(60_000);
+                assertFalse(t.isAlive());
             }
         }
     }

@@ -192,6 +192,21 @@ class TbCacheTest {
     }
 
     @Nested
+    class Faults {
+        @Test
+        @DisplayName("[PG-3] a fault is delivered inside the exec region and the loop goes on from the handler")
+        void faultIsDeliveredAndExecutionContinuesAtTheHandler() {
+            new ToyIsa.Asm(CODE).movi(1, 1).trap().load(m.mem);
+            new ToyIsa.Asm(ToyIsa.TRAP_HANDLER).movi(2, 2).halt().load(m.mem);
+            m.runFrom(cpu, CODE);
+            assertEquals(insn(1), m.mem.readDword(ToyIsa.TRAP_FRAME), "the faulting PC was pushed");
+            assertEquals(1, cpu.regs[1]);
+            assertEquals(2, cpu.regs[2]);
+            assertTrue(cpu.faultDeliveredInExecRegion);
+        }
+    }
+
+    @Nested
     class Statistics {
         @Test
         @DisplayName("invalidations are counted when code is modified and not otherwise")

@@ -26,6 +26,8 @@ final class ToyCpu {
     long mode;
     long instructions;
     long slowStores;
+    /** Whether the last fault was delivered inside the exec region, as [PG-3] needs. */
+    boolean faultDeliveredInExecRegion;
 
     ToyCpu(Vcpu vcpu, PhysicalMemory mem, int pc) {
         this.vcpu = vcpu;

@@ -20,6 +20,10 @@ final class ToyIsa implements TbFrontEnd<ToyCpu> {
     static final int SERIALIZE = 8;   // ends the block; the next one is looked up, never chained
     static final int HALT = 9;        // leaves the run loop
     static final int SETMODE = 10;    // mode = imm: changes the TB flags word, ends the block
+    static final int TRAP = 11;       // raises a guest fault: the handler is entered with the PC saved
+    /** Where a trap saves the faulting PC, and where its handler starts. */
+    static final int TRAP_FRAME = 0x7F00;
+    static final int TRAP_HANDLER = 0x7000;
     static final int INSN = 8;
     static final int MAX_INSNS = 16;
 
@@ -56,10 +60,30 @@ final class ToyIsa implements TbFrontEnd<ToyCpu> {
             imm[n] = cpu.mem.readDword(pa + 4);
             pa += INSN;
             int o = op[n++];
-            if (o == BLT || o == JNZ || o == JMP || o == SERIALIZE || o == HALT || o == SETMODE) break;
+            if (o == BLT || o == JNZ || o == JMP || o == SERIALIZE || o == HALT || o == SETMODE || o == TRAP) break;
         }
         t.setSize(n * INSN);
         return new Block((int) t.pc(), n, op, a, b, imm);
+    }
+
+    /** A guest fault of the toy ISA; control flow, so no stack trace. */
+    static final class Trap extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int pc;
+
+        Trap(int pc) {
+            super("trap at " + pc, null, false, false);
+            this.pc = pc;
+        }
+    }
+
+    /** Pushes the faulting PC (a guest store, inside the exec region) and enters the handler. */
+    @Override
+    public void deliverFault(ToyCpu cpu, RuntimeException fault) {
+        if (!(fault instanceof Trap trap)) throw fault;
+        cpu.faultDeliveredInExecRegion = cpu.vcpu.isRunning();
+        cpu.store(TRAP_FRAME, trap.pc);
+        cpu.pc = TRAP_HANDLER;
     }
 
     /** Pre-decoded instructions of one block, run by a switch: the interpreter tier in miniature. */
@@ -98,6 +122,10 @@ final class ToyIsa implements TbFrontEnd<ToyCpu> {
                     case HALT -> {
                         cpu.pc = next;
                         return TbCode.EXIT_LEAVE;
+                    }
+                    case TRAP -> {
+                        cpu.pc = pc;                  // a fault reports the faulting instruction
+                        throw new Trap(pc);
                     }
                     case SETMODE -> {
                         cpu.mode = imm[k];
@@ -156,6 +184,7 @@ final class ToyIsa implements TbFrontEnd<ToyCpu> {
         Asm serialize() { return emit(SERIALIZE, 0, 0, 0); }
         Asm halt() { return emit(HALT, 0, 0, 0); }
         Asm setmode(int mode) { return emit(SETMODE, 0, 0, mode); }
+        Asm trap() { return emit(TRAP, 0, 0, 0); }
 
         /** Writes the program into guest RAM through the physical (DMA-like) path. */
         void load(PhysicalMemory mem) {

@@ -40,6 +40,7 @@ final class ToyMachine implements AutoCloseable {
             @Override public long csBase(ToyCpu cpu) { return isa.csBase(cpu); }
             @Override public long flags(ToyCpu cpu) { return isa.flags(cpu); }
             @Override public long physPc(ToyCpu cpu, long pc) { return isa.physPc(cpu, pc); }
+            @Override public void deliverFault(ToyCpu cpu, RuntimeException fault) { isa.deliverFault(cpu, fault); }
             @Override public TbCode<ToyCpu> translate(ToyCpu cpu, TbTranslation t) {
                 TbCode<ToyCpu> code = isa.translate(cpu, t);
                 if (translateHook != null) translateHook.accept(cpu, t);
