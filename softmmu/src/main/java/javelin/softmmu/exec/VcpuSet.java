@@ -93,7 +93,11 @@ public final class VcpuSet {
                 }
                 if (item.done() != null) item.done().complete(null);
             } catch (RuntimeException | Error e) {
-                if (item.done() == null) throw e;
+                if (item.done() == null) {
+                    // The items behind this one must not wait for an unrelated request.
+                    if (!self.work().isEmpty()) self.requestAttention();
+                    throw e;
+                }
                 item.done().completeExceptionally(e);
             }
         }

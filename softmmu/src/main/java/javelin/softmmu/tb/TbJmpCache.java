@@ -22,7 +22,7 @@ import javelin.softmmu.exec.Vcpu;
  * [JC-3] A hit needs pc, csBase and the full flags word equal, read after the entry; no lookup
  *        asks for {@link TranslationBlock#FLAG_INVALID}, so a stale entry is harmless.
  */
-public final class TbJmpCache {
+final class TbJmpCache {
     static final int WINDOW_BITS = 6;
     static final int WINDOW = 1 << WINDOW_BITS;
     static final int PAGE_BITS = 6;
