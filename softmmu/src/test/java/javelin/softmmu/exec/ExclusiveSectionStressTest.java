@@ -19,7 +19,7 @@ class ExclusiveSectionStressTest {
     private static final int OUTSIDE_SECTIONS = 300;
 
     @Test
-    @DisplayName("[EX-1][EX-2][EX-3][VC-2] no vCPU is in its exec region while a section runs")
+    @DisplayName("[EX-1][EX-2][EX-3][VC-2][VC-3] no vCPU is in its exec region while a section runs")
     void noVcpuRunsDuringAnExclusiveSection() throws InterruptedException {
         VcpuSet set = new VcpuSet(VCPUS);
         ExclusiveSection ex = set.exclusive();

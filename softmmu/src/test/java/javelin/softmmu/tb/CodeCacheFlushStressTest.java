@@ -14,7 +14,7 @@ class CodeCacheFlushStressTest {
     private static final int CAPACITY = 4;
 
     @Test
-    @DisplayName("[FL-1][EX-1] a full cache is flushed as exclusive work while vCPUs keep running correctly")
+    @DisplayName("[FL-1][EX-1][EX-4] a full cache is flushed as exclusive work while vCPUs keep running correctly")
     void fullCacheIsFlushedExclusively() throws InterruptedException {
         try (ToyMachine m = new ToyMachine(VCPUS, CAPACITY)) {
             // BLOCKS blocks of ADDI + JMP, then a loop counter; LOOPS times round.

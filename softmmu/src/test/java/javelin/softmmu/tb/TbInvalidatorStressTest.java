@@ -19,7 +19,7 @@ class TbInvalidatorStressTest {
     private static final int WRITERS = 3;
 
     @Test
-    @DisplayName("[INV-1][INV-3][PT-2][TB-2][TB-3] concurrent writers invalidate each block exactly once")
+    @DisplayName("[INV-1][INV-3][PT-2][TB-1][TB-2][TB-3] concurrent writers invalidate each block exactly once")
     void concurrentWritersInvalidateEachBlockOnce() throws InterruptedException {
         try (ToyMachine m = new ToyMachine(1, 1024)) {
             // BLOCKS blocks of ADDI + JMP to the next one, chained, then HALT.
@@ -73,6 +73,56 @@ class TbInvalidatorStressTest {
                 }
             }
             assertEquals(BLOCKS * ROUNDS, cpu.regs[1]);
+        }
+    }
+
+    @Test
+    @DisplayName("[PG-1][INV-1] two-page blocks: writes to either page race with running vCPUs without deadlock or leaks")
+    void twoPageBlocksSurviveWritesToBothPages() throws InterruptedException {
+        int start = 0x1FC0;          // eight ADDIs on the first page, then the block runs on into 0x2000
+        int done = 0x3000;
+        int spins = 2000;
+        try (ToyMachine m = new ToyMachine(2, 1024)) {
+            ToyIsa.Asm asm = new ToyIsa.Asm(start);
+            for (int i = 0; i < 9; i++) asm.addi(1, 1);
+            int halt = asm.here() + 3 * ToyIsa.INSN;
+            asm.load(3, 0, done).jnz(3, halt).jmp(start).halt();
+            asm.load(m.mem);
+            byte[] low = new byte[0x2000 - start];
+            byte[] high = new byte[asm.here() - 0x2000];
+            m.mem.readBytes(start, low, 0, low.length);
+            m.mem.readBytes(0x2000, high, 0, high.length);
+            for (ToyCpu cpu : m.cpus) cpu.pc = start;
+
+            Thread lowWriter = Thread.ofPlatform().daemon(true).start(() -> {
+                for (int k = 0; k < spins; k++) m.mem.writeBytes(start, low, 0, low.length);
+            });
+            Thread highWriter = Thread.ofPlatform().daemon(true).start(() -> {
+                for (int k = 0; k < spins; k++) m.mem.writeBytes(0x2000, high, 0, high.length);
+            });
+            Thread stopper = Thread.ofPlatform().daemon(true).start(() -> {
+                try {
+                    lowWriter.join();
+                    highWriter.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                m.mem.writeDword(done, 1);
+            });
+            m.runAllToHalt(m.cpus);
+            stopper.join();
+
+            for (ToyCpu cpu : m.cpus) assertEquals(0, cpu.regs[1] % 9, "whole loop iterations only");
+            TbStats s = m.cache.stats();
+            assertEquals(s.liveBlocks(), s.translated() - s.raceLost() - s.retranslated() - s.invalidated(), s.toString());
+            assertEquals(s.liveBlocks(), m.cache.pages().blockCount(), "page lists hold exactly the live blocks");
+            for (TranslationBlock tb : m.ran) {
+                if (!tb.isInvalid()) continue;
+                for (int slot = 0; slot < TranslationBlock.JUMP_SLOTS; slot++) {
+                    assertSame(TranslationBlock.JUMPS_CLOSED, tb.jumps.get(slot));
+                }
+            }
+            assertTrue(m.ran.stream().anyMatch(tb -> tb.physPage2() == 0x2000), "two-page blocks ran");
         }
     }
 }
