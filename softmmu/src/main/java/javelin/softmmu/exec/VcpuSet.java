@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * [WQ-3] {@link #runOnCpuSync} from the target's own thread runs the work at once; from another
  *        vCPU's thread it may only be called outside that thread's exec region (otherwise two
  *        vCPUs waiting on each other would deadlock, and an exclusive section could never stop
- *        the waiter).
+ *        the waiter). Nor may it be called with the machine lock held: the target may be a
+ *        translator waiting for a vCPU that is itself waiting for that lock ([PG-3]).
  */
 public final class VcpuSet {
     private final List<Vcpu> vcpus;
