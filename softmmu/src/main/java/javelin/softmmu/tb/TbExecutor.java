@@ -74,6 +74,6 @@ public final class TbExecutor<C> {
     /** Every block in the cache was made by the cache's own front end, so its code takes a {@code C}. */
     @SuppressWarnings("unchecked")
     private int execute(TranslationBlock tb, C cpu) {
-        return ((TbCode<C>) tb.code).execute(cpu, tb);
+        return ((TbCode<C>) tb.code()).execute(cpu, tb);
     }
 }

@@ -19,6 +19,10 @@ import javelin.softmmu.PhysicalMemory;
  *        invalidator (step 5), after which nothing links from it.
  * [TB-3] {@code incoming} (the exits chained into this block) is read and written only under
  *        {@link #lock}; after invalidation it is emptied and stays empty.
+ * [TB-4] {@code code} may be swapped for an equivalent one (the bytecode tier) by
+ *        {@link #replaceCode}, under {@link #lock} and only while the block is valid: a
+ *        compile that finishes after its code was written is thrown away (DESIGN.md, "Tiers").
+ *        Readers see either the old or the new code, both correct for the block's bytes.
  */
 public final class TranslationBlock {
     /** The bit of the flags word that no CPU ever requests (DESIGN.md). */
@@ -41,7 +45,8 @@ public final class TranslationBlock {
     final long physPc;
     final long physPage2;
     final int size;
-    final TbCode<?> code;
+    /** [TB-4] */
+    private volatile TbCode<?> code;
     /** Guards the INVALID bit and {@link #incoming}; also held by linkers chaining into this block. */
     final ReentrantLock lock = new ReentrantLock();
     /** [TB-2] */
@@ -87,6 +92,18 @@ public final class TranslationBlock {
 
     public TbCode<?> code() {
         return code;
+    }
+
+    /** [TB-4] Installs {@code compiled} in place of the current code; false if the block is invalid. */
+    public boolean replaceCode(TbCode<?> compiled) {
+        lock.lock();
+        try {
+            if (isInvalid()) return false;
+            code = compiled;
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** [TB-1] The volatile read that precise self-modifying code and chained entries rely on. */

@@ -192,6 +192,27 @@ class TbCacheTest {
     }
 
     @Nested
+    class Tiers {
+        @Test
+        @DisplayName("[TB-4] a valid block takes new code; an invalidated one refuses it")
+        void codeIsReplacedOnlyWhileValid() {
+            new ToyIsa.Asm(CODE).movi(1, 1).halt().load(m.mem);
+            m.runFrom(cpu, CODE);
+            TranslationBlock tb = m.cache.phys().get(CODE, CODE, 0, 0);
+            TbCode<ToyCpu> compiled = (c, block) -> {
+                c.regs[1] = 5;
+                c.pc = CODE + 2 * ToyIsa.INSN;
+                return TbCode.EXIT_LEAVE;
+            };
+            assertTrue(tb.replaceCode(compiled));
+            m.runFrom(cpu, CODE);
+            assertEquals(5, cpu.regs[1], "the new tier ran");
+            m.mem.writeDword(CODE + 4, 7);                    // the code is written
+            assertFalse(tb.replaceCode(compiled), "a compile of written code is thrown away");
+        }
+    }
+
+    @Nested
     class Faults {
         @Test
         @DisplayName("[PG-3] a fault is delivered inside the exec region and the loop goes on from the handler")
