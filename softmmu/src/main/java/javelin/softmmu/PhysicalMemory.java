@@ -3,6 +3,7 @@ package javelin.softmmu;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -308,6 +309,9 @@ public final class PhysicalMemory {
                     case 4 -> backing.set(U32, off, (int) value);
                     default -> backing.set(U64, off, value);
                 }
+                // The fence orders the data store before the code-bit load; the translator sets
+                // the bit before it reads code bytes, so one of the two sees the other (Dekker).
+                VarHandle.fullFence();
                 if (isCodePage(pa)) codeWriteListener.codeWritten(pa, size);
             }
             case KIND_MMIO -> mmioWrite(pa, d, size, value);
@@ -340,6 +344,7 @@ public final class PhysicalMemory {
             if (isRamPage(addr)) {
                 long host = hostPageOffset(addr);
                 MemorySegment.copy(src, off + done, backing, ValueLayout.JAVA_BYTE, host + (addr & (PAGE_SIZE - 1)), chunk);
+                VarHandle.fullFence();                  // as in write(): store before the code-bit load
                 if (isCodePage(addr)) codeWriteListener.codeWritten(addr, chunk);
             } else {
                 for (int i = 0; i < chunk; i++) writeByte(addr + i, src[off + done + i]);
