@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import javelin.machine.CharDevSpec;
+import javelin.machine.DriveSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.MachineConfig.DebugExitPorts;
 import javelin.machine.MachineConfig.TraceItem;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
+import javelin.machine.SerialBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,13 +39,25 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-smp", paramLabel = "N", description = "number of vCPUs (1..16)")
     String smp = "1";
 
-    @Option(names = "-bios", paramLabel = "FILE", description = "raw firmware image mapped to end at 4 GiB and at 1 MiB")
-    Path bios;
+    @Option(names = "-bios", paramLabel = "FILE", description = "raw firmware image mapped to end at 4 GiB and at 1 MiB; 'none' for no BIOS (with -kernel)")
+    String bios;
+
+    @Option(names = "-kernel", paramLabel = "FILE", description = "Linux bzImage or Multiboot kernel to boot")
+    Path kernel;
+
+    @Option(names = "-initrd", paramLabel = "FILE", description = "initial ramdisk (Linux) or comma-separated modules (Multiboot)")
+    String initrd;
+
+    @Option(names = "-append", paramLabel = "CMDLINE", description = "kernel command line")
+    String append;
+
+    @Option(names = "-boot", paramLabel = "[order=]DRIVES[,menu=on|off]", description = "boot order (c disk, d CD-ROM, n network) and menu")
+    String boot;
 
     @Option(names = "-display", paramLabel = "TYPE", description = "none (headless)")
     String display;
 
-    @Option(names = "-serial", paramLabel = "DEV", description = "COM1 back end: stdio, file:PATH, null")
+    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, null (repeat for COM2-COM4)")
     List<String> serial = new ArrayList<>();
 
     @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: stdio, file:PATH")
@@ -60,6 +74,27 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-D", paramLabel = "FILE", description = "write the -d trace to FILE instead of standard error")
     Path traceFile;
+
+    @Option(names = "-hda", paramLabel = "FILE", description = "raw disk image as IDE primary master")
+    Path hda;
+
+    @Option(names = "-hdb", paramLabel = "FILE", description = "raw disk image as IDE primary slave")
+    Path hdb;
+
+    @Option(names = "-hdc", paramLabel = "FILE", description = "raw disk image as IDE secondary master")
+    Path hdc;
+
+    @Option(names = "-hdd", paramLabel = "FILE", description = "raw disk image as IDE secondary slave")
+    Path hdd;
+
+    @Option(names = "-cdrom", paramLabel = "FILE", description = "ISO image in the IDE secondary master CD-ROM")
+    Path cdrom;
+
+    @Option(names = "-drive", paramLabel = "file=F,if=ide,index=N,media=disk|cdrom,readonly=on", description = "an IDE drive")
+    List<String> drives = new ArrayList<>();
+
+    @Option(names = "-snapshot", description = "write disk changes to temporary overlays; images stay untouched")
+    boolean snapshot;
 
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
@@ -94,15 +129,34 @@ public final class Main implements Callable<Integer> {
         }
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
-        if (serial.size() > 1) throw new MachineConfigException("-serial: only one serial port is available yet");
-        String com1 = serial.isEmpty() ? "null" : serial.get(0);
-        if (!com1.equals("stdio") && !com1.equals("null") && !com1.equals("none") && !com1.startsWith("file:")) {
-            throw new MachineConfigException("-serial: unknown back end '" + com1 + "' (use stdio, file:PATH or null)");
-        }
-        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), bios, com1,
+        for (String s : serial) SerialBackends.check(s);
+        boolean noFirmware = "none".equals(bios);
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serial,
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
-                parseTrace(traceItems), traceFile, noReboot, true);
+                parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
+                kernel, initrd, append, boot, noFirmware);
+    }
+
+    /** -hda..-hdd and -cdrom as QEMU maps them (indexes 0..3, the CD-ROM at 2), then -drive. */
+    private List<DriveSpec> driveSpecs() {
+        List<DriveSpec> out = new ArrayList<>();
+        Path[] hd = {hda, hdb, hdc, hdd};
+        for (int i = 0; i < hd.length; i++) {
+            if (hd[i] != null) out.add(new DriveSpec(i, DriveSpec.Media.DISK, hd[i], false));
+        }
+        if (cdrom != null) out.add(new DriveSpec(2, DriveSpec.Media.CDROM, cdrom, true));
+        for (String d : drives) {
+            int next = 0;
+            while (next < 4 && indexUsed(out, next)) next++;
+            out.add(DriveOption.parse(d, next));
+        }
+        return out;
+    }
+
+    private static boolean indexUsed(List<DriveSpec> drives, int index) {
+        for (DriveSpec d : drives) if (d.index() == index) return true;
+        return false;
     }
 
     private static int parseSmp(String text) {

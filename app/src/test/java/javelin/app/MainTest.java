@@ -98,6 +98,40 @@ class MainTest {
         }
     }
 
+    @Nested
+    class Drives {
+        @Test
+        void driveWithAllPropertiesParses() {
+            var d = DriveOption.parse("file=cd.iso,format=raw,if=ide,index=3,media=cdrom,readonly=on", 0);
+            assertEquals(3, d.index());
+            assertEquals(javelin.machine.DriveSpec.Media.CDROM, d.media());
+            assertTrue(d.readOnly());
+            assertEquals("ide1-cd1", d.deviceName());
+        }
+
+        @Test
+        void driveWithoutIndexTakesTheNextFreeOne() {
+            assertEquals(1, DriveOption.parse("file=disk.img", 1).index());
+        }
+
+        @Test
+        void otherFormatsAndInterfacesAreRefusedByName() {
+            assertThrows(MachineConfigException.class, () -> DriveOption.parse("file=a.qcow2,format=qcow2", 0));
+            assertThrows(MachineConfigException.class, () -> DriveOption.parse("file=a.img,if=virtio", 0));
+            assertThrows(MachineConfigException.class, () -> DriveOption.parse("file=a.img,index=4", 0));
+        }
+
+        @Test
+        void missingDiskImageIsOneLineNamingTheFile(@TempDir Path dir) throws IOException {
+            Path rom = dir.resolve("bios.rom");
+            Files.write(rom, new byte[65536]);
+            Path disk = dir.resolve("missing.img");
+            String out = run("-bios", rom.toString(), "-hda", disk.toString(), "-display", "none");
+            assertTrue(out.startsWith("1|javelin: ") && out.contains(disk.toString()), out);
+            assertEquals(1, out.strip().lines().count(), out);
+        }
+    }
+
     @Test
     void traceItemsParseByQemuName() {
         var items = Main.parseTrace("in_asm,reset");

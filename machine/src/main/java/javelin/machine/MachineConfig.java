@@ -1,6 +1,7 @@
 package javelin.machine;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Set;
  * @param ramBytes  guest RAM
  * @param smp       number of vCPUs
  * @param bios      raw firmware image, or null for the default firmware
- * @param serial    back end of COM1 ({@code stdio}, {@code file:PATH}, {@code null})
+ * @param serial    back ends of COM1..COM4 in order ({@code stdio}, {@code file:PATH}, {@code null}, ...)
  * @param debugcon  back end of the 0xE9 debug console, or null for none
  * @param debugExit isa-debug-exit port range, or null for none
  * @param postcode  back end of the POST-code log, or null for none
@@ -17,10 +18,18 @@ import java.util.Set;
  * @param traceFile {@code -D} file for the trace, or null for standard error
  * @param noReboot  a guest reset (triple fault, reset port) ends the emulator instead
  * @param headless  {@code -display none}
+ * @param drives    IDE drives, at most one per index
+ * @param snapshot  {@code -snapshot}: disk writes go to temporary overlays, images stay untouched
+ * @param kernel    {@code -kernel}: a Linux bzImage or Multiboot image, or null
+ * @param initrd    {@code -initrd}: the initrd (Linux) or comma-separated modules (Multiboot), or null
+ * @param append    {@code -append}: the kernel command line ("" if none)
+ * @param boot      {@code -boot} as QEMU spells it ({@code order=dc,menu=on}), or null
+ * @param noFirmware {@code -bios none}: no BIOS at all; a {@code -kernel} starts at its 32-bit entry
  */
-public record MachineConfig(long ramBytes, int smp, Path bios, String serial, CharDevSpec debugcon,
+public record MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
-                            boolean noReboot, boolean headless) {
+                            boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
+                            Path kernel, String initrd, String append, String boot, boolean noFirmware) {
     public static final long DEFAULT_RAM = 128L << 20;
 
     public MachineConfig {
@@ -30,6 +39,20 @@ public record MachineConfig(long ramBytes, int smp, Path bios, String serial, Ch
         if ((ramBytes & 0xFFF) != 0) throw new MachineConfigException("-m: RAM size must be a multiple of 4 KiB");
         if (smp < 1 || smp > 16) throw new MachineConfigException("-smp: between 1 and 16 CPUs, not " + smp);
         trace = Set.copyOf(trace);
+        if (append == null) append = "";
+        if (kernel == null && (initrd != null || !append.isEmpty())) {
+            throw new MachineConfigException("-initrd and -append need -kernel");
+        }
+        if (noFirmware && kernel == null) throw new MachineConfigException("-bios none needs -kernel");
+        if (noFirmware && bios != null) throw new MachineConfigException("-bios none and -bios FILE exclude each other");
+        serial = List.copyOf(serial);
+        if (serial.size() > 4) throw new MachineConfigException("-serial: at most 4 serial ports (COM1-COM4)");
+        drives = List.copyOf(drives);
+        boolean[] used = new boolean[4];
+        for (DriveSpec d : drives) {
+            if (used[d.index()]) throw new MachineConfigException("IDE index " + d.index() + " is used by two drives");
+            used[d.index()] = true;
+        }
     }
 
     /** The isa-debug-exit device's port range ({@code -device isa-debug-exit,iobase=,iosize=}). */

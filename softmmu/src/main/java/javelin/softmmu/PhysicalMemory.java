@@ -128,13 +128,21 @@ public final class PhysicalMemory {
         return at;
     }
 
-    /** Maps an MMIO region; {@code lockFree} handlers do their own locking. */
+    /**
+     * Maps an MMIO region; {@code lockFree} handlers do their own locking. Mapping an equal
+     * region again (same base, size, handler and locking) reuses its slot, so chipset
+     * registers that toggle a mapping (PAM) cannot grow the region table without bound.
+     */
     public void mapMmio(long base, long size, MmioHandler handler, boolean lockFree) {
         checkRange(base, size);
         lock.lock();
         try {
-            int index = mmio.size();
-            mmio.add(new MmioRegion(base, size, handler, lockFree));
+            MmioRegion region = new MmioRegion(base, size, handler, lockFree);
+            int index = mmio.indexOf(region);
+            if (index < 0) {
+                index = mmio.size();
+                mmio.add(region);
+            }
             for (long pa = base; pa < base + size; pa += PAGE_SIZE) {
                 pages[(int) (pa >>> PAGE_SHIFT)] = ((long) index << PAGE_SHIFT) | KIND_MMIO;
             }

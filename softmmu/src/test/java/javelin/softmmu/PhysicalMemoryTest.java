@@ -56,6 +56,21 @@ class PhysicalMemoryTest {
     }
 
     @Test
+    void remappingAnEqualMmioRegionReusesItsSlot() {
+        MmioHandler handler = new MmioHandler() {
+            @Override public long mmioRead(long offset, int size) { return 0; }
+            @Override public void mmioWrite(long offset, int size, long value) { }
+        };
+        mem.mapMmio(0xC0000, 0x4000, handler, false);
+        long first = mem.descriptor(0xC0000);
+        mem.mapRam(0xC0000, 0x4000, 0xC0000);
+        mem.mapMmio(0xC0000, 0x4000, handler, false);
+        assertEquals(first, mem.descriptor(0xC0000));
+        mem.mapMmio(0xD0000, 0x4000, handler, false);
+        assertTrue(mem.descriptor(0xD0000) != first);
+    }
+
+    @Test
     void writesToCodePagesReachTheListener() {
         mem.mapRam(0, 1 << 20, 0);
         AtomicLong hit = new AtomicLong(-1);

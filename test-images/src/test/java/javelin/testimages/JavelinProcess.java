@@ -27,7 +27,7 @@ final class JavelinProcess {
         }
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + root(),
                 "-cp", jar + java.io.File.pathSeparator + appTarget.resolve("lib") + "/*",
                 "javelin.app.Main"));
         cmd.addAll(List.of(args));

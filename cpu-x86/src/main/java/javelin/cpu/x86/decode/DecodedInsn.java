@@ -5,6 +5,8 @@ package javelin.cpu.x86.decode;
  * code (and a later translator) can keep and reuse it. Operands are resolved into parallel
  * arrays ({@link #kind}, {@link #num}, {@link #size}) so executors never look at encodings.
  *
+ * <p>The operand arrays are shared by every holder of the instruction and must not be modified.
+ *
  * <p>Memory operands keep the effective-address form: {@code base + (index << scale) + disp},
  * truncated to the address size, in segment {@link #seg}.
  */

@@ -42,6 +42,8 @@ public final class CodeCache {
     public CodeCache(PhysicalMemory mem) {
         this.mem = mem;
         mem.setCodeWriteListener(this::codeWritten);
+        // A mapping change (PAM shadowing, a BAR move) can put other bytes behind a physical page.
+        mem.addMappingListener(this::flushAll);
     }
 
     /** The page for {@code physPage}, creating it and marking the page as code in {@code mmu}'s TLBs. */
@@ -72,7 +74,7 @@ public final class CodeCache {
         }
     }
 
-    /** Drops everything (snapshot restore, mapping changes). */
+    /** Drops everything: after a snapshot restore, and (by itself) after every mapping change. */
     public void flushAll() {
         for (Page p : pages.values()) {
             p.valid = false;

@@ -46,6 +46,18 @@ public final class Interpreter {
     private final Decoder decoder;
     private final CodeCache codeCache;
     private CodeCache.Page currentPage;
+    /**
+     * The fetch window: the linear code page last looked up through the TLB, with the CS state
+     * it was looked up under. Valid only inside one {@link #execute(int, boolean)} call and
+     * until an instruction marked changesTbFlags (the only ones that change CS, CPL, the mode
+     * or the TLB) or a fault; within it the TLB lookup is skipped. A translation kept this way
+     * is one the TLB could have kept too (SDM vol. 3, 4.10.4); stores into the code still clear
+     * the decoded slots, which are checked on every fetch.
+     */
+    private boolean windowValid;
+    private int windowLinPage, windowCsBase;
+    private long windowCsLimit;
+    private boolean windowCode32;
     // The TLB arrays the fetch path reads, held directly to keep its chain of dependent loads short.
     private final int[] supervisorExecTag, userExecTag;
     private final long[] supervisorPhysPage, userPhysPage;
@@ -141,6 +153,7 @@ public final class Interpreter {
      */
     private int execute(int max, boolean poll) {
         faulted = false;
+        windowValid = false;
         int i = 0;
         while (i < max) {
             if (poll) {
@@ -202,7 +215,10 @@ public final class Interpreter {
                     case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
                     default -> executeLessCommon(d, eip0);
                 }
-                if (poll && d.changesTbFlags) break;
+                if (d.changesTbFlags) {
+                    windowValid = false;
+                    if (poll) break;
+                }
             } catch (CpuFault f) {
                 cpu.eip = eip0;
                 regs[ESP] = esp0;
@@ -263,6 +279,16 @@ public final class Interpreter {
         CodeCache cache = codeCache;
         if (cache == null) return decoder.decode(cpu);
         int eip = cpu.eip;
+        if (windowValid) {
+            int wl = windowCsBase + eip;
+            if ((wl & SoftTlb.PAGE_MASK) == windowLinPage && currentPage.valid) {
+                DecodedInsn d = currentPage.insns[wl & 0xFFF];
+                if (d != null && d.code32 == windowCode32 && (eip & 0xFFFF_FFFFL) + d.lastByte <= windowCsLimit
+                        && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
+                    return d;
+                }
+            }
+        }
         int lin = cpu.segBase[CS] + eip;
         boolean user = cpu.cpl == 3;
         int i = SoftTlb.index(lin);
@@ -273,6 +299,11 @@ public final class Interpreter {
             p = cache.page(physPage, cpu.mmu);
             currentPage = p;
         }
+        windowValid = true;
+        windowLinPage = lin & SoftTlb.PAGE_MASK;
+        windowCsBase = cpu.segBase[CS];
+        windowCsLimit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
+        windowCode32 = cpu.code32;
         int off = lin & 0xFFF;
         DecodedInsn d = p.insns[off];
         if (d != null && d.code32 == cpu.code32

@@ -681,6 +681,19 @@ class InterpreterTest {
         }
 
         @Test
+        void aMappingChangeDropsDecodedCode() {
+            TestMachine m = new TestMachine().code(0xB0, 0x01);                      // mov al,1
+            m.run();
+            // Remap the code page onto other backing holding "mov al,5; hlt", as PAM shadowing can.
+            long other = 0x8_0000;
+            m.mem.writeBytes(other + (TestMachine.CODE & 0xFFF), new byte[] {(byte) 0xB0, 0x05, (byte) 0xF4}, 0, 3);
+            m.mem.mapRam(TestMachine.CODE & ~0xFFF, 0x1000, other);
+            m.cpu.mmu.flushAll();
+            m.run();
+            assertEquals(5, m.r[EAX] & 0xFF);
+        }
+
+        @Test
         void aDmaWriteIntoCodeIsSeen() {
             TestMachine m = new TestMachine().code(0xB0, 0x01);
             m.run();

@@ -1,0 +1,74 @@
+package javelin.machine;
+
+import java.nio.file.Path;
+import java.util.List;
+import javelin.devices.display.Framebuffer;
+import javelin.devices.input.KeyCode;
+
+/**
+ * What front ends (the window, the VNC server, the QMP monitor) may see and do of a running
+ * machine: the small API of DESIGN.md's module table. Every method is safe to call from any
+ * thread; methods that change guest-visible state post the change to the machine, which applies
+ * it under the machine lock (the UI thread never changes device state itself).
+ */
+public interface MachineControl {
+    enum RunState { RUNNING, PAUSED, SHUTDOWN }
+
+    /** QMP-style events a front end can observe. */
+    enum Event { STOP, RESUME, RESET, SHUTDOWN, POWERDOWN }
+
+    @FunctionalInterface
+    interface EventListener {
+        void onEvent(Event event);
+    }
+
+    /** One vCPU as {@code query-cpus-fast} and {@code info registers} show it. */
+    record CpuInfo(int index, boolean halted, String mode, long eip, String registerDump) { }
+
+    /** One block device as {@code query-block} shows it. */
+    record BlockInfo(String device, String type, boolean removable, boolean readOnly, Path file) { }
+
+    RunState runState();
+
+    /** Stops the vCPUs and the virtual clock (QMP {@code stop}). */
+    void pause();
+
+    /** Resumes after {@link #pause()} (QMP {@code cont}). */
+    void resume();
+
+    /** A hardware reset of the whole machine (QMP {@code system_reset}). */
+    void reset();
+
+    /** The power button (QMP {@code system_powerdown}); the guest decides what to do. */
+    void powerButton();
+
+    /** Ends the emulator (QMP {@code quit}). */
+    void quit();
+
+    void addEventListener(EventListener listener);
+
+    /** The shared ARGB framebuffer the display device renders into. */
+    Framebuffer framebuffer();
+
+    /** The characters on screen when the display is in a text mode, else an empty list. */
+    List<String> screenText();
+
+    /** A key of the PC keyboard pressed or released. */
+    void keyEvent(KeyCode key, boolean pressed);
+
+    /** Relative mouse motion, wheel ({@code dz}) and the button state (bit 0 left, 1 right, 2 middle). */
+    void mouseEvent(int dx, int dy, int dz, int buttons);
+
+    List<CpuInfo> cpus();
+
+    List<BlockInfo> blockDevices();
+
+    /** Ejects the medium of a removable drive ({@code ide1-cd0} style names, as QEMU). */
+    void eject(String device);
+
+    /** Inserts a new medium into a removable drive. */
+    void changeMedium(String device, Path image);
+
+    /** Reads guest physical memory (QMP {@code xp}); unmapped bytes read as 0xFF. */
+    byte[] readPhysical(long address, int length);
+}

@@ -1,0 +1,17 @@
+package javelin.machine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Assembles guest test programs with nasm (installed by scripts/setup). */
+final class Nasm {
+    private Nasm() { }
+
+    static Path assemble(Path source, Path output) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("nasm", "-f", "bin", "-o", output.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new AssertionError("nasm failed on " + source + ":\n" + log);
+        return output;
+    }
+}
