@@ -15,7 +15,8 @@ final class ControlRegisters {
             | CpuState.CR0_PG;
     /** CR4 bits of the features {@link javelin.cpu.x86.Cpuid} advertises; any other bit is #GP(0). */
     static final int CR4_SUPPORTED = CpuState.CR4_VME | CpuState.CR4_PVI | CpuState.CR4_TSD | CpuState.CR4_DE
-            | CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE | CpuState.CR4_PCE;
+            | CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE | CpuState.CR4_PCE
+            | CpuState.CR4_OSFXSR;   // FXSR is advertised (issue 3): OSFXSR is then a valid bit
     /** Changing any of these invalidates every translation (SDM vol. 3, 4.10.4.1). */
     private static final int CR0_PAGING_BITS = CpuState.CR0_PG | CpuState.CR0_WP | CpuState.CR0_PE;
     private static final int CR4_PAGING_BITS = CpuState.CR4_PSE | CpuState.CR4_PAE | CpuState.CR4_PGE;

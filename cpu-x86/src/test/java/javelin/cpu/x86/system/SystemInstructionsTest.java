@@ -64,7 +64,7 @@ class SystemInstructionsTest {
 
         @Test
         void unsupportedCr4BitIsGp() {
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 4, 1 << 9));   // OSFXSR: no FXSR
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 4, 1 << 10));  // OSXMMEXCPT: no SSE
         }
 
         @Test
