@@ -731,6 +731,7 @@ public final class X87Executor {
             case 0 -> {                                       // FFREEP (undocumented): FFREE and pop
                 f.free(i);
                 f.pop();
+                f.setC1(false);                               // as the host CPU does (seen through FNSTSW)
             }
             case 1 -> fxch(f, i);                             // FXCH7 alias
             case 2, 3 -> storeSt(f, i, true, true);           // FSTP8/FSTP9 aliases
