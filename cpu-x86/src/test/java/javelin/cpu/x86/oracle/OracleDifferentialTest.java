@@ -66,10 +66,10 @@ class OracleDifferentialTest {
                     if (u < 0) unmeasurable++;
                 }
                 failed.merge(c.kind(), 1, Integer::sum);
-                if (reports.size() < REPORTED) {
-                    reports.add("case " + (done + i) + ": " + c.describe() + "  differences: " + diff
-                            + "\n  host   : " + host.get(i).describe() + "  javelin: " + o.describe());
-                }
+                String report = "case " + (done + i) + ": " + c.describe() + "  differences: " + diff
+                        + "\n  host   : " + host.get(i).describe() + "  javelin: " + o.describe();
+                System.out.println(report);   // every mismatch, with its reproducer
+                if (reports.size() < REPORTED) reports.add(report);
             }
         }
         int failures = failed.values().stream().mapToInt(Integer::intValue).sum();
@@ -78,7 +78,6 @@ class OracleDifferentialTest {
         System.out.println(summary);
         byInstruction.forEach((name, st) -> System.out.printf(
                 "  transcendental %s: %d cases, %d differ from the host, worst %d ulp%n", name, st[0], st[1], st[2]));
-        reports.forEach(System.out::println);
         assertEquals(0, failures, summary + "\n" + String.join("\n", reports));
     }
 
