@@ -24,12 +24,13 @@ final class Shift {
         int mask = LazyFlags.mask(size);
         int sign = 1 << (bits - 1);
         int v = value & mask;
-        int flags = LazyFlags.arithFlags(cpu);
         int r;
         boolean cf;
         boolean of;
         switch (op) {
             case OP_ROL -> {
+                // Rotates keep SF, ZF, AF and PF, so only they need the current flags.
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = count % bits;
                 r = c == 0 ? v : ((v << c) | (v >>> (bits - c))) & mask;
                 cf = (r & 1) != 0;
@@ -38,6 +39,7 @@ final class Shift {
                 return r;
             }
             case OP_ROR -> {
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = count % bits;
                 r = c == 0 ? v : ((v >>> c) | (v << (bits - c))) & mask;
                 cf = (r & sign) != 0;
@@ -46,6 +48,7 @@ final class Shift {
                 return r;
             }
             case OP_RCL -> {
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = bits == 32 ? count : count % (bits + 1);
                 long wide = (v & 0xFFFF_FFFFL) | ((flags & CF) != 0 ? 1L << bits : 0);
                 for (int i = 0; i < c; i++) {
@@ -59,6 +62,7 @@ final class Shift {
                 return r;
             }
             case OP_RCR -> {
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = bits == 32 ? count : count % (bits + 1);
                 long wide = (v & 0xFFFF_FFFFL) | ((flags & CF) != 0 ? 1L << bits : 0);
                 for (int i = 0; i < c; i++) {
