@@ -8,6 +8,7 @@ import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
+import javelin.cpu.x86.decode.HotForm;
 import javelin.cpu.x86.decode.Mnemonic;
 import javelin.cpu.x86.system.ControlTransfer;
 import javelin.cpu.x86.system.Interrupts;
@@ -155,6 +156,7 @@ public final class Interpreter {
         faulted = false;
         windowValid = false;
         int i = 0;
+        loop:
         while (i < max) {
             if (poll) {
                 if (cpu.halted || cpu.nmiPending) break;
@@ -170,54 +172,56 @@ public final class Interpreter {
                 cpu.eip = d.code32 ? next : next & 0xFFFF;
                 if (d.hasMem) ea = effectiveAddress(d);
                 if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
-                final int os = d.opSize;
-                final Mnemonic mn = d.mnemonic;
-                if (d.atomic) executeAtomic(d);
-                else switch (mn) {
-                    case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
-                    case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
-                    case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
-                    case OR -> set0(d, Alu.logic(cpu, get0(d) | get1(d), d.size0));
-                    case XOR -> set0(d, Alu.logic(cpu, get0(d) ^ get1(d), d.size0));
-                    case ADC -> set0(d, Alu.adc(cpu, get0(d), get1(d), d.size0));
-                    case SBB -> set0(d, Alu.sbb(cpu, get0(d), get1(d), d.size0));
-                    case CMP -> Alu.sub(cpu, get0(d), get1(d), d.size0);
-                    case TEST -> Alu.logic(cpu, get0(d) & get1(d), d.size0);
-                    case INC -> set0(d, Alu.inc(cpu, get0(d), d.size0));
-                    case DEC -> set0(d, Alu.dec(cpu, get0(d), d.size0));
-                    case NEG -> set0(d, Alu.neg(cpu, get0(d), d.size0));
-                    case NOT -> set0(d, Alu.not(get0(d), d.size0));
-                    case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
-                        int v = get0(d);
-                        int count = get1(d) & 0x1F;
-                        if (count != 0) set0(d, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size0));
+                final int[] r = regs;
+                switch (d.form) {
+                    // The hot forms (HotForm): the same family-class calls as the generic cases
+                    // below, with the operand kinds and sizes already known.
+                    case HotForm.ADD_R32_R32 -> r[d.num0] = Alu.add(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.OR_R32_R32 -> r[d.num0] = Alu.logic(cpu, r[d.num0] | r[d.num1], 4);
+                    case HotForm.ADC_R32_R32 -> r[d.num0] = Alu.adc(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.SBB_R32_R32 -> r[d.num0] = Alu.sbb(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.AND_R32_R32 -> r[d.num0] = Alu.logic(cpu, r[d.num0] & r[d.num1], 4);
+                    case HotForm.SUB_R32_R32 -> r[d.num0] = Alu.sub(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.XOR_R32_R32 -> r[d.num0] = Alu.logic(cpu, r[d.num0] ^ r[d.num1], 4);
+                    case HotForm.CMP_R32_R32 -> Alu.sub(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.TEST_R32_R32 -> Alu.logic(cpu, r[d.num0] & r[d.num1], 4);
+                    case HotForm.ADD_R32_IMM -> r[d.num0] = Alu.add(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.OR_R32_IMM -> r[d.num0] = Alu.logic(cpu, r[d.num0] | d.num1, 4);
+                    case HotForm.ADC_R32_IMM -> r[d.num0] = Alu.adc(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.SBB_R32_IMM -> r[d.num0] = Alu.sbb(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.AND_R32_IMM -> r[d.num0] = Alu.logic(cpu, r[d.num0] & d.num1, 4);
+                    case HotForm.SUB_R32_IMM -> r[d.num0] = Alu.sub(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.XOR_R32_IMM -> r[d.num0] = Alu.logic(cpu, r[d.num0] ^ d.num1, 4);
+                    case HotForm.CMP_R32_IMM -> Alu.sub(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.TEST_R32_IMM -> Alu.logic(cpu, r[d.num0] & d.num1, 4);
+                    case HotForm.ALU_R32_M32 -> aluR32M32(d);
+                    case HotForm.MOV_R32_R32 -> r[d.num0] = r[d.num1];
+                    case HotForm.MOV_R32_IMM -> r[d.num0] = d.num1;
+                    case HotForm.MOV_R32_M32 -> r[d.num0] = mem.read(d.seg, ea, 4);
+                    case HotForm.MOV_M32_R32 -> mem.write(d.seg, ea, 4, r[d.num1]);
+                    case HotForm.INC_R32 -> r[d.num0] = Alu.inc(cpu, r[d.num0], 4);
+                    case HotForm.DEC_R32 -> r[d.num0] = Alu.dec(cpu, r[d.num0], 4);
+                    case HotForm.PUSH_R32 -> StackOps.push(cpu, mem, r[d.num0], 4);
+                    case HotForm.POP_R32 -> {
+                        int v = StackOps.pop(cpu, mem, 4);
+                        r[d.num0] = v;
                     }
-                    case SHLD, SHRD -> {
-                        int v = get0(d);
-                        int count = get2(d) & 0x1F;
-                        if (count != 0) set0(d, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get1(d), count, d.size0));
+                    case HotForm.JCC_REL -> {
+                        if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, d.opSize);
                     }
-                    case MOV -> set0(d, get1(d));
-                    case MOVZX -> set0(d, get1(d));
-                    case MOVSX -> set0(d, (int) Shift.signExtend(get1(d), d.size1));
-                    case LEA -> setReg(d.num0, os, ea);
-                    case JMP -> {
-                        if (d.kind0 == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
-                        else ControlFlow.jumpNear(cpu, get0(d), os);
+                    case HotForm.JMP_REL -> ControlFlow.jumpNear(cpu, cpu.eip + d.num0, d.opSize);
+                    case HotForm.CALL_REL -> ControlFlow.callNear(cpu, mem, cpu.eip + d.num0, d.opSize);
+                    case HotForm.RET_NEAR -> ControlFlow.retNear(cpu, mem, d.kind0 == K_IMM ? d.num0 : 0, d.opSize);
+                    case HotForm.SHIFT_R32_IMM -> {
+                        int count = d.num1 & 0x1F;
+                        if (count != 0) {
+                            r[d.num0] = Shift.shift(cpu, d.mnemonic.ordinal() - Mnemonic.ROL.ordinal(), r[d.num0], count, 4);
+                        }
                     }
-                    case JCC -> {
-                        if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                    case HotForm.LEA_R32 -> r[d.num0] = ea;
+                    default -> {
+                        if (executeGeneric(d, eip0) && poll) break loop;
                     }
-                    case CALL -> {
-                        int target = d.kind0 == K_IMM ? cpu.eip + d.num0 : get0(d);
-                        ControlFlow.callNear(cpu, mem, target, os);
-                    }
-                    case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
-                    default -> executeLessCommon(d, eip0);
-                }
-                if (d.changesTbFlags) {
-                    windowValid = false;
-                    if (poll) break;
                 }
             } catch (CpuFault f) {
                 cpu.eip = eip0;
@@ -231,6 +235,81 @@ public final class Interpreter {
         }
         retired += i;
         return i;
+    }
+
+    /**
+     * The dispatch on the mnemonic for instructions without a hot form; returns true when the
+     * row is marked changesTbFlags, after which the caller's checks between instructions must run.
+     */
+    private boolean executeGeneric(DecodedInsn d, int eip0) {
+        final int os = d.opSize;
+        final Mnemonic mn = d.mnemonic;
+        if (d.atomic) executeAtomic(d);
+        else switch (mn) {
+            case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
+            case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
+            case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
+            case OR -> set0(d, Alu.logic(cpu, get0(d) | get1(d), d.size0));
+            case XOR -> set0(d, Alu.logic(cpu, get0(d) ^ get1(d), d.size0));
+            case ADC -> set0(d, Alu.adc(cpu, get0(d), get1(d), d.size0));
+            case SBB -> set0(d, Alu.sbb(cpu, get0(d), get1(d), d.size0));
+            case CMP -> Alu.sub(cpu, get0(d), get1(d), d.size0);
+            case TEST -> Alu.logic(cpu, get0(d) & get1(d), d.size0);
+            case INC -> set0(d, Alu.inc(cpu, get0(d), d.size0));
+            case DEC -> set0(d, Alu.dec(cpu, get0(d), d.size0));
+            case NEG -> set0(d, Alu.neg(cpu, get0(d), d.size0));
+            case NOT -> set0(d, Alu.not(get0(d), d.size0));
+            case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
+                int v = get0(d);
+                int count = get1(d) & 0x1F;
+                if (count != 0) set0(d, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size0));
+            }
+            case SHLD, SHRD -> {
+                int v = get0(d);
+                int count = get2(d) & 0x1F;
+                if (count != 0) set0(d, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get1(d), count, d.size0));
+            }
+            case MOV -> set0(d, get1(d));
+            case MOVZX -> set0(d, get1(d));
+            case MOVSX -> set0(d, (int) Shift.signExtend(get1(d), d.size1));
+            case LEA -> setReg(d.num0, os, ea);
+            case JMP -> {
+                if (d.kind0 == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                else ControlFlow.jumpNear(cpu, get0(d), os);
+            }
+            case JCC -> {
+                if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+            }
+            case CALL -> {
+                int target = d.kind0 == K_IMM ? cpu.eip + d.num0 : get0(d);
+                ControlFlow.callNear(cpu, mem, target, os);
+            }
+            case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
+            default -> executeLessCommon(d, eip0);
+        }
+        if (d.changesTbFlags) {
+            windowValid = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** {@link HotForm#ALU_R32_M32}: a group-1 operation or CMP with a 32-bit register destination and memory source. */
+    private void aluR32M32(DecodedInsn d) {
+        int r = d.num0;
+        int a = regs[r];
+        int b = mem.read(d.seg, ea, 4);
+        switch (d.mnemonic) {
+            case ADD -> regs[r] = Alu.add(cpu, a, b, 4);
+            case OR -> regs[r] = Alu.logic(cpu, a | b, 4);
+            case ADC -> regs[r] = Alu.adc(cpu, a, b, 4);
+            case SBB -> regs[r] = Alu.sbb(cpu, a, b, 4);
+            case AND -> regs[r] = Alu.logic(cpu, a & b, 4);
+            case SUB -> regs[r] = Alu.sub(cpu, a, b, 4);
+            case XOR -> regs[r] = Alu.logic(cpu, a ^ b, 4);
+            case CMP -> Alu.sub(cpu, a, b, 4);
+            default -> throw new IllegalStateException(d.mnemonic + " has no register-memory ALU form");
+        }
     }
 
     private boolean wakeable() {
