@@ -606,6 +606,33 @@ class InterpreterTest {
             m.run();
             assertEquals(0x5A, m.r[EAX] & 0xFF);
         }
+
+        @Test
+        void anInstructionStraddlingOffsetFfffRaisesGp() {
+            // jmp FFFEh; at FFFEh: mov ax,1234h (B8 34 12), whose last byte lies beyond the limit.
+            TestMachine m = new TestMachine().code(0xE9, 0xFB, 0xEF);
+            m.mem.writeByte(0xFFFE, 0xB8);
+            m.mem.writeByte(0xFFFF, 0x34);
+            m.run();
+            assertTrue(m.faulted(CpuFault.GP));
+            // The fault pushes FLAGS, CS and IP of the faulting instruction (SDM vol. 3, 20.1.4).
+            assertEquals(0xFFFE, m.wordAt(TestMachine.STACK_TOP - 6));
+            assertEquals(0, m.r[EAX] & 0xFFFF);
+        }
+
+        @Test
+        void anInstructionEndingAtOffsetFfffRunsAndIpWrapsToZero() {
+            // jmp FFFDh; at FFFDh: mov ax,1234h; the next instruction is at 0000h.
+            TestMachine m = new TestMachine().code(0xE9, 0xFA, 0xEF);
+            m.mem.writeByte(0xFFFD, 0xB8);
+            m.mem.writeByte(0xFFFE, 0x34);
+            m.mem.writeByte(0xFFFF, 0x12);
+            m.mem.writeByte(0, TestMachine.HLT);
+            m.run();
+            assertEquals(0x1234, m.r[EAX] & 0xFFFF);
+            assertEquals(-1, m.interp.lastFaultVector());
+            assertEquals(1, m.cpu.eip);
+        }
     }
 
     @Nested
