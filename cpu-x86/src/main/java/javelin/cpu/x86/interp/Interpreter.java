@@ -155,6 +155,7 @@ public final class Interpreter {
     private int execute(int max, boolean poll) {
         faulted = false;
         windowValid = false;
+        final Tracer trace = tracer;
         int i = 0;
         loop:
         while (i < max) {
@@ -167,15 +168,14 @@ public final class Interpreter {
             i++;
             try {
                 final DecodedInsn d = fetch();
-                if (tracer != null) tracer.instruction(cpu, d);
+                if (trace != null) trace.instruction(cpu, d);
                 int next = eip0 + d.length;
                 cpu.eip = d.code32 ? next : next & 0xFFFF;
-                if (d.hasMem) ea = effectiveAddress(d);
-                if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
                 final int[] r = regs;
                 switch (d.form) {
-                    // The hot forms (HotForm): the same family-class calls as the generic cases
-                    // below, with the operand kinds and sizes already known.
+                    // The hot forms (HotForm): the same family-class calls as the generic cases,
+                    // with the operand kinds and sizes already known. None is privileged; those
+                    // with a memory operand compute its address themselves.
                     case HotForm.ADD_R32_R32 -> r[d.num0] = Alu.add(cpu, r[d.num0], r[d.num1], 4);
                     case HotForm.OR_R32_R32 -> r[d.num0] = Alu.logic(cpu, r[d.num0] | r[d.num1], 4);
                     case HotForm.ADC_R32_R32 -> r[d.num0] = Alu.adc(cpu, r[d.num0], r[d.num1], 4);
@@ -194,11 +194,14 @@ public final class Interpreter {
                     case HotForm.XOR_R32_IMM -> r[d.num0] = Alu.logic(cpu, r[d.num0] ^ d.num1, 4);
                     case HotForm.CMP_R32_IMM -> Alu.sub(cpu, r[d.num0], d.num1, 4);
                     case HotForm.TEST_R32_IMM -> Alu.logic(cpu, r[d.num0] & d.num1, 4);
-                    case HotForm.ALU_R32_M32 -> aluR32M32(d);
+                    case HotForm.ALU_R32_M32 -> {
+                        ea = effectiveAddress(d);
+                        aluR32M32(d);
+                    }
                     case HotForm.MOV_R32_R32 -> r[d.num0] = r[d.num1];
                     case HotForm.MOV_R32_IMM -> r[d.num0] = d.num1;
-                    case HotForm.MOV_R32_M32 -> r[d.num0] = mem.read(d.seg, ea, 4);
-                    case HotForm.MOV_M32_R32 -> mem.write(d.seg, ea, 4, r[d.num1]);
+                    case HotForm.MOV_R32_M32 -> r[d.num0] = mem.read(d.seg, ea = effectiveAddress(d), 4);
+                    case HotForm.MOV_M32_R32 -> mem.write(d.seg, ea = effectiveAddress(d), 4, r[d.num1]);
                     case HotForm.INC_R32 -> r[d.num0] = Alu.inc(cpu, r[d.num0], 4);
                     case HotForm.DEC_R32 -> r[d.num0] = Alu.dec(cpu, r[d.num0], 4);
                     case HotForm.PUSH_R32 -> StackOps.push(cpu, mem, r[d.num0], 4);
@@ -218,7 +221,7 @@ public final class Interpreter {
                             r[d.num0] = Shift.shift(cpu, d.mnemonic.ordinal() - Mnemonic.ROL.ordinal(), r[d.num0], count, 4);
                         }
                     }
-                    case HotForm.LEA_R32 -> r[d.num0] = ea;
+                    case HotForm.LEA_R32 -> r[d.num0] = ea = effectiveAddress(d);
                     default -> {
                         if (executeGeneric(d, eip0) && poll) break loop;
                     }
@@ -242,6 +245,8 @@ public final class Interpreter {
      * row is marked changesTbFlags, after which the caller's checks between instructions must run.
      */
     private boolean executeGeneric(DecodedInsn d, int eip0) {
+        if (d.hasMem) ea = effectiveAddress(d);
+        if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
         final int os = d.opSize;
         final Mnemonic mn = d.mnemonic;
         if (d.atomic) executeAtomic(d);
