@@ -32,8 +32,8 @@ public final class HotForm {
     public static final int PUSH_R32 = 25, POP_R32 = 26;
     /** Jcc, JMP and CALL with a relative displacement, RET near (with or without Iw). */
     public static final int JCC_REL = 27, JMP_REL = 28, CALL_REL = 29, RET_NEAR = 30;
-    /** SHL/SHR/SAR of a 32-bit register by an immediate count (including the D1 /n count of 1). */
-    public static final int SHIFT_R32_IMM = 31;
+    /** SHL (and its alias SAL), SHR, SAR of a 32-bit register by an immediate count (also D1 /n, a count of 1). */
+    public static final int SHL_R32_IMM = 31, SHR_R32_IMM = 34, SAR_R32_IMM = 35;
     public static final int LEA_R32 = 32;
     /** ALU with a 32-bit register destination and a 32-bit memory source. */
     public static final int ALU_R32_M32 = 33;
@@ -86,8 +86,14 @@ public final class HotForm {
             case RET -> {
                 return RET_NEAR;
             }
-            case SHL, SHR, SAR -> {
-                return r32 && k1 == K_IMM ? SHIFT_R32_IMM : GENERIC;
+            case SHL, SAL -> {
+                return r32 && k1 == K_IMM ? SHL_R32_IMM : GENERIC;
+            }
+            case SHR -> {
+                return r32 && k1 == K_IMM ? SHR_R32_IMM : GENERIC;
+            }
+            case SAR -> {
+                return r32 && k1 == K_IMM ? SAR_R32_IMM : GENERIC;
             }
             case LEA -> {
                 return r32 ? LEA_R32 : GENERIC;

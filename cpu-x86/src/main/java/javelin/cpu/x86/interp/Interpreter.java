@@ -48,15 +48,17 @@ public final class Interpreter {
     private final CodeCache codeCache;
     private CodeCache.Page currentPage;
     /**
-     * The fetch window: the linear code page last looked up through the TLB, with the CS state
-     * it was looked up under. Valid only inside one {@link #execute(int, boolean)} call and
-     * until an instruction marked changesTbFlags (the only ones that change CS, CPL, the mode
-     * or the TLB) or a fault; within it the TLB lookup is skipped. A translation kept this way
-     * is one the TLB could have kept too (SDM vol. 3, 4.10.4); stores into the code still clear
-     * the decoded slots, which are checked on every fetch.
+     * The fetch window: the code page last looked up through the TLB by {@link #fetch()}, or
+     * null, with the CS state it was looked up under ({@code windowEipBase} is the EIP of the
+     * page's first byte). {@link #execute(int, boolean)} copies it into locals and reads
+     * instructions from the page's slots without the TLB while EIP stays on that page, until a
+     * row marked changesTbFlags (the only ones that change CS, CPL, the mode or the TLB), a
+     * fault or the end of the call. A translation kept this way is one the TLB could have kept
+     * too (SDM vol. 3, 4.10.4); stores into the code still clear the decoded slots, which are
+     * checked on every fetch.
      */
-    private boolean windowValid;
-    private int windowLinPage, windowCsBase;
+    private CodeCache.Page windowPage;
+    private int windowEipBase;
     private long windowCsLimit;
     private boolean windowCode32;
     // The TLB arrays the fetch path reads, held directly to keep its chain of dependent loads short.
@@ -154,8 +156,13 @@ public final class Interpreter {
      */
     private int execute(int max, boolean poll) {
         faulted = false;
-        windowValid = false;
         final Tracer trace = tracer;
+        // The fetch window (see windowPage) in locals, which the JIT keeps in registers.
+        CodeCache.Page wPage = null;
+        DecodedInsn[] wSlots = null;
+        int wEipBase = 0;
+        long wLimit = 0;
+        boolean wCode32 = false;
         int i = 0;
         loop:
         while (i < max) {
@@ -167,7 +174,22 @@ public final class Interpreter {
             final int esp0 = regs[ESP];
             i++;
             try {
-                final DecodedInsn d = fetch();
+                DecodedInsn d = null;
+                int wOff = eip0 - wEipBase;
+                if (wPage != null && (wOff & ~0xFFF) == 0 && wPage.valid) {
+                    DecodedInsn c = wSlots[wOff & 0xFFF];
+                    if (c != null && c.code32 == wCode32 && (eip0 & 0xFFFF_FFFFL) + c.lastByte <= wLimit) d = c;
+                }
+                if (d == null) {
+                    d = fetch();
+                    wPage = windowPage;
+                    if (wPage != null) {
+                        wSlots = wPage.insns;
+                        wEipBase = windowEipBase;
+                        wLimit = windowCsLimit;
+                        wCode32 = windowCode32;
+                    }
+                }
                 if (trace != null) trace.instruction(cpu, d);
                 int next = eip0 + d.length;
                 cpu.eip = d.code32 ? next : next & 0xFFFF;
@@ -215,15 +237,24 @@ public final class Interpreter {
                     case HotForm.JMP_REL -> ControlFlow.jumpNear(cpu, cpu.eip + d.num0, d.opSize);
                     case HotForm.CALL_REL -> ControlFlow.callNear(cpu, mem, cpu.eip + d.num0, d.opSize);
                     case HotForm.RET_NEAR -> ControlFlow.retNear(cpu, mem, d.kind0 == K_IMM ? d.num0 : 0, d.opSize);
-                    case HotForm.SHIFT_R32_IMM -> {
+                    case HotForm.SHL_R32_IMM -> {
                         int count = d.num1 & 0x1F;
-                        if (count != 0) {
-                            r[d.num0] = Shift.shift(cpu, d.mnemonic.ordinal() - Mnemonic.ROL.ordinal(), r[d.num0], count, 4);
-                        }
+                        if (count != 0) r[d.num0] = Shift.shiftLeft(cpu, r[d.num0], count, 4);
+                    }
+                    case HotForm.SHR_R32_IMM -> {
+                        int count = d.num1 & 0x1F;
+                        if (count != 0) r[d.num0] = Shift.shiftRight(cpu, r[d.num0], count, 4);
+                    }
+                    case HotForm.SAR_R32_IMM -> {
+                        int count = d.num1 & 0x1F;
+                        if (count != 0) r[d.num0] = Shift.shiftArithmeticRight(cpu, r[d.num0], count, 4);
                     }
                     case HotForm.LEA_R32 -> r[d.num0] = ea = effectiveAddress(d);
                     default -> {
-                        if (executeGeneric(d, eip0) && poll) break loop;
+                        if (executeGeneric(d, eip0)) {
+                            wPage = null;
+                            if (poll) break loop;
+                        }
                     }
                 }
             } catch (CpuFault f) {
@@ -292,11 +323,7 @@ public final class Interpreter {
             case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
             default -> executeLessCommon(d, eip0);
         }
-        if (d.changesTbFlags) {
-            windowValid = false;
-            return true;
-        }
-        return false;
+        return d.changesTbFlags;
     }
 
     /** {@link HotForm#ALU_R32_M32}: a group-1 operation or CMP with a 32-bit register destination and memory source. */
@@ -358,21 +385,15 @@ public final class Interpreter {
         }
     }
 
-    /** Fetches the instruction at CS:EIP, from the decode cache when possible. */
+    /**
+     * Fetches the instruction at CS:EIP through the TLB, from the decode cache when possible,
+     * and sets the fetch window ({@link #windowPage}) to its page, or to null when there is none.
+     */
     private DecodedInsn fetch() {
+        windowPage = null;
         CodeCache cache = codeCache;
         if (cache == null) return decoder.decode(cpu);
         int eip = cpu.eip;
-        if (windowValid) {
-            int wl = windowCsBase + eip;
-            if ((wl & SoftTlb.PAGE_MASK) == windowLinPage && currentPage.valid) {
-                DecodedInsn d = currentPage.insns[wl & 0xFFF];
-                if (d != null && d.code32 == windowCode32 && (eip & 0xFFFF_FFFFL) + d.lastByte <= windowCsLimit
-                        && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
-                    return d;
-                }
-            }
-        }
         int lin = cpu.segBase[CS] + eip;
         boolean user = cpu.cpl == 3;
         int i = SoftTlb.index(lin);
@@ -383,26 +404,25 @@ public final class Interpreter {
             p = cache.page(physPage, cpu.mmu);
             currentPage = p;
         }
-        windowValid = true;
-        windowLinPage = lin & SoftTlb.PAGE_MASK;
-        windowCsBase = cpu.segBase[CS];
+        windowPage = p;
+        windowEipBase = (lin & SoftTlb.PAGE_MASK) - cpu.segBase[CS];
         windowCsLimit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
         windowCode32 = cpu.code32;
         int off = lin & 0xFFF;
         DecodedInsn d = p.insns[off];
-        if (d != null && d.code32 == cpu.code32
-                && (eip & 0xFFFF_FFFFL) + d.lastByte <= (cpu.segLimit[CS] & 0xFFFF_FFFFL)
-                && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
-            return d;
-        }
+        if (d != null && d.code32 == cpu.code32 && (eip & 0xFFFF_FFFFL) + d.lastByte <= windowCsLimit) return d;
         d = decoder.decode(cpu);
         if (off + d.length <= 0x1000 && fitsLimit(eip, d.length)) p.insns[off] = d;
         return d;
     }
 
+    /**
+     * An instruction is kept only if it lies within the CS limit; the decoder reads its bytes
+     * at unwrapped offsets, as the cached copy is found, so 16-bit code needs no other test.
+     */
     private boolean fitsLimit(int eip, int length) {
         long end = (eip & 0xFFFF_FFFFL) + length - 1;
-        return end <= (cpu.segLimit[CS] & 0xFFFF_FFFFL) && (cpu.code32 || end <= 0xFFFF);
+        return end <= (cpu.segLimit[CS] & 0xFFFF_FFFFL);
     }
 
     // ---- operands -------------------------------------------------------------------------

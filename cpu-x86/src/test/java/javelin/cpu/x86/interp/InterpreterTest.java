@@ -149,6 +149,33 @@ class InterpreterTest {
         }
 
         @Test
+        void dwordShrByOneTakesOverflowFromTheOriginalTopBit() {
+            TestMachine m = new TestMachine().flat32()
+                    .code(0xB8, 0x01, 0x00, 0x00, 0x80, 0xD1, 0xE8);                   // mov eax,80000001h; shr eax,1
+            m.run();
+            assertEquals(0x4000_0000, m.r[EAX]);
+            assertEquals(CF | OF | PF, arith(m) & ~AF);                              // AF undefined
+        }
+
+        @Test
+        void dwordSarByImmediateKeepsTheSign() {
+            TestMachine m = new TestMachine().flat32()
+                    .code(0xB8, 0x01, 0x00, 0x00, 0x80, 0xC1, 0xF8, 0x04);             // mov eax,80000001h; sar eax,4
+            m.run();
+            assertEquals(0xF800_0000, m.r[EAX]);
+            assertEquals(SF | PF, arith(m) & ~(AF | OF));                            // undefined for a count > 1
+        }
+
+        @Test
+        void dwordShlByImmediateShiftsTheLastBitOutIntoCarry() {
+            TestMachine m = new TestMachine().flat32()
+                    .code(0xB8, 0x00, 0x00, 0x00, 0x30, 0xC1, 0xE0, 0x03);             // mov eax,30000000h; shl eax,3
+            m.run();
+            assertEquals(0x8000_0000, m.r[EAX]);
+            assertEquals(CF | SF | PF, arith(m) & ~(AF | OF));                       // undefined for a count > 1
+        }
+
+        @Test
         void countZeroChangesNoFlag() {
             TestMachine m = new TestMachine().code(0xF9, 0xB0, 0x81, 0xB1, 0x00, 0xD2, 0xE0); // stc; mov al,81h; mov cl,0; shl al,cl
             m.run();
