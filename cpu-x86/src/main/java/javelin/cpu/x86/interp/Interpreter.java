@@ -123,9 +123,13 @@ public final class Interpreter {
      * halts with nothing to wake it, shuts down, or another thread sets {@code exitRequested}.
      *
      * <p>Exit requests are polled before every burst of up to {@link #BURST} instructions, the
-     * granularity at which QEMU serves them (once per translation block). Interrupts keep
-     * instruction granularity: a burst ends before any instruction when NMI or (with IF set)
-     * INTR is pending, and after an instruction that opens an interrupt shadow, sets TF, halts or
+     * granularity at which QEMU serves them (once per translation block). NMI and INTR (with IF
+     * set) are polled before the first instruction of a burst and after every instruction that
+     * takes the generic dispatch: port I/O, HLT, string instructions and everything else that is
+     * not a {@link HotForm}. The hot forms (register ALU, MOV, PUSH/POP, near branches) cannot
+     * change IF or halt, so an interrupt raised meanwhile by another thread, or by an MMIO store,
+     * waits at most until the end of the burst, like an interrupt arriving during a QEMU TB.
+     * A burst also ends after an instruction that opens an interrupt shadow, sets TF, halts or
      * may change the mode (the row's {@code changesTbFlags}); {@link #step()} then takes over, so
      * windows such as {@code sti; nop; cli} still let a pending interrupt in.
      */
@@ -148,9 +152,9 @@ public final class Interpreter {
     }
 
     /**
-     * Executes up to {@code max} instructions; with {@code poll}, stops before an instruction
-     * when the CPU halted or NMI or INTR (IF set) is pending, and after a row marked
-     * changesTbFlags. A fault is delivered and ends the run ({@link #faulted} is set).
+     * Executes up to {@code max} instructions; with {@code poll}, stops before the first
+     * instruction and before any instruction following a generic (non-{@link HotForm}) one when
+     * the CPU halted or NMI or INTR (IF set) is pending, and after a row marked changesTbFlags. A fault is delivered and ends the run ({@link #faulted} is set).
      * The dispatch of the common mnemonics is written into this loop, so the JIT compiles the
      * loop and the operations as one unit; the rest goes to {@link #executeLessCommon}.
      */
@@ -164,11 +168,13 @@ public final class Interpreter {
         long wLimit = 0;
         boolean wCode32 = false;
         int i = 0;
+        boolean check = poll;
         loop:
         while (i < max) {
-            if (poll) {
+            if (check) {
                 if (cpu.halted || cpu.nmiPending) break;
                 if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) break;
+                check = false;
             }
             final int eip0 = cpu.eip;
             final int esp0 = regs[ESP];
@@ -255,6 +261,7 @@ public final class Interpreter {
                             wPage = null;
                             if (poll) break loop;
                         }
+                        check = poll;
                     }
                 }
             } catch (CpuFault f) {
