@@ -53,6 +53,31 @@ public final class X87Executor {
         };
     }
 
+    /**
+     * Whether {@code opcode} (D8-DF) with {@code modrm} is an instruction on a Pentium Pro (SDM
+     * vol. 2, tables A-7 to A-22). A reserved form raises #UD before a pending x87 exception is
+     * reported (the host CPU's order); FISTTP (SSE3) is reserved here.
+     */
+    public static boolean isDefined(int opcode, int modrm) {
+        boolean mem = (modrm & 0xC0) != 0xC0;
+        int reg = (modrm >>> 3) & 7, i = modrm & 7;
+        return switch (opcode) {
+            case 0xD8, 0xDC -> true;
+            case 0xD9 -> mem ? reg != 1 : switch (reg) {
+                case 2 -> i == 0;
+                case 4 -> i == 0 || i == 1 || i == 4 || i == 5;
+                case 5 -> i != 7;
+                default -> true;
+            };
+            case 0xDA -> mem || reg <= 3 || modrm == 0xE9;
+            case 0xDB -> mem ? reg != 1 && reg != 4 && reg != 6 : reg != 7 && (reg != 4 || i <= 4);
+            case 0xDD -> mem ? reg != 1 && reg != 5 : reg <= 5;
+            case 0xDE -> mem || reg != 3 || modrm == 0xD9;
+            case 0xDF -> mem ? reg != 1 : reg != 7 && (reg != 4 || modrm == 0xE0);
+            default -> false;
+        };
+    }
+
     /** Executes {@code opcode} (D8-DF) with {@code modrm}; returns {@link #UNDEFINED} for a reserved form. */
     public static boolean execute(Fpu f, int opcode, int modrm, X87Host h) {
         boolean mem = (modrm & 0xC0) != 0xC0;
@@ -706,6 +731,7 @@ public final class X87Executor {
             case 0 -> {                                       // FFREEP (undocumented): FFREE and pop
                 f.free(i);
                 f.pop();
+                f.setC1(false);                               // as the host CPU does (seen through FNSTSW)
             }
             case 1 -> fxch(f, i);                             // FXCH7 alias
             case 2, 3 -> storeSt(f, i, true, true);           // FSTP8/FSTP9 aliases

@@ -89,6 +89,7 @@ final class X87 implements X87Host {
     void execute(DecodedInsn d, int ea, int eip0) {
         checkAvailable();
         int modrm = d.mod << 6 | d.reg << 3 | d.rm;
+        if (!X87Executor.isDefined(d.opcode, modrm)) throw CpuFault.of(CpuFault.UD);
         Fpu f = cpu.fpu;
         if (!X87Executor.isNonWaiting(d.opcode, modrm)) checkPending();
         op32 = d.opSize == 4;

@@ -161,6 +161,16 @@ class FpuTest {
         }
 
         @Test
+        void isDefinedAgreesWithWhatExecuteRuns() {
+            for (int opcode = 0xD8; opcode <= 0xDF; opcode++) {
+                for (int modrm = 0; modrm < 256; modrm++) {
+                    boolean ran = X87Executor.execute(new Fpu(), opcode, modrm, new ArrayHost());
+                    assertEquals(ran, X87Executor.isDefined(opcode, modrm), String.format("%02X %02X", opcode, modrm));
+                }
+            }
+        }
+
+        @Test
         void reservedEncodingsAreUndefined() {
             Fpu f = new Fpu();
             ArrayHost h = new ArrayHost();

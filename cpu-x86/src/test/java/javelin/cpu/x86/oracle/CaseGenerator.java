@@ -427,10 +427,28 @@ final class CaseGenerator {
         regs[ESP] = 0;
         regs[EBX] = OracleCase.DATA_ADDR;
         int eflags = rnd.nextInt() & (ALL6 | 0x400);
+        byte[] code = op16 ? new byte[] {0x66, (byte) form.opcode(), (byte) form.modrm()}
+                : new byte[] {(byte) form.opcode(), (byte) form.modrm()};
+        String name = (op16 ? "66 " : "") + form.name();
+        int undefined = form.undefinedStatus();
+        if (!transcendental && !images && rnd.nextInt(4) == 0) {
+            // A second instruction: FWAIT or another x87 form, so that an unmasked exception of the
+            // first is reported (#MF, SIGFPE on the host) at the next waiting instruction.
+            X87Form second = x87Form(false);
+            int reg2 = (second.modrm() >>> 3) & 7;
+            boolean image2 = (second.opcode() == 0xD9 || second.opcode() == 0xDD) && (second.modrm() & 0xC0) != 0xC0
+                    && (reg2 == 4 || reg2 == 6);
+            if (rnd.nextBoolean() || image2) {
+                code = new byte[] {code[0], code[1], (byte) 0x9B};
+                name += " + 9B";
+            } else {
+                code = new byte[] {code[0], code[1], (byte) second.opcode(), (byte) second.modrm()};
+                name += " + " + second.name();
+                undefined |= second.undefinedStatus();
+            }
+        }
         return new OracleCase(transcendental ? OracleCase.Kind.X87_TRANSCENDENTAL : OracleCase.Kind.X87,
-                (op16 ? "66 " : "") + form.name(), List.of(regs), eflags, fsave, data,
-                op16 ? new byte[] {0x66, (byte) form.opcode(), (byte) form.modrm()} : new byte[] {(byte) form.opcode(), (byte) form.modrm()},
-                0, form.undefinedStatus(), 0);
+                name, List.of(regs), eflags, fsave, data, code, 0, undefined, 0);
     }
 
     /**

@@ -43,7 +43,7 @@ final class JavelinExecutor {
 
     private void flat32() {
         cpu.reset();
-        cpu.cr0 |= CR0_PE;
+        cpu.cr0 |= CR0_PE | CR0_NE;   // as Linux runs user code: x87 errors are #MF (SIGFPE)
         cpu.gdtrBase = GDT;
         cpu.gdtrLimit = 23;
         cpu.idtrBase = IDT;
@@ -73,7 +73,7 @@ final class JavelinExecutor {
         cpu.eip = OracleCase.CODE_ADDR;
         cpu.halted = false;
         interp.clearLastFault();
-        for (int i = 0; i < 4 && !cpu.halted && interp.lastFaultVector() < 0; i++) interp.step();
+        for (int i = 0; i < 5 && !cpu.halted && interp.lastFaultVector() < 0; i++) interp.step();
         int vector = interp.lastFaultVector();
         byte[] data = new byte[OracleCase.DATA_SIZE];
         mem.readBytes(OracleCase.DATA_ADDR, data, 0, data.length);

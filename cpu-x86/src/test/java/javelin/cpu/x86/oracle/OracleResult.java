@@ -5,12 +5,13 @@ import java.util.HexFormat;
 /** The state after one case: GPRs (ESP not compared), EFLAGS, the FNSAVE image, the data bytes, and the fault. */
 record OracleResult(int[] gpr, int eflags, byte[] fsave, byte[] data, String fault) {
     /** Fault names shared by both sides: the host's signal and our vector map onto these. */
-    static final String NONE = "none", DIVIDE = "#DE", INVALID_OPCODE = "#UD", OTHER = "other";
+    /** SIGFPE stands for both #DE and #MF: Linux reports either as that signal. */
+    static final String NONE = "none", FPE = "#DE/#MF", INVALID_OPCODE = "#UD", OTHER = "other";
 
     static String faultOfSignal(int signal) {
         return switch (signal) {
             case 0 -> NONE;
-            case 8 -> DIVIDE;       // SIGFPE
+            case 8 -> FPE;            // SIGFPE
             case 4 -> INVALID_OPCODE; // SIGILL
             default -> OTHER + "(signal " + signal + ")";
         };
@@ -19,7 +20,7 @@ record OracleResult(int[] gpr, int eflags, byte[] fsave, byte[] data, String fau
     static String faultOfVector(int vector) {
         return switch (vector) {
             case -1 -> NONE;
-            case 0 -> DIVIDE;
+            case 0, 16 -> FPE;
             case 6 -> INVALID_OPCODE;
             default -> OTHER + "(vector " + vector + ")";
         };
