@@ -19,9 +19,11 @@ import javelin.softmmu.SoftTlb;
 /**
  * The reference executor: fetches pre-decoded instructions (through {@link CodeCache} when
  * given one), dispatches on the mnemonic, and calls the family classes for the semantics.
- * Operand-size and mode differences are arguments, never classes. The dispatch is one
- * {@code switch} split in two for the JIT's sake: the common mnemonics inside the execution
- * loop ({@link #execute(int, boolean)}), the rest in {@link #executeLessCommon}.
+ * Operand-size and mode differences are arguments, never classes. The dispatch is split for
+ * the JIT's sake: the hot operand forms ({@link HotForm}, resolved by the decoder) inside the
+ * execution loop ({@link #execute(int, boolean)}), then the common mnemonics
+ * ({@link #executeGeneric}), the rest in {@link #executeLessCommon}. All three call the same
+ * family-class methods.
  *
  * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
  * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
@@ -154,9 +156,10 @@ public final class Interpreter {
     /**
      * Executes up to {@code max} instructions; with {@code poll}, stops before the first
      * instruction and before any instruction following a generic (non-{@link HotForm}) one when
-     * the CPU halted or NMI or INTR (IF set) is pending, and after a row marked changesTbFlags. A fault is delivered and ends the run ({@link #faulted} is set).
-     * The dispatch of the common mnemonics is written into this loop, so the JIT compiles the
-     * loop and the operations as one unit; the rest goes to {@link #executeLessCommon}.
+     * the CPU halted or NMI or INTR (IF set) is pending, and after a row marked changesTbFlags.
+     * A fault is delivered and ends the run ({@link #faulted} is set).
+     * The dispatch of the hot forms is written into this loop, so the JIT compiles the loop and
+     * those operations as one unit; the rest goes to {@link #executeGeneric}.
      */
     private int execute(int max, boolean poll) {
         faulted = false;
