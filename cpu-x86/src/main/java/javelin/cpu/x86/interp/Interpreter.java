@@ -75,6 +75,13 @@ public final class Interpreter {
     private int ea;
     private long retired;
     private int lastFaultVector = -1;
+    /**
+     * ESP before the instruction of the generic dispatch now running, restored if it faults.
+     * The hot forms need no such copy: each faults before it changes ESP (a push writes
+     * before it moves ESP, a pop or RET reads before).
+     */
+    private int genericEsp;
+    private boolean genericRunning;
     /** The last {@link #execute(int, boolean)} ended with a fault. */
     private boolean faulted;
 
@@ -180,7 +187,6 @@ public final class Interpreter {
                 check = false;
             }
             final int eip0 = cpu.eip;
-            final int esp0 = regs[ESP];
             i++;
             try {
                 DecodedInsn d = null;
@@ -269,7 +275,10 @@ public final class Interpreter {
                 }
             } catch (CpuFault f) {
                 cpu.eip = eip0;
-                regs[ESP] = esp0;
+                if (genericRunning) {
+                    regs[ESP] = genericEsp;
+                    genericRunning = false;
+                }
                 lastFaultVector = f.vector;
                 retired += i - 1;
                 faulted = true;
@@ -286,6 +295,8 @@ public final class Interpreter {
      * row is marked changesTbFlags, after which the caller's checks between instructions must run.
      */
     private boolean executeGeneric(DecodedInsn d, int eip0) {
+        genericEsp = regs[ESP];
+        genericRunning = true;
         if (d.hasMem) ea = effectiveAddress(d);
         if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
         final int os = d.opSize;
@@ -333,6 +344,7 @@ public final class Interpreter {
             case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
             default -> executeLessCommon(d, eip0);
         }
+        genericRunning = false;
         return d.changesTbFlags;
     }
 
