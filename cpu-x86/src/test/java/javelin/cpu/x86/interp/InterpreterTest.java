@@ -665,6 +665,18 @@ class InterpreterTest {
     @Nested
     class Stack {
         @Test
+        void aDwordPushAcrossTheStackLimitFaultsWithSpUnchanged() {
+            // SP = 2: push eax writes SS:FFFEh..10001h, beyond the limit FFFFh: #SS(0), and SP
+            // is still 2 when the fault pushes FLAGS, CS and IP (SDM vol. 2, PUSH; vol. 3, 20.1.4).
+            TestMachine m = new TestMachine().code(0x66, 0x50);                      // push eax
+            m.r[ESP] = 2;
+            m.run();
+            assertTrue(m.faulted(CpuFault.SS));
+            assertEquals(0xFFFC, m.r[ESP] & 0xFFFF);
+            assertEquals(TestMachine.CODE, m.wordAt(0xFFFC));                          // pushed IP = the push
+        }
+
+        @Test
         void pushSpPushesTheValueBeforeThePush() {
             TestMachine m = new TestMachine().code(0x54, 0x58);                      // push sp; pop ax
             m.run();
