@@ -33,10 +33,10 @@ public final class HotForm {
     /** Jcc, JMP and CALL with a relative displacement, RET near (with or without Iw). */
     public static final int JCC_REL = 27, JMP_REL = 28, CALL_REL = 29, RET_NEAR = 30;
     /** SHL (and its alias SAL), SHR, SAR of a 32-bit register by an immediate count (also D1 /n, a count of 1). */
-    public static final int SHL_R32_IMM = 31, SHR_R32_IMM = 34, SAR_R32_IMM = 35;
-    public static final int LEA_R32 = 32;
-    /** ALU with a 32-bit register destination and a 32-bit memory source. */
-    public static final int ALU_R32_M32 = 33;
+    public static final int SHL_R32_IMM = 31, SHR_R32_IMM = 32, SAR_R32_IMM = 33;
+    public static final int LEA_R32 = 34;
+    /** A group-1 operation or CMP with a 32-bit register destination and a 32-bit memory source. */
+    public static final int ALU_R32_M32 = 35;
 
     /** The form of an instruction with these decoded attributes. */
     static int of(OpSpec spec, int opSize, boolean atomic, int[] kind, int[] size) {
