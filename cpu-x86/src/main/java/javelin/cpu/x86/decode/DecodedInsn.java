@@ -60,6 +60,8 @@ public final class DecodedInsn {
     public final boolean changesTbFlags;
     /** Offset of the last byte ({@code length - 1}), for the CS limit check of cached instructions. */
     public final int lastByte;
+    /** The operand form for a shortcut dispatch ({@link HotForm}), or {@link HotForm#GENERIC}. */
+    public final int form;
 
     DecodedInsn(OpSpec spec, int opcode, int opSize, boolean addr32, boolean code32, int prefixes, int seg,
                 int mod, int reg, int rm, int eaBase, int eaIndex, int eaScale, int disp, boolean hasMem,
@@ -100,6 +102,7 @@ public final class DecodedInsn {
         this.changesTbFlags = spec.changesTbFlags();
         this.atomic = hasMem && ((prefixes & P_LOCK) != 0 || spec.mnemonic() == Mnemonic.XCHG);
         this.lastByte = length - 1;
+        this.form = HotForm.of(spec, opSize, atomic, kind, size);
     }
 
     public int operandCount() {

@@ -60,10 +60,13 @@ public final class Decoder {
         final long limit = cpu.segLimit[CpuState.CS] & 0xFFFF_FFFFL;
         final boolean user = cpu.cpl == 3;
         final boolean code32 = cpu.code32;
+        // Every byte is checked against the CS limit at its own offset, also in 16-bit code:
+        // IP wraps only between instructions, so an instruction that straddles offset FFFFh
+        // with the real-mode limit of FFFFh raises #GP(0) (SDM vol. 3, 5.3; vol. 3, 20.1.1).
         return decode(k -> {
-            int off = code32 ? eip + k : (eip + k) & 0xFFFF;
-            if ((off & 0xFFFF_FFFFL) > limit) throw CpuFault.withCode(CpuFault.GP, 0);
-            return cpu.mmu.fetchByte(csBase + off, user);
+            long off = (eip & 0xFFFF_FFFFL) + k;
+            if (off > limit) throw CpuFault.withCode(CpuFault.GP, 0);
+            return cpu.mmu.fetchByte(csBase + (int) off, user);
         }, code32);
     }
 

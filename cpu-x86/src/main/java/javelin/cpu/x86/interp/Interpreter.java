@@ -8,6 +8,7 @@ import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
+import javelin.cpu.x86.decode.HotForm;
 import javelin.cpu.x86.decode.Mnemonic;
 import javelin.cpu.x86.system.ControlTransfer;
 import javelin.cpu.x86.system.Interrupts;
@@ -18,9 +19,11 @@ import javelin.softmmu.SoftTlb;
 /**
  * The reference executor: fetches pre-decoded instructions (through {@link CodeCache} when
  * given one), dispatches on the mnemonic, and calls the family classes for the semantics.
- * Operand-size and mode differences are arguments, never classes. The dispatch is one
- * {@code switch} split in two for the JIT's sake: the common mnemonics inside the execution
- * loop ({@link #execute(int, boolean)}), the rest in {@link #executeLessCommon}.
+ * Operand-size and mode differences are arguments, never classes. The dispatch is split for
+ * the JIT's sake: the hot operand forms ({@link HotForm}, resolved by the decoder) inside the
+ * execution loop ({@link #execute(int, boolean)}), then the common mnemonics
+ * ({@link #executeGeneric}), the rest in {@link #executeLessCommon}. All three call the same
+ * family-class methods.
  *
  * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
  * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
@@ -47,15 +50,17 @@ public final class Interpreter {
     private final CodeCache codeCache;
     private CodeCache.Page currentPage;
     /**
-     * The fetch window: the linear code page last looked up through the TLB, with the CS state
-     * it was looked up under. Valid only inside one {@link #execute(int, boolean)} call and
-     * until an instruction marked changesTbFlags (the only ones that change CS, CPL, the mode
-     * or the TLB) or a fault; within it the TLB lookup is skipped. A translation kept this way
-     * is one the TLB could have kept too (SDM vol. 3, 4.10.4); stores into the code still clear
-     * the decoded slots, which are checked on every fetch.
+     * The fetch window: the code page last looked up through the TLB by {@link #fetch()}, or
+     * null, with the CS state it was looked up under ({@code windowEipBase} is the EIP of the
+     * page's first byte). {@link #execute(int, boolean)} copies it into locals and reads
+     * instructions from the page's slots without the TLB while EIP stays on that page, until a
+     * row marked changesTbFlags (the only ones that change CS, CPL, the mode or the TLB), a
+     * fault or the end of the call. A translation kept this way is one the TLB could have kept
+     * too (SDM vol. 3, 4.10.4); stores into the code still clear the decoded slots, which are
+     * checked on every fetch.
      */
-    private boolean windowValid;
-    private int windowLinPage, windowCsBase;
+    private CodeCache.Page windowPage;
+    private int windowEipBase;
     private long windowCsLimit;
     private boolean windowCode32;
     // The TLB arrays the fetch path reads, held directly to keep its chain of dependent loads short.
@@ -70,6 +75,13 @@ public final class Interpreter {
     private int ea;
     private long retired;
     private int lastFaultVector = -1;
+    /**
+     * ESP before the instruction of the generic dispatch now running, restored if it faults.
+     * The hot forms need no such copy: each faults before it changes ESP (a push writes
+     * before it moves ESP, a pop or RET reads before).
+     */
+    private int genericEsp;
+    private boolean genericRunning;
     /** The last {@link #execute(int, boolean)} ended with a fault. */
     private boolean faulted;
 
@@ -120,9 +132,13 @@ public final class Interpreter {
      * halts with nothing to wake it, shuts down, or another thread sets {@code exitRequested}.
      *
      * <p>Exit requests are polled before every burst of up to {@link #BURST} instructions, the
-     * granularity at which QEMU serves them (once per translation block). Interrupts keep
-     * instruction granularity: a burst ends before any instruction when NMI or (with IF set)
-     * INTR is pending, and after an instruction that opens an interrupt shadow, sets TF, halts or
+     * granularity at which QEMU serves them (once per translation block). NMI and INTR (with IF
+     * set) are polled before the first instruction of a burst and after every instruction that
+     * takes the generic dispatch: port I/O, HLT, string instructions and everything else that is
+     * not a {@link HotForm}. The hot forms (register ALU, MOV, PUSH/POP, near branches) cannot
+     * change IF or halt, so an interrupt raised meanwhile by another thread, or by an MMIO store,
+     * waits at most until the end of the burst, like an interrupt arriving during a QEMU TB.
+     * A burst also ends after an instruction that opens an interrupt shadow, sets TF, halts or
      * may change the mode (the row's {@code changesTbFlags}); {@link #step()} then takes over, so
      * windows such as {@code sti; nop; cli} still let a pending interrupt in.
      */
@@ -145,83 +161,124 @@ public final class Interpreter {
     }
 
     /**
-     * Executes up to {@code max} instructions; with {@code poll}, stops before an instruction
-     * when the CPU halted or NMI or INTR (IF set) is pending, and after a row marked
-     * changesTbFlags. A fault is delivered and ends the run ({@link #faulted} is set).
-     * The dispatch of the common mnemonics is written into this loop, so the JIT compiles the
-     * loop and the operations as one unit; the rest goes to {@link #executeLessCommon}.
+     * Executes up to {@code max} instructions; with {@code poll}, stops before the first
+     * instruction and before any instruction following a generic (non-{@link HotForm}) one when
+     * the CPU halted or NMI or INTR (IF set) is pending, and after a row marked changesTbFlags.
+     * A fault is delivered and ends the run ({@link #faulted} is set).
+     * The dispatch of the hot forms is written into this loop, so the JIT compiles the loop and
+     * those operations as one unit; the rest goes to {@link #executeGeneric}.
      */
     private int execute(int max, boolean poll) {
         faulted = false;
-        windowValid = false;
+        final Tracer trace = tracer;
+        // The fetch window (see windowPage) in locals, which the JIT keeps in registers.
+        CodeCache.Page wPage = null;
+        DecodedInsn[] wSlots = null;
+        int wEipBase = 0;
+        long wLimit = 0;
+        boolean wCode32 = false;
         int i = 0;
+        boolean check = poll;
+        loop:
         while (i < max) {
-            if (poll) {
+            if (check) {
                 if (cpu.halted || cpu.nmiPending) break;
                 if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) break;
+                check = false;
             }
             final int eip0 = cpu.eip;
-            final int esp0 = regs[ESP];
             i++;
             try {
-                final DecodedInsn d = fetch();
-                if (tracer != null) tracer.instruction(cpu, d);
+                DecodedInsn d = null;
+                int wOff = eip0 - wEipBase;
+                if (wPage != null && (wOff & ~0xFFF) == 0 && wPage.valid) {
+                    DecodedInsn c = wSlots[wOff & 0xFFF];
+                    if (c != null && c.code32 == wCode32 && (eip0 & 0xFFFF_FFFFL) + c.lastByte <= wLimit) d = c;
+                }
+                if (d == null) {
+                    d = fetch();
+                    wPage = windowPage;
+                    if (wPage != null) {
+                        wSlots = wPage.insns;
+                        wEipBase = windowEipBase;
+                        wLimit = windowCsLimit;
+                        wCode32 = windowCode32;
+                    }
+                }
+                if (trace != null) trace.instruction(cpu, d);
                 int next = eip0 + d.length;
                 cpu.eip = d.code32 ? next : next & 0xFFFF;
-                if (d.hasMem) ea = effectiveAddress(d);
-                if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
-                final int os = d.opSize;
-                final Mnemonic mn = d.mnemonic;
-                if (d.atomic) executeAtomic(d);
-                else switch (mn) {
-                    case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
-                    case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
-                    case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
-                    case OR -> set0(d, Alu.logic(cpu, get0(d) | get1(d), d.size0));
-                    case XOR -> set0(d, Alu.logic(cpu, get0(d) ^ get1(d), d.size0));
-                    case ADC -> set0(d, Alu.adc(cpu, get0(d), get1(d), d.size0));
-                    case SBB -> set0(d, Alu.sbb(cpu, get0(d), get1(d), d.size0));
-                    case CMP -> Alu.sub(cpu, get0(d), get1(d), d.size0);
-                    case TEST -> Alu.logic(cpu, get0(d) & get1(d), d.size0);
-                    case INC -> set0(d, Alu.inc(cpu, get0(d), d.size0));
-                    case DEC -> set0(d, Alu.dec(cpu, get0(d), d.size0));
-                    case NEG -> set0(d, Alu.neg(cpu, get0(d), d.size0));
-                    case NOT -> set0(d, Alu.not(get0(d), d.size0));
-                    case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
-                        int v = get0(d);
-                        int count = get1(d) & 0x1F;
-                        if (count != 0) set0(d, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size0));
+                final int[] r = regs;
+                switch (d.form) {
+                    // The hot forms (HotForm): the same family-class calls as the generic cases,
+                    // with the operand kinds and sizes already known. None is privileged; those
+                    // with a memory operand compute its address themselves.
+                    case HotForm.ADD_R32_R32 -> r[d.num0] = Alu.add(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.OR_R32_R32 -> r[d.num0] = Alu.logic(cpu, r[d.num0] | r[d.num1], 4);
+                    case HotForm.ADC_R32_R32 -> r[d.num0] = Alu.adc(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.SBB_R32_R32 -> r[d.num0] = Alu.sbb(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.AND_R32_R32 -> r[d.num0] = Alu.logic(cpu, r[d.num0] & r[d.num1], 4);
+                    case HotForm.SUB_R32_R32 -> r[d.num0] = Alu.sub(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.XOR_R32_R32 -> r[d.num0] = Alu.logic(cpu, r[d.num0] ^ r[d.num1], 4);
+                    case HotForm.CMP_R32_R32 -> Alu.sub(cpu, r[d.num0], r[d.num1], 4);
+                    case HotForm.TEST_R32_R32 -> Alu.logic(cpu, r[d.num0] & r[d.num1], 4);
+                    case HotForm.ADD_R32_IMM -> r[d.num0] = Alu.add(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.OR_R32_IMM -> r[d.num0] = Alu.logic(cpu, r[d.num0] | d.num1, 4);
+                    case HotForm.ADC_R32_IMM -> r[d.num0] = Alu.adc(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.SBB_R32_IMM -> r[d.num0] = Alu.sbb(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.AND_R32_IMM -> r[d.num0] = Alu.logic(cpu, r[d.num0] & d.num1, 4);
+                    case HotForm.SUB_R32_IMM -> r[d.num0] = Alu.sub(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.XOR_R32_IMM -> r[d.num0] = Alu.logic(cpu, r[d.num0] ^ d.num1, 4);
+                    case HotForm.CMP_R32_IMM -> Alu.sub(cpu, r[d.num0], d.num1, 4);
+                    case HotForm.TEST_R32_IMM -> Alu.logic(cpu, r[d.num0] & d.num1, 4);
+                    case HotForm.ALU_R32_M32 -> {
+                        ea = effectiveAddress(d);
+                        aluR32M32(d);
                     }
-                    case SHLD, SHRD -> {
-                        int v = get0(d);
-                        int count = get2(d) & 0x1F;
-                        if (count != 0) set0(d, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get1(d), count, d.size0));
+                    case HotForm.MOV_R32_R32 -> r[d.num0] = r[d.num1];
+                    case HotForm.MOV_R32_IMM -> r[d.num0] = d.num1;
+                    case HotForm.MOV_R32_M32 -> r[d.num0] = mem.read(d.seg, ea = effectiveAddress(d), 4);
+                    case HotForm.MOV_M32_R32 -> mem.write(d.seg, ea = effectiveAddress(d), 4, r[d.num1]);
+                    case HotForm.INC_R32 -> r[d.num0] = Alu.inc(cpu, r[d.num0], 4);
+                    case HotForm.DEC_R32 -> r[d.num0] = Alu.dec(cpu, r[d.num0], 4);
+                    case HotForm.PUSH_R32 -> StackOps.push(cpu, mem, r[d.num0], 4);
+                    case HotForm.POP_R32 -> {
+                        int v = StackOps.pop(cpu, mem, 4);
+                        r[d.num0] = v;
                     }
-                    case MOV -> set0(d, get1(d));
-                    case MOVZX -> set0(d, get1(d));
-                    case MOVSX -> set0(d, (int) Shift.signExtend(get1(d), d.size1));
-                    case LEA -> setReg(d.num0, os, ea);
-                    case JMP -> {
-                        if (d.kind0 == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
-                        else ControlFlow.jumpNear(cpu, get0(d), os);
+                    case HotForm.JCC_REL -> {
+                        if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, d.opSize);
                     }
-                    case JCC -> {
-                        if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                    case HotForm.JMP_REL -> ControlFlow.jumpNear(cpu, cpu.eip + d.num0, d.opSize);
+                    case HotForm.CALL_REL -> ControlFlow.callNear(cpu, mem, cpu.eip + d.num0, d.opSize);
+                    case HotForm.RET_NEAR -> ControlFlow.retNear(cpu, mem, d.kind0 == K_IMM ? d.num0 : 0, d.opSize);
+                    case HotForm.SHL_R32_IMM -> {
+                        int count = d.num1 & 0x1F;
+                        if (count != 0) r[d.num0] = Shift.shiftLeft(cpu, r[d.num0], count, 4);
                     }
-                    case CALL -> {
-                        int target = d.kind0 == K_IMM ? cpu.eip + d.num0 : get0(d);
-                        ControlFlow.callNear(cpu, mem, target, os);
+                    case HotForm.SHR_R32_IMM -> {
+                        int count = d.num1 & 0x1F;
+                        if (count != 0) r[d.num0] = Shift.shiftRight(cpu, r[d.num0], count, 4);
                     }
-                    case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
-                    default -> executeLessCommon(d, eip0);
-                }
-                if (d.changesTbFlags) {
-                    windowValid = false;
-                    if (poll) break;
+                    case HotForm.SAR_R32_IMM -> {
+                        int count = d.num1 & 0x1F;
+                        if (count != 0) r[d.num0] = Shift.shiftArithmeticRight(cpu, r[d.num0], count, 4);
+                    }
+                    case HotForm.LEA_R32 -> r[d.num0] = ea = effectiveAddress(d);
+                    default -> {
+                        if (executeGeneric(d, eip0)) {
+                            wPage = null;
+                            if (poll) break loop;
+                        }
+                        check = poll;
+                    }
                 }
             } catch (CpuFault f) {
                 cpu.eip = eip0;
-                regs[ESP] = esp0;
+                if (genericRunning) {
+                    regs[ESP] = genericEsp;
+                    genericRunning = false;
+                }
                 lastFaultVector = f.vector;
                 retired += i - 1;
                 faulted = true;
@@ -231,6 +288,82 @@ public final class Interpreter {
         }
         retired += i;
         return i;
+    }
+
+    /**
+     * The dispatch on the mnemonic for instructions without a hot form; returns true when the
+     * row is marked changesTbFlags, after which the caller's checks between instructions must run.
+     */
+    private boolean executeGeneric(DecodedInsn d, int eip0) {
+        genericEsp = regs[ESP];
+        genericRunning = true;
+        if (d.hasMem) ea = effectiveAddress(d);
+        if (d.privileged && cpu.cpl != 0) throw CpuFault.withCode(CpuFault.GP, 0);
+        final int os = d.opSize;
+        final Mnemonic mn = d.mnemonic;
+        if (d.atomic) executeAtomic(d);
+        else switch (mn) {
+            case ADD -> set0(d, Alu.add(cpu, get0(d), get1(d), d.size0));
+            case SUB -> set0(d, Alu.sub(cpu, get0(d), get1(d), d.size0));
+            case AND -> set0(d, Alu.logic(cpu, get0(d) & get1(d), d.size0));
+            case OR -> set0(d, Alu.logic(cpu, get0(d) | get1(d), d.size0));
+            case XOR -> set0(d, Alu.logic(cpu, get0(d) ^ get1(d), d.size0));
+            case ADC -> set0(d, Alu.adc(cpu, get0(d), get1(d), d.size0));
+            case SBB -> set0(d, Alu.sbb(cpu, get0(d), get1(d), d.size0));
+            case CMP -> Alu.sub(cpu, get0(d), get1(d), d.size0);
+            case TEST -> Alu.logic(cpu, get0(d) & get1(d), d.size0);
+            case INC -> set0(d, Alu.inc(cpu, get0(d), d.size0));
+            case DEC -> set0(d, Alu.dec(cpu, get0(d), d.size0));
+            case NEG -> set0(d, Alu.neg(cpu, get0(d), d.size0));
+            case NOT -> set0(d, Alu.not(get0(d), d.size0));
+            case ROL, ROR, RCL, RCR, SHL, SHR, SAL, SAR -> {
+                int v = get0(d);
+                int count = get1(d) & 0x1F;
+                if (count != 0) set0(d, Shift.shift(cpu, mn.ordinal() - Mnemonic.ROL.ordinal(), v, count, d.size0));
+            }
+            case SHLD, SHRD -> {
+                int v = get0(d);
+                int count = get2(d) & 0x1F;
+                if (count != 0) set0(d, Shift.doubleShift(cpu, mn == Mnemonic.SHLD, v, get1(d), count, d.size0));
+            }
+            case MOV -> set0(d, get1(d));
+            case MOVZX -> set0(d, get1(d));
+            case MOVSX -> set0(d, (int) Shift.signExtend(get1(d), d.size1));
+            case LEA -> setReg(d.num0, os, ea);
+            case JMP -> {
+                if (d.kind0 == K_IMM) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+                else ControlFlow.jumpNear(cpu, get0(d), os);
+            }
+            case JCC -> {
+                if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
+            }
+            case CALL -> {
+                int target = d.kind0 == K_IMM ? cpu.eip + d.num0 : get0(d);
+                ControlFlow.callNear(cpu, mem, target, os);
+            }
+            case RET -> ControlFlow.retNear(cpu, mem, d.operandCount() > 0 ? d.num0 : 0, os);
+            default -> executeLessCommon(d, eip0);
+        }
+        genericRunning = false;
+        return d.changesTbFlags;
+    }
+
+    /** {@link HotForm#ALU_R32_M32}: a group-1 operation or CMP with a 32-bit register destination and memory source. */
+    private void aluR32M32(DecodedInsn d) {
+        int r = d.num0;
+        int a = regs[r];
+        int b = mem.read(d.seg, ea, 4);
+        switch (d.mnemonic) {
+            case ADD -> regs[r] = Alu.add(cpu, a, b, 4);
+            case OR -> regs[r] = Alu.logic(cpu, a | b, 4);
+            case ADC -> regs[r] = Alu.adc(cpu, a, b, 4);
+            case SBB -> regs[r] = Alu.sbb(cpu, a, b, 4);
+            case AND -> regs[r] = Alu.logic(cpu, a & b, 4);
+            case SUB -> regs[r] = Alu.sub(cpu, a, b, 4);
+            case XOR -> regs[r] = Alu.logic(cpu, a ^ b, 4);
+            case CMP -> Alu.sub(cpu, a, b, 4);
+            default -> throw new IllegalStateException(d.mnemonic + " has no register-memory ALU form");
+        }
     }
 
     private boolean wakeable() {
@@ -274,21 +407,15 @@ public final class Interpreter {
         }
     }
 
-    /** Fetches the instruction at CS:EIP, from the decode cache when possible. */
+    /**
+     * Fetches the instruction at CS:EIP through the TLB, from the decode cache when possible,
+     * and sets the fetch window ({@link #windowPage}) to its page, or to null when there is none.
+     */
     private DecodedInsn fetch() {
+        windowPage = null;
         CodeCache cache = codeCache;
         if (cache == null) return decoder.decode(cpu);
         int eip = cpu.eip;
-        if (windowValid) {
-            int wl = windowCsBase + eip;
-            if ((wl & SoftTlb.PAGE_MASK) == windowLinPage && currentPage.valid) {
-                DecodedInsn d = currentPage.insns[wl & 0xFFF];
-                if (d != null && d.code32 == windowCode32 && (eip & 0xFFFF_FFFFL) + d.lastByte <= windowCsLimit
-                        && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
-                    return d;
-                }
-            }
-        }
         int lin = cpu.segBase[CS] + eip;
         boolean user = cpu.cpl == 3;
         int i = SoftTlb.index(lin);
@@ -299,26 +426,25 @@ public final class Interpreter {
             p = cache.page(physPage, cpu.mmu);
             currentPage = p;
         }
-        windowValid = true;
-        windowLinPage = lin & SoftTlb.PAGE_MASK;
-        windowCsBase = cpu.segBase[CS];
+        windowPage = p;
+        windowEipBase = (lin & SoftTlb.PAGE_MASK) - cpu.segBase[CS];
         windowCsLimit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
         windowCode32 = cpu.code32;
         int off = lin & 0xFFF;
         DecodedInsn d = p.insns[off];
-        if (d != null && d.code32 == cpu.code32
-                && (eip & 0xFFFF_FFFFL) + d.lastByte <= (cpu.segLimit[CS] & 0xFFFF_FFFFL)
-                && (d.code32 || eip + d.lastByte <= 0xFFFF)) {
-            return d;
-        }
+        if (d != null && d.code32 == cpu.code32 && (eip & 0xFFFF_FFFFL) + d.lastByte <= windowCsLimit) return d;
         d = decoder.decode(cpu);
         if (off + d.length <= 0x1000 && fitsLimit(eip, d.length)) p.insns[off] = d;
         return d;
     }
 
+    /**
+     * An instruction is kept only if it lies within the CS limit; the decoder reads its bytes
+     * at unwrapped offsets, as the cached copy is found, so 16-bit code needs no other test.
+     */
     private boolean fitsLimit(int eip, int length) {
         long end = (eip & 0xFFFF_FFFFL) + length - 1;
-        return end <= (cpu.segLimit[CS] & 0xFFFF_FFFFL) && (cpu.code32 || end <= 0xFFFF);
+        return end <= (cpu.segLimit[CS] & 0xFFFF_FFFFL);
     }
 
     // ---- operands -------------------------------------------------------------------------

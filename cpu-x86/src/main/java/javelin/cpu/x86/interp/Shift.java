@@ -24,12 +24,13 @@ final class Shift {
         int mask = LazyFlags.mask(size);
         int sign = 1 << (bits - 1);
         int v = value & mask;
-        int flags = LazyFlags.arithFlags(cpu);
         int r;
         boolean cf;
         boolean of;
         switch (op) {
             case OP_ROL -> {
+                // Rotates keep SF, ZF, AF and PF, so only they need the current flags.
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = count % bits;
                 r = c == 0 ? v : ((v << c) | (v >>> (bits - c))) & mask;
                 cf = (r & 1) != 0;
@@ -38,6 +39,7 @@ final class Shift {
                 return r;
             }
             case OP_ROR -> {
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = count % bits;
                 r = c == 0 ? v : ((v >>> c) | (v << (bits - c))) & mask;
                 cf = (r & sign) != 0;
@@ -46,6 +48,7 @@ final class Shift {
                 return r;
             }
             case OP_RCL -> {
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = bits == 32 ? count : count % (bits + 1);
                 long wide = (v & 0xFFFF_FFFFL) | ((flags & CF) != 0 ? 1L << bits : 0);
                 for (int i = 0; i < c; i++) {
@@ -59,6 +62,7 @@ final class Shift {
                 return r;
             }
             case OP_RCR -> {
+                int flags = LazyFlags.arithFlags(cpu);
                 int c = bits == 32 ? count : count % (bits + 1);
                 long wide = (v & 0xFFFF_FFFFL) | ((flags & CF) != 0 ? 1L << bits : 0);
                 for (int i = 0; i < c; i++) {
@@ -72,24 +76,53 @@ final class Shift {
                 return r;
             }
             case OP_SHL, OP_SAL -> {
-                long wide = (v & 0xFFFF_FFFFL) << count;
-                r = (int) wide & mask;
-                cf = ((wide >>> bits) & 1) != 0;
-                of = ((r & sign) != 0) ^ cf;
+                return shiftLeft(cpu, v, count, size);
             }
             case OP_SHR -> {
-                long wide = v & 0xFFFF_FFFFL;
-                r = (int) (wide >>> count) & mask;
-                cf = ((wide >>> (count - 1)) & 1) != 0;
-                of = (v & sign) != 0;
+                return shiftRight(cpu, v, count, size);
             }
             default -> {
-                long sv = signExtend(v, size);
-                r = (int) (sv >> Math.min(count, 63)) & mask;
-                cf = ((sv >> Math.min(count - 1, 63)) & 1) != 0;
-                of = false;
+                return shiftArithmeticRight(cpu, v, count, size);
             }
         }
+    }
+
+    // The three shifts below are split out of shift() so that the JIT can inline each into an
+    // executor's hot path; they take a count already masked to 1..31 (0 changes nothing).
+
+    /** SHL/SAL by {@code count} in 1..31. */
+    static int shiftLeft(CpuState cpu, int value, int count, int size) {
+        int bits = size * 8;
+        int mask = LazyFlags.mask(size);
+        long wide = (value & mask & 0xFFFF_FFFFL) << count;
+        int r = (int) wide & mask;
+        boolean cf = ((wide >>> bits) & 1) != 0;
+        boolean of = ((r & (1 << (bits - 1))) != 0) ^ cf;
+        return setShiftFlags(cpu, r, size, cf, of);
+    }
+
+    /** SHR by {@code count} in 1..31. */
+    static int shiftRight(CpuState cpu, int value, int count, int size) {
+        int mask = LazyFlags.mask(size);
+        long wide = value & mask & 0xFFFF_FFFFL;
+        int r = (int) (wide >>> count) & mask;
+        boolean cf = ((wide >>> (count - 1)) & 1) != 0;
+        boolean of = (value & mask & (1 << (size * 8 - 1))) != 0;
+        return setShiftFlags(cpu, r, size, cf, of);
+    }
+
+    /** SAR by {@code count} in 1..31. */
+    static int shiftArithmeticRight(CpuState cpu, int value, int count, int size) {
+        int mask = LazyFlags.mask(size);
+        long sv = signExtend(value & mask, size);
+        int r = (int) (sv >> count) & mask;
+        boolean cf = ((sv >> (count - 1)) & 1) != 0;
+        return setShiftFlags(cpu, r, size, cf, false);
+    }
+
+    /** SF, ZF, PF from the result, CF and OF as given, AF cleared (undefined, SDM vol. 2, SAL/SAR/SHL/SHR). */
+    private static int setShiftFlags(CpuState cpu, int r, int size, boolean cf, boolean of) {
+        int sign = 1 << (size * 8 - 1);
         int f = LazyFlags.parity(r) | (r == 0 ? ZF : 0) | ((r & sign) != 0 ? SF : 0) | (cf ? CF : 0) | (of ? OF : 0);
         LazyFlags.setArithFlags(cpu, f);
         return r;

@@ -178,4 +178,49 @@ class DecoderTest {
             assertNull(decoder.lookup(OpSpec.ESCAPE_0F | 0xC7, 0));
         }
     }
+    /** Encodings from SDM vol. 2, appendix A (table A-2, one-byte opcodes). */
+    @Nested
+    class HotForms {
+        @Test
+        void registerAddTakesTheRegisterForm() {
+            assertEquals(HotForm.ADD_R32_R32, decode(true, 0x01, 0xC8).form);           // add eax,ecx
+            assertEquals(HotForm.ADD_R32_R32, decode(true, 0x03, 0xC1).form);           // add eax,ecx (Gv,Ev)
+        }
+
+        @Test
+        void sixteenBitOperandsStayGeneric() {
+            assertEquals(HotForm.GENERIC, decode(true, 0x66, 0x01, 0xC8).form);         // add ax,cx
+            assertEquals(HotForm.GENERIC, decode(false, 0x01, 0xC8).form);              // add ax,cx in 16-bit code
+            assertEquals(HotForm.GENERIC, decode(true, 0x00, 0xC8).form);               // add al,cl
+        }
+
+        @Test
+        void lockedReadModifyWriteStaysGeneric() {
+            assertEquals(HotForm.GENERIC, decode(true, 0xF0, 0x01, 0x08).form);         // lock add [eax],ecx
+            assertEquals(HotForm.GENERIC, decode(true, 0x87, 0x08).form);               // xchg [eax],ecx
+        }
+
+        @Test
+        void loadsAndStoresTakeTheMemoryForms() {
+            assertEquals(HotForm.MOV_R32_M32, decode(true, 0x8B, 0x1C, 0x8E).form);     // mov ebx,[esi+ecx*4]
+            assertEquals(HotForm.MOV_M32_R32, decode(true, 0x89, 0x14, 0x8E).form);     // mov [esi+ecx*4],edx
+            assertEquals(HotForm.ALU_R32_M32, decode(true, 0x03, 0x06).form);           // add eax,[esi]
+            assertEquals(HotForm.GENERIC, decode(true, 0x01, 0x06).form);               // add [esi],eax
+        }
+
+        @Test
+        void immediateAndControlFormsAreRecognised() {
+            assertEquals(HotForm.CMP_R32_IMM, decode(true, 0x83, 0xF9, 0x10).form);     // cmp ecx,10h
+            assertEquals(HotForm.JCC_REL, decode(true, 0x75, 0xFE).form);               // jnz $
+            assertEquals(HotForm.CALL_REL, decode(true, 0xE8, 0, 0, 0, 0).form);        // call $+5
+            assertEquals(HotForm.RET_NEAR, decode(true, 0xC3).form);                    // ret
+            assertEquals(HotForm.GENERIC, decode(true, 0xFF, 0xD0).form);               // call eax
+        }
+
+        @Test
+        void rowsThatChangeModeBitsStayGeneric() {
+            assertEquals(HotForm.GENERIC, decode(true, 0x17).form);                     // pop ss
+            assertEquals(HotForm.GENERIC, decode(true, 0x9D).form);                     // popf
+        }
+    }
 }

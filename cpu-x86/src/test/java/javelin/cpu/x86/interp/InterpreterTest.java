@@ -149,6 +149,33 @@ class InterpreterTest {
         }
 
         @Test
+        void dwordShrByOneTakesOverflowFromTheOriginalTopBit() {
+            TestMachine m = new TestMachine().flat32()
+                    .code(0xB8, 0x01, 0x00, 0x00, 0x80, 0xD1, 0xE8);                   // mov eax,80000001h; shr eax,1
+            m.run();
+            assertEquals(0x4000_0000, m.r[EAX]);
+            assertEquals(CF | OF | PF, arith(m) & ~AF);                              // AF undefined
+        }
+
+        @Test
+        void dwordSarByImmediateKeepsTheSign() {
+            TestMachine m = new TestMachine().flat32()
+                    .code(0xB8, 0x01, 0x00, 0x00, 0x80, 0xC1, 0xF8, 0x04);             // mov eax,80000001h; sar eax,4
+            m.run();
+            assertEquals(0xF800_0000, m.r[EAX]);
+            assertEquals(SF | PF, arith(m) & ~(AF | OF));                            // undefined for a count > 1
+        }
+
+        @Test
+        void dwordShlByImmediateShiftsTheLastBitOutIntoCarry() {
+            TestMachine m = new TestMachine().flat32()
+                    .code(0xB8, 0x00, 0x00, 0x00, 0x30, 0xC1, 0xE0, 0x03);             // mov eax,30000000h; shl eax,3
+            m.run();
+            assertEquals(0x8000_0000, m.r[EAX]);
+            assertEquals(CF | SF | PF, arith(m) & ~(AF | OF));                       // undefined for a count > 1
+        }
+
+        @Test
         void countZeroChangesNoFlag() {
             TestMachine m = new TestMachine().code(0xF9, 0xB0, 0x81, 0xB1, 0x00, 0xD2, 0xE0); // stc; mov al,81h; mov cl,0; shl al,cl
             m.run();
@@ -606,10 +633,49 @@ class InterpreterTest {
             m.run();
             assertEquals(0x5A, m.r[EAX] & 0xFF);
         }
+
+        @Test
+        void anInstructionStraddlingOffsetFfffRaisesGp() {
+            // jmp FFFEh; at FFFEh: mov ax,1234h (B8 34 12), whose last byte lies beyond the limit.
+            TestMachine m = new TestMachine().code(0xE9, 0xFB, 0xEF);
+            m.mem.writeByte(0xFFFE, 0xB8);
+            m.mem.writeByte(0xFFFF, 0x34);
+            m.run();
+            assertTrue(m.faulted(CpuFault.GP));
+            // The fault pushes FLAGS, CS and IP of the faulting instruction (SDM vol. 3, 20.1.4).
+            assertEquals(0xFFFE, m.wordAt(TestMachine.STACK_TOP - 6));
+            assertEquals(0, m.r[EAX] & 0xFFFF);
+        }
+
+        @Test
+        void anInstructionEndingAtOffsetFfffRunsAndIpWrapsToZero() {
+            // jmp FFFDh; at FFFDh: mov ax,1234h; the next instruction is at 0000h.
+            TestMachine m = new TestMachine().code(0xE9, 0xFA, 0xEF);
+            m.mem.writeByte(0xFFFD, 0xB8);
+            m.mem.writeByte(0xFFFE, 0x34);
+            m.mem.writeByte(0xFFFF, 0x12);
+            m.mem.writeByte(0, TestMachine.HLT);
+            m.run();
+            assertEquals(0x1234, m.r[EAX] & 0xFFFF);
+            assertEquals(-1, m.interp.lastFaultVector());
+            assertEquals(1, m.cpu.eip);
+        }
     }
 
     @Nested
     class Stack {
+        @Test
+        void aDwordPushAcrossTheStackLimitFaultsWithSpUnchanged() {
+            // SP = 2: push eax writes SS:FFFEh..10001h, beyond the limit FFFFh: #SS(0), and SP
+            // is still 2 when the fault pushes FLAGS, CS and IP (SDM vol. 2, PUSH; vol. 3, 20.1.4).
+            TestMachine m = new TestMachine().code(0x66, 0x50);                      // push eax
+            m.r[ESP] = 2;
+            m.run();
+            assertTrue(m.faulted(CpuFault.SS));
+            assertEquals(0xFFFC, m.r[ESP] & 0xFFFF);
+            assertEquals(TestMachine.CODE, m.wordAt(0xFFFC));                          // pushed IP = the push
+        }
+
         @Test
         void pushSpPushesTheValueBeforeThePush() {
             TestMachine m = new TestMachine().code(0x54, 0x58);                      // push sp; pop ax
