@@ -177,6 +177,44 @@ class RfbSessionTest {
     }
 
     @Nested
+    class Sharing {
+        private RfbTestClient client(VncServer server, boolean shared) {
+            RfbTestClient c = new RfbTestClient(new EmbeddedChannel(new RfbSession(server, false)));
+            c.ascii(12);
+            c.send("RFB 003.008\n");
+            c.bytes(2);
+            c.send(1);
+            c.s32();
+            c.send(shared ? 1 : 0);
+            c.serverInit();
+            return c;
+        }
+
+        @Test
+        void anExclusiveClientDisconnectsTheOthers() {
+            VncServer server = new VncServer(machine, group, VncOptions.loopback(0), new CountingRandom());
+            RfbTestClient first = client(server, true);
+            RfbTestClient second = client(server, true);
+            assertTrue(first.ch.isActive());
+            client(server, false);
+            first.ch.runPendingTasks();
+            second.ch.runPendingTasks();
+            assertFalse(first.ch.isActive());
+            assertFalse(second.ch.isActive());
+        }
+
+        @Test
+        void forceSharedKeepsEveryone() {
+            VncOptions shared = new VncOptions("127.0.0.1", 0, false, null, null, -1, VncOptions.Share.FORCE_SHARED);
+            VncServer server = new VncServer(machine, group, shared, new CountingRandom());
+            RfbTestClient first = client(server, true);
+            client(server, false);
+            first.ch.runPendingTasks();
+            assertTrue(first.ch.isActive());
+        }
+    }
+
+    @Nested
     class Updates {
         @Test
         void fullRawUpdateEqualsTheFramebuffer() {
