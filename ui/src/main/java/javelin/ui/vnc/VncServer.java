@@ -49,6 +49,8 @@ public final class VncServer implements VncMonitor, AutoCloseable {
     private final Set<Integer> loggedKeysyms = ConcurrentHashMap.newKeySet();
     private final AtomicLong updates = new AtomicLong();
     private final AtomicLong updateBytes = new AtomicLong();
+    /** Completes at the first framebuffer update sent to any client (lets tests of real viewers wait without sleeping). */
+    private final java.util.concurrent.CompletableFuture<Void> firstUpdate = new java.util.concurrent.CompletableFuture<>();
     private volatile String password;
     private Channel listener;
     private Channel websocketListener;
@@ -143,6 +145,11 @@ public final class VncServer implements VncMonitor, AutoCloseable {
     void countUpdate(int bytes) {
         updates.incrementAndGet();
         updateBytes.addAndGet(bytes);
+        firstUpdate.complete(null);
+    }
+
+    java.util.concurrent.CompletableFuture<Void> firstUpdate() {
+        return firstUpdate;
     }
 
     /** Framebuffer updates sent to all clients so far, and their bytes (for the benchmark). */
