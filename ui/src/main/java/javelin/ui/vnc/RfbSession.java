@@ -86,6 +86,9 @@ final class RfbSession extends ChannelInboundHandlerAdapter {
     private PixelFormat pf = PixelFormat.SERVER;
     private int preferredEncoding = Encoding.RAW;
     private boolean desktopSize;
+    private boolean copyRect;
+    /** What the client's screen shows (ARGB, client size), for CopyRect; null until a full update. */
+    private int[] shadow;
     private boolean extendedKeys;
     private boolean extendedKeyAckPending;
     private int clientWidth;
@@ -394,6 +397,7 @@ final class RfbSession extends ChannelInboundHandlerAdapter {
         int preferred = -1;
         boolean ext = false;
         desktopSize = false;
+        copyRect = false;
         for (int i = 0; i < count; i++) {
             int e = in.readInt();
             switch (e) {
@@ -401,6 +405,7 @@ final class RfbSession extends ChannelInboundHandlerAdapter {
                     if (preferred < 0) preferred = e;
                 }
                 case Encoding.DESKTOP_SIZE -> desktopSize = true;
+                case Encoding.COPY_RECT -> copyRect = true;
                 case Encoding.QEMU_EXTENDED_KEY_EVENT -> ext = true;
                 default -> { }     // unknown encodings are legal and simply not used
             }
@@ -468,7 +473,20 @@ final class RfbSession extends ChannelInboundHandlerAdapter {
         if (fullRefresh) region = new Framebuffer.Rect(0, 0, sw, sh);
         region = clip(region, sw, sh);
         if (region == null && !resize && !extendedKeyAckPending) return;   // stay armed
-        int rects = (region != null ? 1 : 0) + (resize ? 1 : 0) + (extendedKeyAckPending ? 1 : 0);
+        if (resize) shadow = null;
+        int[] fresh = null;
+        ScrollDetector.Move move = null;
+        if (region != null) {
+            fresh = new int[region.width() * region.height()];
+            // Rows outside a screen that shrank meanwhile stay black; the resize marks all dirty again.
+            fb.copyPixels(region, fresh, 0, region.width());
+            if (copyRect && shadow != null) {
+                move = ScrollDetector.find(shadow, sw, sh, fresh, region.x(), region.y(), region.width(), region.height());
+            }
+        }
+        int rects = (resize ? 1 : 0) + (extendedKeyAckPending ? 1 : 0);
+        if (region != null) rects += move == null ? 1 : 1 + (move.y() > region.y() ? 1 : 0)
+                + (move.y() + move.rows() < region.y() + region.height() ? 1 : 0);
         ByteBuf out = ctx.alloc().buffer();
         out.writeByte(MSG_FRAMEBUFFER_UPDATE).writeByte(0).writeShort(rects);
         if (extendedKeyAckPending) {
@@ -480,7 +498,20 @@ final class RfbSession extends ChannelInboundHandlerAdapter {
             clientWidth = sw;
             clientHeight = sh;
         }
-        if (region != null) encodeRect(region, out);
+        if (region != null) {
+            if (move == null) {
+                encodeRect(region, fresh, 0, region.height(), out);
+            } else {
+                // CopyRect first: the client copies from its screen before other rectangles change it.
+                rectHeader(out, region.x(), move.y(), region.width(), move.rows(), Encoding.COPY_RECT);
+                out.writeShort(region.x()).writeShort(move.y() + move.dy());
+                int top = move.y() - region.y();
+                int bottom = top + move.rows();
+                if (top > 0) encodeRect(region, fresh, 0, top, out);
+                if (bottom < region.height()) encodeRect(region, fresh, bottom, region.height(), out);
+            }
+            remember(region, fresh, sw, sh);
+        }
         updateRequested = false;
         fullRefresh = false;
         ctx.writeAndFlush(out);
@@ -500,14 +531,26 @@ final class RfbSession extends ChannelInboundHandlerAdapter {
         out.writeShort(x).writeShort(y).writeShort(w).writeShort(h).writeInt(encoding);
     }
 
-    private void encodeRect(Framebuffer.Rect r, ByteBuf out) {
+    /** Keeps the client's view for scroll detection, only when CopyRect may be used. */
+    private void remember(Framebuffer.Rect r, int[] fresh, int sw, int sh) {
+        if (!copyRect) {
+            shadow = null;
+            return;
+        }
+        if (shadow == null || shadow.length != sw * sh) {
+            if (r.x() != 0 || r.y() != 0 || r.width() != sw || r.height() != sh) return;   // wait for a full frame
+            shadow = new int[sw * sh];
+        }
+        for (int y = 0; y < r.height(); y++) System.arraycopy(fresh, y * r.width(), shadow, (r.y() + y) * sw + r.x(), r.width());
+    }
+
+    /** Encodes rows {@code [fromRow, toRow)} of the region's pixels {@code fresh} as one rectangle. */
+    private void encodeRect(Framebuffer.Rect r, int[] fresh, int fromRow, int toRow, ByteBuf out) {
         int w = r.width();
-        int h = r.height();
+        int h = toRow - fromRow;
         int[] px = new int[w * h];
-        // Rows outside a screen that shrank meanwhile stay black; the resize marks all dirty again.
-        fb.copyPixels(r, px, 0, w);
-        for (int i = 0; i < px.length; i++) px[i] = pf.convert(px[i]);
-        rectHeader(out, r.x(), r.y(), w, h, preferredEncoding);
+        for (int i = 0; i < px.length; i++) px[i] = pf.convert(fresh[fromRow * w + i]);
+        rectHeader(out, r.x(), r.y() + fromRow, w, h, preferredEncoding);
         switch (preferredEncoding) {
             case Encoding.HEXTILE -> hextile.encode(px, w, h, pf, out);
             case Encoding.ZRLE -> {

@@ -305,6 +305,44 @@ class RfbSessionTest {
             assertCanvasEqualsFramebuffer(c);
         }
 
+        /** A console scrolling up by one 16-pixel text line, with a new bottom line. */
+        private void scrollUp(int lines) {
+            int[] before = machine.framebuffer().copyPixels();
+            machine.paint((x, y) -> y + lines < 30 ? before[(y + lines) * 40 + x] & 0xFFFFFF : 0x00FF00 + x);
+        }
+
+        @Test
+        void aScrollIsSentAsCopyRectPlusTheNewRows() {
+            machine.paint((x, y) -> (y * 8) << 16 | x * 6 | 0x1000);    // every row distinct
+            RfbTestClient c = connect();
+            c.handshake38None();
+            c.setEncodings(Encoding.COPY_RECT, Encoding.RAW);
+            c.requestUpdate(false);
+            c.readUpdate();
+            scrollUp(10);
+            c.encodings.clear();
+            c.requestUpdate(true);
+            assertEquals(2, c.readUpdate());
+            assertEquals(java.util.List.of(Encoding.COPY_RECT, Encoding.RAW), c.encodings);
+            assertCanvasEqualsFramebuffer(c);
+        }
+
+        @Test
+        void noCopyRectForAClientThatDidNotAskForIt() {
+            machine.paint((x, y) -> (y * 8) << 16 | x * 6 | 0x1000);
+            RfbTestClient c = connect();
+            c.handshake38None();
+            c.setEncodings(Encoding.HEXTILE);
+            c.requestUpdate(false);
+            c.readUpdate();
+            scrollUp(10);
+            c.encodings.clear();
+            c.requestUpdate(true);
+            c.readUpdate();
+            assertEquals(java.util.List.of(Encoding.HEXTILE), c.encodings);
+            assertCanvasEqualsFramebuffer(c);
+        }
+
         @Test
         void extendedKeyEventSupportIsAcknowledgedWithAPseudoRectangle() {
             RfbTestClient c = connect();

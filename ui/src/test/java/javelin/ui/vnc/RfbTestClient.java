@@ -22,6 +22,7 @@ final class RfbTestClient {
     int width;
     int height;
     int lastEncoding;
+    final java.util.List<Integer> encodings = new java.util.ArrayList<>();
 
     RfbTestClient(EmbeddedChannel ch) {
         this.ch = ch;
@@ -132,11 +133,19 @@ final class RfbTestClient {
             int h = u16();
             int enc = s32();
             lastEncoding = enc;
+            encodings.add(enc);
             switch (enc) {
                 case Encoding.RAW -> {
                     for (int r = 0; r < h; r++) {
                         for (int c = 0; c < w; c++) canvas[(y + r) * width + x + c] = pixel();
                     }
+                }
+                case Encoding.COPY_RECT -> {
+                    int sx = u16();
+                    int sy = u16();
+                    int[] block = new int[w * h];
+                    for (int r = 0; r < h; r++) System.arraycopy(canvas, (sy + r) * width + sx, block, r * w, w);
+                    for (int r = 0; r < h; r++) System.arraycopy(block, r * w, canvas, (y + r) * width + x, w);
                 }
                 case Encoding.HEXTILE -> hextile(x, y, w, h);
                 case Encoding.ZRLE -> zrle(x, y, w, h);
