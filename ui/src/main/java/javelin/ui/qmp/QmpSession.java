@@ -124,7 +124,10 @@ final class QmpSession extends SimpleChannelInboundHandler<ByteBuf> {
                 throw new QmpError(QmpError.COMMAND_NOT_FOUND, "Expecting capabilities negotiation with 'qmp_capabilities'");
             }
             reply.set("return", run(cmd));
-            if (cmd instanceof QmpCommand.Quit) after = server.machine()::quit;
+            if (cmd instanceof QmpCommand.Quit) {
+                // Off the event loop: quitting may close this server and wait for its threads.
+                after = () -> Thread.ofPlatform().name("qmp-quit").start(server.machine()::quit);
+            }
         } catch (QmpError e) {
             reply.removeAll();
             reply.putObject("error").put("class", e.errorClass).put("desc", e.getMessage());

@@ -45,6 +45,8 @@ public final class FakeMachine implements MachineControl {
     public final List<String> actions = Collections.synchronizedList(new ArrayList<>());
     public final byte[] memory = new byte[0x10000];
     public volatile Path cdrom = Path.of("/images/debian.iso");
+    /** Counted down at the very end of {@link #quit}, which QMP runs on a thread of its own. */
+    public final java.util.concurrent.CountDownLatch quitCalled = new java.util.concurrent.CountDownLatch(1);
 
     public FakeMachine(int width, int height) {
         fb = new Framebuffer(width, height);
@@ -114,6 +116,7 @@ public final class FakeMachine implements MachineControl {
         actions.add("quit");
         state = RunState.SHUTDOWN;
         fire(Event.SHUTDOWN);
+        quitCalled.countDown();
     }
 
     @Override public void addEventListener(EventListener listener) {

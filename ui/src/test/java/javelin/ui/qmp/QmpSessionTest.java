@@ -212,6 +212,7 @@ class QmpSessionTest {
             assertEquals("POWERDOWN", next().get("event").asText());
             next();
             assertEquals("{}", exec("{\"execute\":\"quit\"}").get("return").toString());
+            assertTrue(machine.quitCalled.await(20, TimeUnit.SECONDS), "quit reached the machine");
             assertEquals(java.util.List.of("reset", "powerdown", "quit"), machine.actions);
         }
     }

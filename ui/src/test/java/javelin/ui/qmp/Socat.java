@@ -56,8 +56,13 @@ public final class Socat implements AutoCloseable {
         }
     }
 
-    @Override public void close() throws Exception {
+    @Override public void close() throws IOException {
         in.close();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        try {
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }
