@@ -98,6 +98,30 @@ class SocketSerialBackendTest {
         }
 
         @Test
+        void severalPortsAtOnceStayIndependent() throws Exception {
+            EchoShell com1 = new EchoShell(open("tcp:127.0.0.1:0,server=on,wait=off"));
+            SocketSerialBackend second = new SocketSerialBackend(
+                    SocketSpec.parse("-serial", "tcp:127.0.0.1:0,server=on,wait=off"), group).start();
+            try {
+                EchoShell com2 = new EchoShell(second);
+                try (Socat a = new Socat("TCP:127.0.0.1:" + backend.port());
+                     Socat b = new Socat("TCP:127.0.0.1:" + second.port())) {
+                    a.send("one\n");
+                    b.send("two\n");
+                    assertEquals("$ one", a.line());
+                    assertEquals("$ two", b.line());
+                    assertTrue(second.awaitClient(Duration.ofSeconds(Socat.TIMEOUT_SECONDS)));
+                    com2.type("only on com2\n");
+                    com1.type("only on com1\n");
+                    assertEquals("only on com2", b.line());
+                    assertEquals("only on com1", a.line());
+                }
+            } finally {
+                second.close();
+            }
+        }
+
+        @Test
         void clientModeConnectsToAListeningPeer() throws Exception {
             try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 peer.setSoTimeout(SOCKET_TIMEOUT_MS);

@@ -204,6 +204,27 @@ class RfbSessionTest {
         }
 
         @Test
+        void sharedClientsEachGetTheirOwnUpdates() {
+            paintPattern();
+            VncServer server = new VncServer(machine, group, VncOptions.loopback(0), new CountingRandom());
+            RfbTestClient first = client(server, true);
+            RfbTestClient second = client(server, true);
+            first.requestUpdate(false);
+            first.readUpdate();
+            second.setEncodings(Encoding.ZRLE);
+            second.requestUpdate(false);
+            second.readUpdate();
+            machine.paint((x, y) -> x == 3 ? 0xFFFFFF : fbPixel(x, y));
+            // Each session has its own dirty tracker: the first taking the change leaves it for the second.
+            first.requestUpdate(true);
+            first.readUpdate();
+            second.requestUpdate(true);
+            second.readUpdate();
+            assertCanvasEqualsFramebuffer(first);
+            assertCanvasEqualsFramebuffer(second);
+        }
+
+        @Test
         void forceSharedKeepsEveryone() {
             VncOptions shared = new VncOptions("127.0.0.1", 0, false, null, null, -1, VncOptions.Share.FORCE_SHARED);
             VncServer server = new VncServer(machine, group, shared, new CountingRandom());
