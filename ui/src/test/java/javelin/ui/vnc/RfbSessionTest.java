@@ -295,6 +295,31 @@ class RfbSessionTest {
         }
 
         @Test
+        void zrleRunLengthTilesDecodeToTheFramebuffer() {
+            // A console: long runs of two colours (palette RLE), plus a band of 40 grey levels in
+            // long runs (too many colours for a packed palette: plain or palette RLE).
+            machine.paint((x, y) -> y < 20 ? ((x / 7 + y / 3) % 2 == 0 ? 0x0000AA : 0xAAAAAA) : (x / 1) * 0x060606);
+            RfbTestClient c = connect();
+            c.handshake38None();
+            c.setEncodings(Encoding.ZRLE);
+            c.requestUpdate(false);
+            c.readUpdate();
+            assertCanvasEqualsFramebuffer(c);
+        }
+
+        @Test
+        void zrlePlainRunLengthForManyColoursInRunsDecodes() {
+            // 150 colours in runs of 8 pixels: more than palette RLE's 127, so plain RLE.
+            machine.paint((x, y) -> ((y * 40 + x) / 8) * 0x010101 + 0x200000);
+            RfbTestClient c = connect();
+            c.handshake38None();
+            c.setEncodings(Encoding.ZRLE);
+            c.requestUpdate(false);
+            c.readUpdate();
+            assertCanvasEqualsFramebuffer(c);
+        }
+
+        @Test
         void rgb565BigEndianPixelsAreConverted() {
             machine.paint((x, y) -> 0xFF0000);
             RfbTestClient c = connect();

@@ -203,6 +203,16 @@ final class RfbTestClient {
         }
     }
 
+    private static int runLength(ByteBuf b) {
+        int len = 1;
+        int v;
+        do {
+            v = b.readUnsignedByte();
+            len += v;
+        } while (v == 255);
+        return len;
+    }
+
     /** RFC 6143 7.7.6, with 3-byte CPIXELs for the server's 24-bit depth format. */
     private void zrle(int rx, int ry, int rw, int rh) {
         int length = s32();
@@ -242,8 +252,26 @@ final class RfbTestClient {
                             canvas[(ty + r) * width + tx + c] = pal[(acc >> left) & ((1 << bits) - 1)];
                         }
                     }
+                } else if (sub == 128 || sub >= 130) {
+                    // RLE: runs in row-major order across the tile; palette RLE marks runs with bit 7.
+                    int[] pal = new int[Math.max(0, sub - 128)];
+                    for (int i = 0; i < pal.length; i++) pal[i] = plain.readUnsignedMediumLE();
+                    int i = 0;
+                    while (i < tw * th) {
+                        int colour;
+                        int len = 1;
+                        if (sub == 128) {
+                            colour = plain.readUnsignedMediumLE();
+                            len = runLength(plain);
+                        } else {
+                            int b = plain.readUnsignedByte();
+                            colour = pal[b & 127];
+                            if ((b & 128) != 0) len = runLength(plain);
+                        }
+                        for (int k = 0; k < len; k++, i++) canvas[(ty + i / tw) * width + tx + i % tw] = colour;
+                    }
                 } else {
-                    throw new AssertionError("ZRLE subencoding " + sub + " not expected from this server");
+                    throw new AssertionError("ZRLE subencoding " + sub + " is not defined");
                 }
             }
         }
