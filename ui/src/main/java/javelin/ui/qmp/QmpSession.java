@@ -39,7 +39,6 @@ final class QmpSession extends SimpleChannelInboundHandler<ByteBuf> {
     static final int QEMU_MINOR = 2;
     static final int QEMU_MICRO = 0;
     private static final String PACKAGE = "javelin";
-    private static final long MICROS_PER_SECOND = 1_000_000;
 
     private static final int BUTTON_LEFT = 1;
     private static final int BUTTON_RIGHT = 2;

@@ -34,7 +34,6 @@ final class RfbSession extends ChannelInboundHandlerAdapter {
 
     static final String SERVER_VERSION = "RFB 003.008\n";
     static final int VERSION_BYTES = 12;
-    static final int SECURITY_INVALID = 0;
     static final int SECURITY_NONE = 1;
     static final int SECURITY_VNC_AUTH = 2;
     static final int RESULT_OK = 0;
