@@ -1,0 +1,145 @@
+package javelin.ui.vnc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import javelin.ui.qmp.FakeMachine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * noVNC (Debian's {@code novnc} package, its {@code core/rfb.js} ES module) in headless Chromium
+ * connects to the WebSocket listener and renders the guest screen; the page posts the canvas
+ * back as PNG, which must equal the framebuffer pixel for pixel (noVNC draws unscaled).
+ *
+ * <p>A small JDK HTTP server serves the page and noVNC's files and receives the result; the page
+ * polls its canvas until every pixel is drawn (the test screen has no black), so nothing sleeps.
+ */
+class NoVncBrowserTest {
+    private static final Path NOVNC = Path.of("/usr/share/novnc");
+    private static final long TIMEOUT_SECONDS = 90;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final FakeMachine machine = new FakeMachine(160, 96);
+    private HttpServer http;
+    private Process browser;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.destroy();
+            if (!browser.waitFor(10, TimeUnit.SECONDS)) browser.destroyForcibly().waitFor();
+        }
+        if (http != null) http.stop(0);
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+
+    private static String page(int wsPort) {
+        return """
+            <!doctype html><html><body style="margin:0"><div id="screen"></div>
+            <script type="module">
+            import RFB from '/novnc/core/rfb.js';
+            const post = (path, body) => fetch(path, {method: 'POST', body});
+            window.addEventListener('error', e => post('/log', 'error: ' + e.message));
+            const rfb = new RFB(document.getElementById('screen'), 'ws://127.0.0.1:%d/websockify');
+            rfb.addEventListener('disconnect', e => post('/log', 'disconnected ' + JSON.stringify(e.detail)));
+            function poll() {
+              const c = document.querySelector('#screen canvas');
+              if (c && c.width === %d && c.height === %d) {
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let drawn = true;
+                for (let i = 0; i < d.length; i += 4) {
+                  if (d[i] === 0 && d[i + 1] === 0 && d[i + 2] === 0) { drawn = false; break; }
+                }
+                if (drawn) { post('/result', c.toDataURL('image/png')); return; }
+              }
+              setTimeout(poll, 50);
+            }
+            poll();
+            </script></body></html>
+            """.formatted(wsPort, 160, 96);
+    }
+
+    private static void reply(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) ex.getResponseBody().write(body);
+        ex.close();
+    }
+
+    @Test
+    void noVncInHeadlessChromiumRendersTheScreen(@TempDir Path profile) throws Exception {
+        assertTrue(Files.isRegularFile(NOVNC.resolve("core/rfb.js")), "Debian package novnc is installed (scripts/setup)");
+        machine.paint((x, y) -> 0x101010 | (x * 1597 & 0xFF) << 16 | (y * 2 + 40) << 8 | (x / 16 * 37 & 0xFF));
+        VncServer vnc = new VncServer(machine, group, VncOptions.loopback(0).withWebsocket(0), new SecureRandom()).start();
+        CompletableFuture<String> result = new CompletableFuture<>();
+        StringBuilder log = new StringBuilder();
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            if (path.equals("/result")) {
+                result.complete(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.US_ASCII));
+                reply(ex, 204, "text/plain", new byte[0]);
+            } else if (path.equals("/log")) {
+                synchronized (log) {
+                    log.append(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+                }
+                reply(ex, 204, "text/plain", new byte[0]);
+            } else if (path.startsWith("/novnc/") && !path.contains("..")) {
+                Path f = NOVNC.resolve(path.substring("/novnc/".length()));
+                if (Files.isRegularFile(f)) {
+                    reply(ex, 200, path.endsWith(".js") ? "text/javascript" : "application/octet-stream", Files.readAllBytes(f));
+                } else {
+                    reply(ex, 404, "text/plain", new byte[0]);
+                }
+            } else {
+                reply(ex, 200, "text/html", page(vnc.websocketPort()).getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        http.start();
+        try (vnc) {
+            // STACK.md's flags for a quiet headless Chromium that never fetches anything of its own.
+            browser = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--user-data-dir=" + profile,
+                    "http://127.0.0.1:" + http.getAddress().getPort() + "/"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String dataUrl;
+            try {
+                dataUrl = result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("noVNC rendered nothing within " + TIMEOUT_SECONDS + " s; page log:\n" + log, e);
+            }
+            String prefix = "data:image/png;base64,";
+            assertTrue(dataUrl.startsWith(prefix));
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(dataUrl.substring(prefix.length()))));
+            assertEquals(160, img.getWidth());
+            assertEquals(96, img.getHeight());
+            for (int y = 0; y < 96; y++) {
+                for (int x = 0; x < 160; x++) {
+                    assertEquals(machine.framebuffer().pixel(x, y) & 0xFFFFFF, img.getRGB(x, y) & 0xFFFFFF, "pixel " + x + "," + y);
+                }
+            }
+        }
+    }
+}
