@@ -184,6 +184,20 @@ class LocalApicTest {
         }
 
         @Test
+        void aprIsTprWhenTprOutranksThePendingAndInServiceClasses() {
+            b.write(0, REG_TPR, 0x57);
+            selfIpi(0, 0x45);
+            assertEquals(0x57, b.read(0, REG_APR));
+        }
+
+        @Test
+        void aprIsThePendingClassWhenItOutranksTpr() {
+            b.write(0, REG_TPR, 0x27);
+            selfIpi(0, 0x45);
+            assertEquals(0x40, b.read(0, REG_APR));
+        }
+
+        @Test
         void higherClassNestsAndEoiRetiresTheHighestInServiceFirst() {
             selfIpi(0, 0x40);
             assertEquals(0x40, b.apic(0).acknowledgeInterrupt());
