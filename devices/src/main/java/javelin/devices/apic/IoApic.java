@@ -43,8 +43,8 @@ public final class IoApic implements MmioHandler, Stateful<IoApic.State> {
 
     /** Default physical base (PC/AT with MP specification 1.4 defaults). */
     public static final long DEFAULT_BASE = 0xFEC0_0000L;
-    /** The MMIO window the board maps (the two registers and their padding). */
-    public static final int MMIO_SIZE = 0x20;
+    /** The MMIO window the board maps: one 4 KiB page, of which only IOREGSEL and IOWIN decode. */
+    public static final int MMIO_SIZE = 0x1000;
     /** Number of interrupt inputs and redirection entries. */
     public static final int PINS = 24;
 
@@ -278,7 +278,7 @@ public final class IoApic implements MmioHandler, Stateful<IoApic.State> {
             if ((id & ~0xF) != 0) throw new SnapshotFormatException(c, "id", "not 4 bits: " + id);
             if ((ioregsel & ~IOREGSEL_MASK) != 0) throw new SnapshotFormatException(c, "ioregsel");
             if ((pinLevels >>> PINS) != 0) throw new SnapshotFormatException(c, "pinLevels");
-            if (redirection == null || redirection.size() != PINS) {
+            if (redirection == null || redirection.size() != PINS || redirection.stream().anyMatch(Objects::isNull)) {
                 throw new SnapshotFormatException(c, "redirection", "needs " + PINS + " entries");
             }
             redirection = List.copyOf(redirection);

@@ -750,7 +750,7 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
         }
 
         private static List<Integer> words(String c, String field, List<Integer> list, int count) {
-            if (list == null || list.size() != count) {
+            if (list == null || list.size() != count || list.stream().anyMatch(Objects::isNull)) {
                 throw new SnapshotFormatException(c, field, "needs " + count + " words");
             }
             return List.copyOf(list);

@@ -88,6 +88,11 @@ class IoApicTest {
         }
 
         @Test
+        void offsetsBeyondIowinInThePageReadAllOnes() {
+            assertEquals(0xFFFF_FFFFL, b.ioApic.mmioRead(0xFFC, 4));
+        }
+
+        @Test
         void unknownIndirectRegisterReadsAllOnes() {
             assertEquals(0xFFFF_FFFF, b.ioRead(0x03));
         }

@@ -122,6 +122,13 @@ class LocalApicTest {
         }
 
         @Test
+        void misalignedWriteIsIgnored() {
+            b.apic(0).mmioWrite(REG_TPR + 4, 4, 0x20);
+            b.apic(0).mmioWrite(REG_TPR, 2, 0x20);
+            assertEquals(0, b.read(0, REG_TPR));
+        }
+
+        @Test
         void globallyDisabledApicPageReadsAllOnes() {
             b.apic(0).setGloballyEnabled(false);
             assertEquals(0xFFFF_FFFF, b.read(0, REG_VERSION));
