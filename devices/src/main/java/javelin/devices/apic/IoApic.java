@@ -140,7 +140,7 @@ public final class IoApic implements MmioHandler, Stateful<IoApic.State> {
         if (size != 4) badAccess("read of " + size + " bytes", offset);
         return switch ((int) offset) {
             case REG_IOREGSEL -> ioregsel;
-            case REG_IOWIN -> readIndirect() & 0xFFFF_FFFFL;
+            case REG_IOWIN -> Integer.toUnsignedLong(readIndirect());
             default -> {
                 badAccess("read", offset);
                 yield size >= 8 ? -1L : (1L << (8 * size)) - 1;
@@ -275,7 +275,7 @@ public final class IoApic implements MmioHandler, Stateful<IoApic.State> {
         public State {
             String c = "ioapic";
             if (version != VERSION) throw new SnapshotFormatException(c, "version", "unsupported " + version);
-            if ((id & ~0xF) != 0) throw new SnapshotFormatException(c, "id", "not 4 bits: " + id);
+            if ((id & ~(ID_MASK >>> ID_SHIFT)) != 0) throw new SnapshotFormatException(c, "id", "not 4 bits: " + id);
             if ((ioregsel & ~IOREGSEL_MASK) != 0) throw new SnapshotFormatException(c, "ioregsel");
             if ((pinLevels >>> PINS) != 0) throw new SnapshotFormatException(c, "pinLevels");
             if (redirection == null || redirection.size() != PINS || redirection.stream().anyMatch(Objects::isNull)) {

@@ -100,13 +100,20 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
     static final int VERSION_VALUE = 0x0005_0014;
     // ID and LDR: the 8-bit value sits in bits 31:24.
     static final int ID_SHIFT = 24;
+    static final int ID_MASK = 0xFF;                // xAPIC IDs and logical IDs are 8 bits
     static final int LDR_MASK = 0xFF00_0000;
     // DFR: model in bits 31:28, the rest reads as ones.
     static final int DFR_MODEL_MASK = 0xF000_0000;
     static final int DFR_RESERVED_ONES = 0x0FFF_FFFF;
+    static final int DFR_MODEL_SHIFT = 28;
     static final int DFR_FLAT = 0xF;
-    static final int DFR_CLUSTER = 0x0;
-    // TPR/PPR/APR: priority class in bits 7:4.
+    static final int DFR_CLUSTER = 0x0;          // any model other than flat is treated as cluster
+    // Logical destination (MDA) in the cluster model: cluster in bits 7:4 (15 = all), members 3:0.
+    static final int MDA_CLUSTER_SHIFT = 4;
+    static final int MDA_ALL_CLUSTERS = 0xF;
+    static final int MDA_MEMBER_MASK = 0xF;
+    // TPR/PPR/APR: priority class in bits 7:4, subclass in 3:0.
+    static final int TPR_MASK = 0xFF;
     static final int PRIORITY_CLASS_MASK = 0xF0;
     // SVR.
     static final int SVR_VECTOR_MASK = 0xFF;
@@ -221,7 +228,7 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
      */
     public LocalApic(ApicBus bus, int apicId, boolean bootstrap, VirtualClock clock, InterruptSource pic,
                      CpuPins cpu) {
-        if ((apicId & ~0xFF) != 0) throw new IllegalArgumentException("xAPIC ID is 8 bits: " + apicId);
+        if ((apicId & ~ID_MASK) != 0) throw new IllegalArgumentException("xAPIC ID is 8 bits: " + apicId);
         this.bus = Objects.requireNonNull(bus);
         this.clock = Objects.requireNonNull(clock);
         this.pic = Objects.requireNonNull(pic);
@@ -353,7 +360,7 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
             if (inReg + size > 4) return allOnes(size);
             return (readRegister(reg) >>> (8 * inReg)) & (allOnes(size));
         }
-        return readRegister(reg) & 0xFFFF_FFFFL;
+        return Integer.toUnsignedLong(readRegister(reg));
     }
 
     @Override public void mmioWrite(long offset, int size, long value) {
@@ -402,7 +409,7 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
     private void writeRegister(int reg, int value) {
         switch (reg) {
             case REG_ID -> apicId = value >>> ID_SHIFT;
-            case REG_TPR -> tpr = value & 0xFF;
+            case REG_TPR -> tpr = value & TPR_MASK;
             case REG_EOI -> endOfInterrupt();
             case REG_LDR -> ldr = value & LDR_MASK;
             case REG_DFR -> dfr = (value & DFR_MODEL_MASK) | DFR_RESERVED_ONES;
@@ -491,10 +498,10 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
         if (destination == ApicBus.BROADCAST) return true;
         if (!logical) return destination == apicId;
         int logicalId = ldr >>> ID_SHIFT;
-        if ((dfr >>> 28) == DFR_FLAT) return (logicalId & destination) != 0;
-        // Cluster model: bits 7:4 the cluster (15 = all clusters), bits 3:0 a member mask.
-        int cluster = destination >>> 4;
-        return (cluster == 0xF || cluster == logicalId >>> 4) && (logicalId & destination & 0xF) != 0;
+        if ((dfr >>> DFR_MODEL_SHIFT) == DFR_FLAT) return (logicalId & destination) != 0;
+        int cluster = destination >>> MDA_CLUSTER_SHIFT;
+        return (cluster == MDA_ALL_CLUSTERS || cluster == logicalId >>> MDA_CLUSTER_SHIFT)
+                && (logicalId & destination & MDA_MEMBER_MASK) != 0;
     }
 
     /**
@@ -514,7 +521,7 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
                 initReset();
                 cpu.init();
             }
-            case DM_STARTUP -> cpu.startup(vector & 0xFF);
+            case DM_STARTUP -> cpu.startup(vector & ICR_VECTOR_MASK);
             default -> {
                 unsupported("delivery mode " + deliveryMode);
                 return false;
@@ -734,8 +741,8 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
         public State {
             String c = "lapic";
             if (version != VERSION) throw new SnapshotFormatException(c, "version", "unsupported " + version);
-            if ((apicId & ~0xFF) != 0) throw new SnapshotFormatException(c, "apicId", "not 8 bits: " + apicId);
-            if ((tpr & ~0xFF) != 0) throw new SnapshotFormatException(c, "tpr", "not a byte: " + tpr);
+            if ((apicId & ~ID_MASK) != 0) throw new SnapshotFormatException(c, "apicId", "not 8 bits: " + apicId);
+            if ((tpr & ~TPR_MASK) != 0) throw new SnapshotFormatException(c, "tpr", "not a byte: " + tpr);
             if ((ldr & ~LDR_MASK) != 0) throw new SnapshotFormatException(c, "ldr");
             if ((dfr & DFR_RESERVED_ONES) != DFR_RESERVED_ONES) throw new SnapshotFormatException(c, "dfr");
             if ((svr & ~SVR_WRITABLE) != 0) throw new SnapshotFormatException(c, "svr");
