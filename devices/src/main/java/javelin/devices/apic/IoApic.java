@@ -83,10 +83,10 @@ public final class IoApic implements MmioHandler, Stateful<IoApic.State> {
     private final ApicBus bus;
     private final List<IrqLine> inputs;
 
-    // --- pins ---
+    // --- pins, guarded by the machine lock ---
     private int pinLevels;                      // bit n: input n asserted
 
-    // --- architected registers ---
+    // --- architected registers, guarded by the machine lock ([APIC-1]) ---
     private int id;                             // IOAPICID bits 27:24
     private int ioregsel;                       // IOREGSEL, bits 7:0
     private final long[] redirection = new long[PINS];

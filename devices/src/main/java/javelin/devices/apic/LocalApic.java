@@ -185,10 +185,10 @@ public final class LocalApic implements MmioHandler, InterruptSource, Stateful<L
     private final Timer timer;
     private final String name;
 
-    // --- pins (LINT1 edge detection; LINT0 is the 8259A's INTR, read live from the PIC) ---
+    // --- pins, guarded by the machine lock (LINT0 is the 8259A INTR, read live from the PIC) ---
     private boolean lint1Level;
 
-    // --- architected registers ---
+    // --- architected registers, guarded by the machine lock ([APIC-1]) ---
     private boolean globallyEnabled = true;  // IA32_APIC_BASE bit 11, mirrored by the CPU
     private int apicId;                      // 8-bit xAPIC ID (register bits 31:24)
     private int tpr;                         // bits 7:0
