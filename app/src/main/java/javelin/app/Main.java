@@ -15,7 +15,6 @@ import javelin.machine.MachineConfig.DebugExitPorts;
 import javelin.machine.MachineConfig.TraceItem;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
-import javelin.machine.SerialBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +56,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-display", paramLabel = "TYPE", description = "none (headless)")
     String display;
 
-    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, null (repeat for COM2-COM4)")
+    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, tcp:HOST:PORT,server=on[,wait=off][,telnet=on], unix:PATH,server=on, null (repeat for COM2-COM4)")
     List<String> serial = new ArrayList<>();
 
     @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: stdio, file:PATH")
@@ -69,7 +68,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]", description = "isa-debug-exit,iobase=0xf4,iosize=4")
     List<String> devices = new ArrayList<>();
 
-    @Option(names = "-d", paramLabel = "ITEM[,ITEM...]", description = "trace: in_asm, cpu, reset (help lists them)")
+    @Option(names = "-d", paramLabel = "ITEM[,ITEM...]", description = "trace: in_asm, cpu, reset, stats (help lists them)")
     String traceItems;
 
     @Option(names = "-D", paramLabel = "FILE", description = "write the -d trace to FILE instead of standard error")
@@ -96,6 +95,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-snapshot", description = "write disk changes to temporary overlays; images stay untouched")
     boolean snapshot;
 
+    @Option(names = "-audio", paramLabel = "none|openal", description = "PC speaker output (default openal; silent without a sound device)")
+    String audio = "openal";
+
+    @Option(names = "-vnc", paramLabel = "[HOST]:N[,password=on][,websocket=PORT]", description = "VNC server on port 5900+N (127.0.0.1 unless a host is named)")
+    String vnc;
+
+    @Option(names = "-qmp", paramLabel = "tcp:HOST:PORT,server=on,wait=off|unix:PATH,server=on", description = "QMP monitor")
+    String qmp;
+
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
 
@@ -108,7 +116,9 @@ public final class Main implements Callable<Integer> {
     @Override public Integer call() {
         MachineConfig config = toConfig();
         if (config == null) return 0;
-        try (PcMachine machine = PcMachine.create(config)) {
+        try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
+             PcMachine machine = PcMachine.create(config, remote::openSerial)) {
+            remote.start(machine);
             return machine.run();
         }
     }
@@ -129,13 +139,17 @@ public final class Main implements Callable<Integer> {
         }
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
-        for (String s : serial) SerialBackends.check(s);
+        for (String s : serial) RemoteConsoles.checkSerial(s);
         boolean noFirmware = "none".equals(bios);
+        String audioDriver = audio.startsWith("driver=") ? audio.substring(7) : audio.split(",")[0];
+        if (!audioDriver.equals("none") && !audioDriver.equals("openal")) {
+            throw new MachineConfigException("-audio: unknown driver '" + audioDriver + "' (none or openal)");
+        }
         return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serial,
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
-                kernel, initrd, append, boot, noFirmware);
+                kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"));
     }
 
     /** -hda..-hdd and -cdrom as QEMU maps them (indexes 0..3, the CD-ROM at 2), then -drive. */

@@ -25,6 +25,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
     private final boolean insns;
     private final boolean regs;
     private final boolean resets;
+    private final boolean stats;
     private final boolean ownsStream;
 
     private InstructionTrace(Writer out, boolean ownsStream, Set<TraceItem> items) {
@@ -33,6 +34,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         this.insns = items.contains(TraceItem.IN_ASM);
         this.regs = items.contains(TraceItem.CPU);
         this.resets = items.contains(TraceItem.RESET);
+        this.stats = items.contains(TraceItem.STATS);
     }
 
     /** Installs a trace on {@code interpreter} if the configuration asks for one; else null. */
@@ -77,6 +79,19 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         if (!resets) return;
         try {
             out.write(String.format("reset: %s at %04x:%08x%n", what, cpu.segSel[CpuState.CS], cpu.eip));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("trace write failed", e);
+        }
+    }
+
+    /** Records the run's totals ({@code -d stats}). */
+    void stats(long instructions, long hostNanos) {
+        if (!stats) return;
+        try {
+            double seconds = hostNanos / 1e9;
+            out.write(String.format("stats: %d instructions in %.3f s: %.1f MIPS%n", instructions, seconds,
+                    seconds > 0 ? instructions / seconds / 1e6 : 0.0));
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("trace write failed", e);

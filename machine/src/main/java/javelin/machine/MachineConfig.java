@@ -25,11 +25,13 @@ import java.util.Set;
  * @param append    {@code -append}: the kernel command line ("" if none)
  * @param boot      {@code -boot} as QEMU spells it ({@code order=dc,menu=on}), or null
  * @param noFirmware {@code -bios none}: no BIOS at all; a {@code -kernel} starts at its 32-bit entry
+ * @param audio     play the PC speaker through OpenAL ({@code -audio none} turns it off)
  */
 public record MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
                             boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
-                            Path kernel, String initrd, String append, String boot, boolean noFirmware) {
+                            Path kernel, String initrd, String append, String boot, boolean noFirmware,
+                            boolean audio) {
     public static final long DEFAULT_RAM = 128L << 20;
 
     public MachineConfig {
@@ -71,7 +73,9 @@ public record MachineConfig(long ramBytes, int smp, Path bios, List<String> seri
         /** The register file before each executed instruction. */
         CPU("cpu"),
         /** Guest resets and shutdowns. */
-        RESET("reset");
+        RESET("reset"),
+        /** At exit: instructions executed, host seconds and guest MIPS. */
+        STATS("stats");
 
         public final String qemuName;
 

@@ -34,6 +34,7 @@ import javelin.devices.rtc.Mc146818Rtc;
 import javelin.devices.serial.SerialBackend;
 import javelin.devices.serial.Uart16550;
 import javelin.devices.timer.Pit8254;
+import javelin.devices.audio.OpenAlSpeakerOutput;
 import javelin.devices.audio.PcSpeaker;
 import javelin.softmmu.CpuAttention;
 import javelin.softmmu.IoPortBus;
@@ -57,7 +58,7 @@ final class PcBoard implements AutoCloseable {
             PORT_RTC = 0x70, PORT_PORT_A = 0x92, PORT_VBE = 0x1CE, PORT_VGA = 0x3B0, PORT_PCI_CONFIG = 0xCF8;
     static final int[] COM_BASES = {0x3F8, 0x2F8, 0x3E8, 0x2E8};
     static final int[] COM_IRQS = {4, 3, 4, 3};
-    static final int IRQ_PIT = 0, IRQ_KBD = 1, IRQ_RTC = 8, IRQ_MOUSE = 12, IRQ_IDE0 = 14, IRQ_IDE1 = 15;
+    static final int IRQ_PIT = 0, IRQ_KBD = 1, IRQ_RTC = 8, IRQ_MOUSE = 12, IRQ_FPU = 13, IRQ_IDE0 = 14, IRQ_IDE1 = 15;
     static final long VGA_WINDOW = 0xA0000;
     // PCI slots as QEMU's pc machine places them.
     static final int SLOT_HOST = 0, SLOT_PIIX3 = 1, FN_ISA = 0, FN_IDE = 1, SLOT_VGA = 2;
@@ -176,6 +177,8 @@ final class PcBoard implements AutoCloseable {
         fwCfg = new FwCfg(mem, FwCfg.PC_DMA_BASE);
         io.register(FwCfg.PC_BASE, FwCfg.PORT_COUNT, fwCfg);
         io.register(FwCfg.PC_DMA_BASE, FwCfg.DMA_PORT_COUNT, fwCfg);
+
+        if (config.audio()) resources.add(OpenAlSpeakerOutput.open(speaker));   // silent if there is no device
 
         framebuffer = new Framebuffer(720, 400);
         renderer = new VgaRenderer(vga, framebuffer);

@@ -108,6 +108,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         }
         resources.add(board);
         cpu.intr = board.pic;
+        // FERR# of the x87 reaches the PIC as IRQ 13 on a PC/AT (used when CR0.NE = 0).
+        cpu.ferr = board.pic.irq(PcBoard.IRQ_FPU);
         wireDebugDevices();
         this.directStart = BootFirmware.install(config, board.fwCfg, board.rtc, firmware);
         if (directStart != null) directStart.start(mem, cpu);
@@ -177,6 +179,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     /** Runs the machine on the calling thread until something ends it; returns the exit status. */
     public int run() {
         vcpuThread = Thread.currentThread();
+        long started = System.nanoTime();
         clock.resume();
         runState = RunState.RUNNING;
         while (exitStatus < 0) {
@@ -206,6 +209,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         }
         runState = RunState.SHUTDOWN;
         clock.pause();
+        if (trace != null) trace.stats(interpreter.retired(), System.nanoTime() - started);
         return exitStatus;
     }
 

@@ -28,7 +28,7 @@ class PcMachineBoardTest {
         Path com1 = dir.resolve("com1.txt");
         MachineConfig config = new MachineConfig(32L << 20, 1, rom, List.of("file:" + com1, "null"),
                 CharDevSpec.parse("-debugcon", "file:" + debug), new MachineConfig.DebugExitPorts(0xF4, 4), null,
-                Set.of(), null, true, true, List.of(), false, null, null, null, null, false);
+                Set.of(), null, true, true, List.of(), false, null, null, null, null, false, false);
         int status;
         try (PcMachine machine = PcMachine.create(config)) {
             machine.keyEvent(KeyCode.A, true);     // posted: applied by the vCPU thread at its first slice end

@@ -20,20 +20,18 @@ final class JavelinProcess {
 
     static Result run(Path workDir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         Path appTarget = root().resolve("app/target");
-        Path jar;
-        try (var files = Files.list(appTarget)) {
-            jar = files.filter(p -> p.getFileName().toString().matches("app-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("app jar not built in " + appTarget));
-        }
+        Path jar = appJar(appTarget);
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + root(),
+                "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + root(), "-Dorg.lwjgl.system.memoryBackend=ffm",
                 "-cp", jar + java.io.File.pathSeparator + appTarget.resolve("lib") + "/*",
                 "javelin.app.Main"));
         cmd.addAll(List.of(args));
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("ALSOFT_DRIVERS", "null");      // no sound card in tests: a silent speaker
+        Process p = pb.directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -41,6 +39,13 @@ final class JavelinProcess {
             throw new AssertionError("emulator did not exit within " + timeoutSeconds + " s; stderr: " + Files.readString(err));
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    static Path appJar(Path appTarget) throws IOException {
+        try (var files = Files.list(appTarget)) {
+            return files.filter(p -> p.getFileName().toString().matches("app-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("app jar not built in " + appTarget));
+        }
     }
 
     /** Assembles a guest program with nasm into a flat binary. */

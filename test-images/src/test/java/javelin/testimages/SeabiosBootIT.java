@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class SeabiosBootIT {
     private static MachineConfig config(List<DriveSpec> drives) {
+        return config(drives, null);
+    }
+
+    private static MachineConfig config(List<DriveSpec> drives, String boot) {
         return new MachineConfig(64L << 20, 1, null, List.of(), null, null, null, Set.of(), null, false, true,
-                drives, false, null, null, null, null, false);
+                drives, false, null, null, null, boot, false, false);
     }
 
     /** Runs the machine until the screen satisfies {@code done} (or the backstop timeout), then stops it. */
@@ -46,6 +50,12 @@ class SeabiosBootIT {
         String screen = runUntilScreen(config(List.of()), s -> s.contains("No bootable device"));
         assertTrue(screen.contains("SeaBIOS (version"), screen);
         assertTrue(screen.contains("No bootable device"), screen);
+    }
+
+    @Test
+    void bootMenuOnMakesSeabiosOfferIt() throws Exception {
+        String screen = runUntilScreen(config(List.of(), "menu=on"), s -> s.contains("Press ESC for boot menu"));
+        assertTrue(screen.contains("Press ESC for boot menu"), screen);
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class OpenAlSpeakerOutput implements AutoCloseable {
         try {
             device = ALC10.alcOpenDevice((CharSequence) null);
             if (device == 0) {
-                LOG.log(System.Logger.Level.INFO, "no audio device: the PC speaker is silent");
+                LOG.log(System.Logger.Level.DEBUG, "no audio device: the PC speaker is silent");
                 return new OpenAlSpeakerOutput(speaker, 0, 0, false);
             }
             long context = ALC10.alcCreateContext(device, (int[]) null);

@@ -18,7 +18,7 @@ import java.math.RoundingMode;
  * that Intel's x87 uses (SDM vol. 1, 8.3.10), so that arguments near multiples of pi give what
  * the hardware gives rather than the true function value. Arguments of magnitude 2^63 or more
  * set C2 and leave the stack unchanged. Differences from the host CPU, measured by the oracle,
- * are listed in {@code docs/conformance-fpu.md}.
+ * are listed in {@code docs/conformance.md ("The x87 FPU against the host CPU")}.
  */
 final class Transcendental {
     private Transcendental() { }

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
  * {@code -Doracle.cases=N} (default 20,000) and {@code -Doracle.seed=S} (default 1) choose the
  * run; {@code oracle/run-full} runs 1,000,000. Integer and non-transcendental x87 cases must
  * match exactly; transcendental differences are reported in ulps and must stay within
- * {@link #TRANSCENDENTAL_ULP_BOUND} (docs/conformance-fpu.md lists them).
+ * {@link #TRANSCENDENTAL_ULP_BOUND} (docs/conformance.md ("The x87 FPU against the host CPU") lists them).
  */
 class OracleDifferentialTest {
-    /** Largest difference from the host allowed for FSIN..FYL2XP1, as documented in docs/conformance-fpu.md. */
+    /** Largest difference from the host allowed for FSIN..FYL2XP1, as documented in docs/conformance.md ("The x87 FPU against the host CPU"). */
     static final long TRANSCENDENTAL_ULP_BOUND = 1;
     private static final int BATCH = 50_000, REPORTED = 40;
 
