@@ -22,7 +22,7 @@ import javelin.cpu.x86.LazyFlags;
  * page holding translated code, use ordinary reads and writes under the memory's monitor: such
  * locked operations exclude each other but not plain stores of other vCPUs. DESIGN.md asks for
  * an exclusive section there (all other vCPUs stopped) once the machine has one
- * (TODO(#2): run misaligned atomics in an exclusive section).
+ * (TODO(#6): run misaligned atomics in an exclusive section).
  */
 final class AtomicOps {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();

@@ -19,7 +19,7 @@ import javelin.softmmu.PhysicalMemory;
  *
  * <p>Threading: single vCPU. The per-page arrays are written by the owning vCPU thread and
  * cleared by whichever thread stores into the page; a multi-vCPU machine needs the softmmu
- * translation-block layer of DESIGN.md instead (TODO(#2): replace with TBs and jump caches).
+ * translation-block layer of DESIGN.md instead (TODO(#6): replace with TBs and jump caches).
  */
 public final class CodeCache {
     private static final int MAX_INSN = 15;
