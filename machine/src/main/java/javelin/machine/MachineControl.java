@@ -2,6 +2,7 @@ package javelin.machine;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import javelin.devices.display.Framebuffer;
 import javelin.devices.input.KeyCode;
 
@@ -71,4 +72,14 @@ public interface MachineControl {
 
     /** Reads guest physical memory (QMP {@code xp}); unmapped bytes read as 0xFF. */
     byte[] readPhysical(long address, int length);
+
+    /**
+     * Reads guest memory at a linear (virtual) address through the first vCPU's page tables
+     * (QMP {@code x}), as a debugger does: no accessed or dirty bits set, no TLB entry, no page
+     * fault. Empty when any byte of the range lies on a page with no present translation.
+     * A machine that cannot walk page tables reports every address as unmapped.
+     */
+    default Optional<byte[]> readVirtual(long address, int length) {
+        return Optional.empty();
+    }
 }

@@ -6,12 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.interp.CodeCache;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.system.PageWalker;
 import javelin.devices.block.ImageOpenException;
 import javelin.devices.block.IsoImage;
 import javelin.devices.debug.DebugConsole;
@@ -51,6 +53,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     /** Instructions per run-loop slice between timer checks: ~0.1 ms of guest time at 100 MIPS. */
     private static final int SLICE = 10_000;
     private static final long A20_ENABLED = 0xFFFF_FFFFL, A20_DISABLED = 0xFFEF_FFFFL;
+    /** The unit of a page walk (SDM vol. 3, 4.3): 4 KiB, also inside larger pages. */
+    private static final int PAGE_SIZE = 4096;
 
     private final MachineConfig config;
     private final ReentrantLock lock = new ReentrantLock();
@@ -365,6 +369,30 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         byte[] out = new byte[length];
         mem.readBytes(address, out, 0, length);
         return out;
+    }
+
+    /**
+     * Walks with {@link PageWalker#probe} under the machine lock, page by page, so a range that
+     * crosses into an unmapped page is refused whole. The vCPU may change CR3 meanwhile when
+     * running; a paused machine gives a consistent answer.
+     */
+    @Override public Optional<byte[]> readVirtual(long address, int length) {
+        byte[] out = new byte[length];
+        lock.lock();
+        try {
+            int done = 0;
+            while (done < length) {
+                int lin = (int) (address + done);        // linear addresses wrap at 4 GiB
+                long pa = PageWalker.probe(cpu, lin);
+                if (pa < 0) return Optional.empty();
+                int chunk = Math.min(length - done, PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
+                mem.readBytes(pa, out, done, chunk);
+                done += chunk;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return Optional.of(out);
     }
 
     public CpuState cpu() {

@@ -2,15 +2,18 @@ package javelin.ui.qmp;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javelin.machine.MachineControl;
 
 /**
  * The few HMP commands {@code human-monitor-command} runs: {@code info registers [-a]},
- * {@code info cpus}, {@code info status} and the {@code xp} memory dump. Output follows QEMU's
- * HMP text so scripts that scrape it keep working; errors come back as text, as in QEMU.
+ * {@code info cpus}, {@code info status} and the memory dumps {@code xp} (physical) and
+ * {@code x} (virtual, through the first vCPU's page tables). Output follows QEMU's HMP text
+ * so scripts that scrape it keep working; errors come back as text, as in QEMU.
  *
- * <p>{@code x} (a dump at a guest virtual address) needs a page-table walk that
- * {@link MachineControl} does not offer; it answers with an error pointing at {@code xp}.
+ * <p>As QEMU's {@code memory_dump}, a dump reads one output line at a time, and a line whose
+ * bytes are not all mapped prints "Cannot access memory" and ends the dump. Virtual addresses
+ * print in 8 hex digits, the width of an i386 target's {@code target_ulong}; physical ones in 16.
  */
 final class HumanMonitor {
     /** QEMU prints 8 values per line for bytes, 16 bytes' worth otherwise ({@code memory_dump}). */
@@ -32,10 +35,11 @@ final class HumanMonitor {
         String[] words = line.split("\\s+");
         return switch (words[0]) {
             case "info" -> info(words);
-            case "xp" -> memoryDump(line.substring(2).strip());
-            case "x" -> "x: this monitor has no guest virtual address translation; use xp with a physical address\n";
+            case "xp" -> memoryDump("xp", line.substring(2).strip(), true);
+            case "x" -> memoryDump("x", line.substring(1).strip(), false);
             case "help", "?" -> "info registers [-a] -- show the cpu registers\ninfo cpus -- show infos for each CPU\n"
-                    + "info status -- show the current VM status\nxp /fmt addr -- physical memory dump\n";
+                    + "info status -- show the current VM status\nx /fmt addr -- virtual memory dump starting at 'addr'\n"
+                    + "xp /fmt addr -- physical memory dump starting at 'addr'\n";
             case "" -> "";
             default -> "unknown command: '" + words[0] + "'\n";
         };
@@ -74,15 +78,15 @@ final class HumanMonitor {
         };
     }
 
-    /** {@code xp /NFU ADDR}: N values of format F (x d u o c) and unit U (b h w g). */
-    private String memoryDump(String args) {
+    /** {@code xp|x /NFU ADDR}: N values of format F (x d u o c) and unit U (b h w g). */
+    private String memoryDump(String name, String args, boolean physical) {
         int count = 1;
         char format = lastFormat;
         int size = lastSize;
         String rest = args;
         if (rest.startsWith("/")) {
             int end = rest.indexOf(' ');
-            if (end < 0) return "xp: missing address\n";
+            if (end < 0) return name + ": missing address\n";
             String fmt = rest.substring(1, end);
             rest = rest.substring(end).strip();
             int i = 0;
@@ -91,7 +95,7 @@ final class HumanMonitor {
                 try {
                     count = Integer.parseInt(fmt.substring(0, i));
                 } catch (NumberFormatException e) {
-                    return "xp: bad count\n";
+                    return name + ": bad count\n";
                 }
             }
             for (; i < fmt.length(); i++) {
@@ -113,25 +117,32 @@ final class HumanMonitor {
         try {
             address = Long.decode(rest);
         } catch (NumberFormatException e) {
-            return "xp: bad address '" + rest + "'\n";
+            return name + ": bad address '" + rest + "'\n";
         }
         long total = (long) count * size;
-        if (count < 1 || total > MAX_DUMP_BYTES) return "xp: count out of range\n";
+        if (count < 1 || total > MAX_DUMP_BYTES) return name + ": count out of range\n";
         lastFormat = format;
         lastSize = size;
-        byte[] mem = machine.readPhysical(address, (int) total);
+        if (!physical) address &= 0xFFFF_FFFFL;      // an i386 linear address
         int lineBytes = size == 1 ? LINE_BYTES_FOR_BYTES : LINE_BYTES;
+        String addressFormat = physical ? "%016x:" : "%08x:";
         StringBuilder sb = new StringBuilder();
-        for (int off = 0; off < total; off += size) {
-            if (off % lineBytes == 0) {
-                if (off > 0) sb.append('\n');
-                sb.append(String.format(Locale.ROOT, "%016x:", address + off));
+        for (int line = 0; line < total; line += lineBytes) {
+            int length = (int) Math.min(lineBytes, total - line);
+            long lineAddress = address + line;
+            sb.append(String.format(Locale.ROOT, addressFormat, physical ? lineAddress : lineAddress & 0xFFFF_FFFFL));
+            Optional<byte[]> bytes = physical ? Optional.of(machine.readPhysical(lineAddress, length))
+                    : machine.readVirtual(lineAddress, length);
+            if (bytes.isEmpty()) return sb.append(" Cannot access memory\n").toString();
+            byte[] mem = bytes.get();
+            for (int off = 0; off < length; off += size) {
+                long v = 0;
+                for (int b = size - 1; b >= 0; b--) v = (v << 8) | (mem[off + b] & 0xFF);   // little-endian guest
+                sb.append(' ').append(formatValue(v, format, size));
             }
-            long v = 0;
-            for (int b = size - 1; b >= 0; b--) v = (v << 8) | (mem[off + b] & 0xFF);   // little-endian guest
-            sb.append(' ').append(formatValue(v, format, size));
+            sb.append('\n');
         }
-        return sb.append('\n').toString();
+        return sb.toString();
     }
 
     private static String formatValue(long v, char format, int size) {

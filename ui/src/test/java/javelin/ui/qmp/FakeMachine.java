@@ -159,6 +159,18 @@ public final class FakeMachine implements MachineControl {
         cdrom = image;
     }
 
+    /**
+     * Linear addresses from {@link #KERNEL_BASE} map onto {@link #memory} one to one, as a
+     * Linux kernel maps low memory at PAGE_OFFSET; every other linear address is unmapped.
+     */
+    @Override public java.util.Optional<byte[]> readVirtual(long address, int length) {
+        long physical = address - KERNEL_BASE;
+        if (physical < 0 || physical + length > memory.length) return java.util.Optional.empty();
+        return java.util.Optional.of(readPhysical(physical, length));
+    }
+
+    public static final long KERNEL_BASE = 0xC000_0000L;
+
     @Override public byte[] readPhysical(long address, int length) {
         byte[] out = new byte[length];
         for (int i = 0; i < length; i++) {

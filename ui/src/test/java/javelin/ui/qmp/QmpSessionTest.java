@@ -270,6 +270,27 @@ class QmpSessionTest {
         }
 
         @Test
+        void xDumpsVirtualAddressesWithEightDigitAddresses() throws Exception {
+            negotiate();
+            // FakeMachine maps linear 0xC0000000 onto physical 0; QEMU prints an i386 target's
+            // virtual addresses as %08x (TARGET_FMT_lx).
+            assertEquals("c0000010: 0x10 0x11 0x12 0x13\n", hmp("x /4xb 0xc0000010"));
+        }
+
+        @Test
+        void xOfAnUnmappedPageCannotAccessMemory() throws Exception {
+            negotiate();
+            assertEquals("00001000: Cannot access memory\n", hmp("x /2xw 0x1000"));
+        }
+
+        @Test
+        void xStopsAtTheFirstLineThatRunsIntoAnUnmappedPage() throws Exception {
+            negotiate();
+            assertEquals("c000ffe8: 0xebeae9e8 0xefeeedec 0xf3f2f1f0 0xf7f6f5f4\n"
+                    + "c000fff8: Cannot access memory\n", hmp("x /8xw 0xc000ffe8"));
+        }
+
+        @Test
         void infoStatusAndCpusAndRegisters() throws Exception {
             negotiate();
             assertEquals("VM status: running\n", hmp("info status"));

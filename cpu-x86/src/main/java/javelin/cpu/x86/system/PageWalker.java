@@ -51,6 +51,55 @@ public final class PageWalker {
         }
     }
 
+    /**
+     * The physical address that {@code lin} translates to, or -1 if no present translation
+     * exists: a debugger's look at the tables (the monitor's {@code x}), with no side effects:
+     * no accessed or dirty bit is written, no TLB entry filled, CR2 untouched, no #PF. Only the
+     * P bits and the page-size bits decide (SDM vol. 3, 4.3 for 32-bit paging with CR4.PSE,
+     * 4.4 for PAE with the PDPTEs held in {@link CpuState#pdpte}); access rights and reserved
+     * bits are not checked, since the debugger is not a guest access. Without CR0.PG the
+     * linear address is the physical one. A page above this board's 4 GiB is reported as
+     * unmapped, as the walker maps it to nothing.
+     */
+    public static long probe(CpuState cpu, int lin) {
+        long pa;
+        if ((cpu.cr0 & CpuState.CR0_PG) == 0) {
+            pa = lin & 0xFFFF_FFFFL;
+        } else if ((cpu.cr4 & CpuState.CR4_PAE) != 0) {
+            pa = probePae(cpu, lin);
+        } else {
+            pa = probeLegacy(cpu, lin);
+        }
+        if (pa < 0 || pa >>> 32 != 0) return -1;
+        return pa & cpu.a20Mask;
+    }
+
+    private static long probeLegacy(CpuState cpu, int lin) {
+        long pdeAddr = ((cpu.cr3 & 0xFFFF_F000L) | ((lin >>> 22) << 2)) & cpu.a20Mask;
+        int pde = cpu.mem.readDword(pdeAddr);
+        if ((pde & PTE_P) == 0) return -1;
+        if ((pde & PTE_PS) != 0 && (cpu.cr4 & CpuState.CR4_PSE) != 0) {
+            return (pde & 0xFFC0_0000L) | (lin & 0x003F_FFFF);
+        }
+        long pteAddr = ((pde & 0xFFFF_F000L) | (((lin >>> 12) & 0x3FF) << 2)) & cpu.a20Mask;
+        int pte = cpu.mem.readDword(pteAddr);
+        if ((pte & PTE_P) == 0) return -1;
+        return (pte & 0xFFFF_F000L) | (lin & 0xFFF);
+    }
+
+    private static long probePae(CpuState cpu, int lin) {
+        long pdpte = cpu.pdpte[lin >>> 30];
+        if ((pdpte & PTE_P) == 0) return -1;
+        long pdeAddr = ((pdpte & 0xF_FFFF_F000L) | (((lin >>> 21) & 0x1FF) << 3)) & cpu.a20Mask;
+        long pde = cpu.mem.readQword(pdeAddr);
+        if ((pde & PTE_P) == 0) return -1;
+        if ((pde & PTE_PS) != 0) return (pde & 0xF_FFE0_0000L) | (lin & 0x1F_FFFF);
+        long pteAddr = ((pde & 0xF_FFFF_F000L) | (((lin >>> 12) & 0x1FF) << 3)) & cpu.a20Mask;
+        long pte = cpu.mem.readQword(pteAddr);
+        if ((pte & PTE_P) == 0) return -1;
+        return (pte & 0xF_FFFF_F000L) | (lin & 0xFFF);
+    }
+
     private static void walkLegacy(CpuState cpu, int lin, int access, boolean user, SoftTlb tlb) {
         long pdeAddr = ((cpu.cr3 & 0xFFFF_F000L) | ((lin >>> 22) << 2)) & cpu.a20Mask;
         int pde = cpu.mem.readDword(pdeAddr);
