@@ -53,6 +53,7 @@ public final class LinuxBootLoader {
     static final int HDR_RELOCATABLE_KERNEL = 0x234;
     static final int HDR_XLOADFLAGS = 0x236;
     static final int HDR_CMDLINE_SIZE = 0x238;
+    static final int HDR_SETUP_DATA = 0x250;
     static final int HDR_PREF_ADDRESS = 0x258;
     static final int HDR_INIT_SIZE = 0x260;
 
@@ -94,6 +95,13 @@ public final class LinuxBootLoader {
     public static final long KERNEL_ADDRESS = 0x100000;
     /** The flat GDT of the direct path, in the free area after the BIOS data area. */
     public static final long GDT_ADDRESS = 0x500;
+    /** Where the direct boot puts its setup_data list: the page after the command line's 4 KiB. */
+    public static final long SETUP_DATA_ADDRESS = 0x21000;
+    /** setup_data type of a boot-loader RNG seed (boot.rst, "setup_data"; Linux 6.0+). */
+    static final int SETUP_RNG_SEED = 9;
+    static final int RNG_SEED_BYTES = 32;
+    /** Boot protocol version that introduced hdr.setup_data. */
+    static final int PROTOCOL_SETUP_DATA = 0x209;
     /** Kept free at the top of low RAM for SeaBIOS's high zone and tables (it takes 256 KiB+). */
     public static final long HIGH_RESERVE = 0x100000;
     /** The ROM file SeaBIOS runs, and its boot-order path. */
@@ -326,7 +334,14 @@ public final class LinuxBootLoader {
         }
         List<MemoryWrite> writes = new ArrayList<>();
         writes.add(new MemoryWrite(GDT_ADDRESS, ProtectedModeEntry.flatGdt()));
-        writes.add(new MemoryWrite(SETUP_ADDRESS, zeroPage(memoryMap)));
+        byte[] zeroPage = zeroPage(memoryMap);
+        if (header.protocol() >= PROTOCOL_SETUP_DATA) {
+            // A boot-loader RNG seed, as QEMU passes one: without RDRAND the kernel would spend a
+            // minute of guest time gathering entropy at interpreter speed before "crng init done".
+            writes.add(new MemoryWrite(SETUP_DATA_ADDRESS, rngSeedSetupData(new java.security.SecureRandom())));
+            LittleEndian.put64(zeroPage, HDR_SETUP_DATA, SETUP_DATA_ADDRESS);
+        }
+        writes.add(new MemoryWrite(SETUP_ADDRESS, zeroPage));
         writes.add(new MemoryWrite(CMDLINE_ADDRESS, cmdlineBytes()));
         writes.add(new MemoryWrite(header.code32Start(), Arrays.copyOfRange(image, header.setupSize(), image.length)));
         if (initrd.length > 0) writes.add(new MemoryWrite(initrdAddress, initrd));
@@ -334,6 +349,18 @@ public final class LinuxBootLoader {
                 ProtectedModeEntry.CODE_SELECTOR, ProtectedModeEntry.DATA_SELECTOR,
                 GDT_ADDRESS, ProtectedModeEntry.GDT_SIZE - 1);
         return new DirectBoot(writes, entry);
+    }
+
+    /** One struct setup_data (u64 next = 0, u32 type, u32 len, data) holding a fresh RNG seed. */
+    static byte[] rngSeedSetupData(java.util.Random random) {
+        byte[] sd = new byte[16 + RNG_SEED_BYTES];
+        LittleEndian.put64(sd, 0, 0);
+        LittleEndian.put32(sd, 8, SETUP_RNG_SEED);
+        LittleEndian.put32(sd, 12, RNG_SEED_BYTES);
+        byte[] seed = new byte[RNG_SEED_BYTES];
+        random.nextBytes(seed);
+        System.arraycopy(seed, 0, sd, 16, RNG_SEED_BYTES);
+        return sd;
     }
 
     /** struct boot_params for the 32-bit boot protocol (boot.rst, "32-bit Boot Protocol"). */

@@ -279,6 +279,19 @@ class LinuxBootLoaderTest {
         }
 
         @Test
+        void protocol209KernelsGetAnRngSeedInSetupData() {
+            // boot.rst: hdr.setup_data (0x250, protocol 2.09+) is the physical address of a
+            // struct setup_data list: u64 next, u32 type (9 = SETUP_RNG_SEED), u32 len, data.
+            long list = LittleEndian.get64(at(0x10000).data(), 0x250);
+            assertEquals(0x21000, list);
+            byte[] sd = at(list).data();
+            assertEquals(0, LittleEndian.get64(sd, 0), "the only entry");
+            assertEquals(9, LittleEndian.get32(sd, 8));
+            assertEquals(32, LittleEndian.get32(sd, 12));
+            assertEquals(16 + 32, sd.length);
+        }
+
+        @Test
         void theGdtHasFlatCodeAndDataAtTheBootSelectors() {
             byte[] gdt = at(boot.entry().gdtBase()).data();
             assertEquals(boot.entry().gdtLimit() + 1, gdt.length);
