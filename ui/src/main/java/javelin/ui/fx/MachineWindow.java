@@ -55,7 +55,10 @@ public final class MachineWindow {
         stage.setOnCloseRequest(e -> control.quit());
         stage.setOnHidden(e -> screen.stop());
         control.addEventListener(event -> Platform.runLater(() -> onMachineEvent(event)));
-        showRunState(control.runState());
+        // The window opens just before the machine starts, and a machine that has not started yet
+        // reports PAUSED without a STOP event; so the title starts as running, events keep it
+        // right afterwards, and the menu asks the machine again whenever it opens.
+        showRunState(MachineControl.RunState.RUNNING);
         stage.show();
         screen.start();
     }
@@ -113,6 +116,7 @@ public final class MachineWindow {
         MenuItem quit = new MenuItem("Quit");
         quit.setOnAction(e -> control.quit());
         Menu machine = new Menu("Machine", null, pauseResume, reset, new SeparatorMenuItem(), quit);
+        machine.setOnShowing(e -> showRunState(control.runState()));
 
         ToggleGroup scaling = new ToggleGroup();
         RadioMenuItem fit = new RadioMenuItem("Fit to window");

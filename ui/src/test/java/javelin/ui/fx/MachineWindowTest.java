@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.geometry.Bounds;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.image.WritableImage;
+import javafx.scene.layout.BorderPane;
 import javafx.scene.robot.Robot;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
@@ -140,6 +144,41 @@ class MachineWindowTest {
             FakeMachine.Input press = machine.inputs.poll(30, TimeUnit.SECONDS);
             assertNotNull(press);
             assertEquals(KeyCode.KP7, press.key());
+        }
+    }
+
+    @Nested
+    class Menus {
+        private MenuItem item(int menu, int index) throws Exception {
+            return FxThread.call(() -> ((MenuBar) ((BorderPane) window.stage().getScene().getRoot()).getTop())
+                    .getMenus().get(menu).getItems().get(index));
+        }
+
+        @Test
+        void pauseThenResumeAskTheMachineAndTheTitleFollows() throws Exception {
+            MenuItem pauseResume = item(0, 0);
+            assertEquals("Pause", FxThread.call(pauseResume::getText));
+            FxThread.run(pauseResume::fire);
+            assertEquals("Javelin [Paused]", FxThread.call(() -> window.stage().getTitle()));
+            assertEquals("Resume", FxThread.call(pauseResume::getText));
+            FxThread.run(pauseResume::fire);
+            assertEquals("Javelin", FxThread.call(() -> window.stage().getTitle()));
+            assertEquals(List.of("pause", "resume"), machine.actions);
+        }
+
+        @Test
+        void resetAndQuitAskTheMachine() throws Exception {
+            FxThread.run(item(0, 1)::fire);
+            FxThread.run(item(0, 3)::fire);
+            assertEquals(List.of("reset", "quit"), machine.actions);
+        }
+
+        @Test
+        void viewMenuSwitchesBetweenFitAndIntegerScale() throws Exception {
+            FxThread.run(item(1, 1)::fire);
+            assertEquals(ScreenScale.Mode.INTEGER, FxThread.call(() -> window.screen().mode()));
+            FxThread.run(item(1, 0)::fire);
+            assertEquals(ScreenScale.Mode.FIT, FxThread.call(() -> window.screen().mode()));
         }
     }
 
