@@ -11,13 +11,16 @@ import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
 import javelin.machine.MachineControl;
 
 /**
  * The emulator's window: a menu bar (Machine: Pause/Resume, Reset, Quit; View: Fit to window,
- * Integer scale) over the guest screen, with the host keyboard going to the guest.
+ * Integer scale) over the guest screen, with the host keyboard and, over the screen, the mouse
+ * going to the guest.
  *
  * <p>The window only asks: every menu action and key goes through {@link MachineControl}, which
  * posts it to the machine's thread. Closing the window quits the machine (QEMU's GTK display
@@ -48,6 +51,9 @@ public final class MachineWindow {
         root.setTop(menuBar());
         Scene scene = new Scene(root);
         scene.addEventFilter(KeyEvent.ANY, keyboard::handle);
+        MouseForwarder mouse = new MouseForwarder(control, screen::scale);
+        screen.addEventHandler(MouseEvent.ANY, mouse::handle);
+        screen.addEventHandler(ScrollEvent.SCROLL, mouse::handle);
         stage.setScene(scene);
         stage.focusedProperty().addListener((obs, was, is) -> {
             if (!is) keyboard.releaseAll();

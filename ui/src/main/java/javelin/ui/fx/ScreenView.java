@@ -85,6 +85,11 @@ final class ScreenView extends Region {
         return height;
     }
 
+    /** Host pixels per guest pixel as currently laid out. */
+    double scale() {
+        return ScreenScale.of(mode, width, height, getWidth(), getHeight()).scale();
+    }
+
     /** One animation pulse at {@code now} (nanoseconds); refreshes if a frame time has passed. */
     void pulse(long now) {
         if (refreshedOnce && now - lastRefresh < FRAME_NANOS) return;

@@ -10,6 +10,8 @@ import javafx.geometry.Bounds;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.image.WritableImage;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.robot.Robot;
 import javafx.stage.Stage;
@@ -144,6 +146,26 @@ class MachineWindowTest {
             FakeMachine.Input press = machine.inputs.poll(30, TimeUnit.SECONDS);
             assertNotNull(press);
             assertEquals(KeyCode.KP7, press.key());
+        }
+    }
+
+    @Nested
+    class Mouse {
+        @Test
+        void motionOverTheScreenReachesTheGuestMouse() throws Exception {
+            FxThread.run(() -> {
+                ScreenView screen = window.screen();
+                for (double[] p : new double[][] {{5, 5}, {9, 7}}) {
+                    screen.fireEvent(new MouseEvent(MouseEvent.MOUSE_MOVED, p[0], p[1], p[0], p[1], MouseButton.NONE, 0,
+                            false, false, false, false, false, false, false, false, false, false, null));
+                }
+            });
+            FakeMachine.Input move = machine.inputs.poll(30, TimeUnit.SECONDS);
+            assertNotNull(move);
+            assertEquals("mouse", move.what());
+            double scale = FxThread.call(() -> window.screen().scale());
+            assertEquals((int) (4 / scale), move.dx());
+            assertEquals((int) (2 / scale), move.dy());
         }
     }
 
