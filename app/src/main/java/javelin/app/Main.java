@@ -15,6 +15,7 @@ import javelin.machine.MachineConfig.DebugExitPorts;
 import javelin.machine.MachineConfig.TraceItem;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
+import javelin.ui.fx.MachineWindow;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +32,8 @@ public final class Main implements Callable<Integer> {
     /** Exit status for a usage error, as picocli and QEMU use. */
     static final int EXIT_USAGE = 2;
     static final int EXIT_FAILURE = 1;
+    /** The {@code -display} value that opens the JavaFX window (docs/window.md). */
+    static final String DISPLAY_WINDOW = "javafx";
 
     @Option(names = "-m", paramLabel = "SIZE", description = "guest RAM (default 128M; suffixes K, M, G)")
     String memory = "128M";
@@ -53,7 +56,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-boot", paramLabel = "[order=]DRIVES[,menu=on|off]", description = "boot order (c disk, d CD-ROM, n network) and menu")
     String boot;
 
-    @Option(names = "-display", paramLabel = "TYPE", description = "none (headless)")
+    @Option(names = "-display", paramLabel = "TYPE", description = "none (headless, the default) or javafx (a window)")
     String display;
 
     @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, tcp:HOST:PORT,server=on[,wait=off][,telnet=on], unix:PATH,server=on, null (repeat for COM2-COM4)")
@@ -119,7 +122,23 @@ public final class Main implements Callable<Integer> {
         try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
              PcMachine machine = PcMachine.create(config, remote::openSerial)) {
             remote.start(machine);
-            return machine.run();
+            if (!DISPLAY_WINDOW.equals(display)) return machine.run();
+            // The machine keeps this thread; the window lives on the JavaFX thread and only posts
+            // requests to it. Closing the window quits the machine, which ends run().
+            MachineWindow window = openWindow(machine);
+            try {
+                return machine.run();
+            } finally {
+                window.close();
+            }
+        }
+    }
+
+    private static MachineWindow openWindow(PcMachine machine) {
+        try {
+            return MachineWindow.open(machine, "Javelin");
+        } catch (IllegalStateException e) {
+            throw new MachineConfigException("-display javafx: " + e.getMessage() + " (is DISPLAY set? or use -display none)");
         }
     }
 
@@ -131,8 +150,8 @@ public final class Main implements Callable<Integer> {
             for (TraceItem t : TraceItem.values()) out.println("  " + t.qemuName);
             return null;
         }
-        if (display != null && !display.equals("none")) {
-            throw new MachineConfigException("-display: '" + display + "' is not available yet (use -display none)");
+        if (display != null && !display.equals("none") && !display.equals(DISPLAY_WINDOW)) {
+            throw new MachineConfigException("-display: '" + display + "' is not available (none or javafx)");
         }
         if (!accel.equals("tcg") && !accel.startsWith("tcg,")) {
             throw new MachineConfigException("-accel: only tcg is available, not '" + accel + "'");
