@@ -69,7 +69,8 @@ final class RemoteConsoles implements AutoCloseable {
         SerialBackend backend;
         try {
             backend = s.open(s instanceof SerialSpec.Socket ? group() : null);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            // A port already in use, or a file that cannot be created: one line, no trace.
             throw new MachineConfigException("-serial " + spec + ": " + e.getMessage(), e);
         }
         opened.add(backend);

@@ -50,6 +50,16 @@ class MainTest {
         }
 
         @Test
+        void serialFileThatCannotBeCreatedIsOneLine(@TempDir Path dir) throws IOException {
+            Path rom = dir.resolve("bios.rom");
+            Files.write(rom, new byte[65536]);
+            String out = run("-bios", rom.toString(), "-serial", "file:" + dir.resolve("no/such/dir/com1.txt"),
+                    "-display", "none", "-audio", "none");
+            assertTrue(out.startsWith("1|javelin: -serial file:"), out);
+            assertEquals(1, out.strip().lines().count(), out);
+        }
+
+        @Test
         void unknownTraceItemIsRefused() {
             assertTrue(run("-d", "bogus").startsWith("1|javelin: -d: unknown log item 'bogus'"));
         }

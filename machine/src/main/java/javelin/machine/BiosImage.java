@@ -38,13 +38,8 @@ public record BiosImage(Path path, byte[] bytes) {
         return (1L << 32) - bytes.length;
     }
 
-    /** Size of the legacy mapping that ends at 1 MiB. */
+    /** Size of the part that the PAM ROM view shows ending at 1 MiB. */
     public int legacySize() {
         return Math.min(LEGACY_WINDOW, bytes.length);
-    }
-
-    /** Physical address where the legacy mapping starts (it ends at 0x100000). */
-    public long legacyBase() {
-        return 0x10_0000L - legacySize();
     }
 }

@@ -32,7 +32,6 @@ public record MachineConfig(long ramBytes, int smp, Path bios, List<String> seri
                             boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
                             Path kernel, String initrd, String append, String boot, boolean noFirmware,
                             boolean audio) {
-    public static final long DEFAULT_RAM = 128L << 20;
 
     public MachineConfig {
         if (ramBytes < (1 << 20) || ramBytes > (3L << 30)) {

@@ -414,9 +414,4 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         mem.close();
     }
 
-    /** For tests: the board's parts. */
-    PcBoard board() {
-        return board;
-    }
-
 }
