@@ -34,10 +34,8 @@ class LinuxBootIT {
             assertTrue(screen.contains("Run /init as init process"), "VGA text console shows kernel messages:\n" + screen);
 
             at = com1.await("javelin# ", at, LinuxGuest.STEP_TIMEOUT_SECONDS);
-            com1.type("echo $((6*7))\n");
-            at = com1.await("42\r\n", at, LinuxGuest.STEP_TIMEOUT_SECONDS);
-            com1.type("uname -r\n");
-            at = com1.await(release + "\r\n", at, LinuxGuest.STEP_TIMEOUT_SECONDS);
+            at = LinuxGuest.ask(com1, "echo $((6*7))", "42", at);
+            at = LinuxGuest.ask(com1, "uname -r", release, at);
             com1.type("reboot -f\n");
             // -no-reboot: the guest's reset ends the run with status 0.
             assertEquals(0, run.get(LinuxGuest.STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS));
