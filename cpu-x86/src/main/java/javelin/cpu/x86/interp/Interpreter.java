@@ -522,7 +522,7 @@ public final class Interpreter {
 
     // ---- execution ------------------------------------------------------------------------
 
-    /** The rest of the dispatch: mnemonics too rare to keep in the loop of {@link #execute(int, boolean)}. */
+    /** The rest of the dispatch: mnemonics too rare to keep in the loop of {@link #executeBlock}. */
     private void executeLessCommon(DecodedInsn d, int eip0) {
         final int os = d.opSize;
         final Mnemonic mn = d.mnemonic;
