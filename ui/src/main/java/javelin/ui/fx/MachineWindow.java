@@ -1,8 +1,10 @@
 package javelin.ui.fx;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +90,10 @@ public final class MachineWindow {
     private Consumer<String> errors = MachineWindow::showErrorAlert;
     /** Asks for a CD image: the owner window and the chooser's title; empty if cancelled. */
     private BiFunction<Window, String, Optional<Path>> chooseImage = MachineWindow::chooseImageFile;
+    /** Where the next no-argument start finds its disk images, and the dialog that edits them. */
+    private Path nextStartFile = NextStartMedia.file(System.getenv());
+    private BiFunction<Window, NextStartMedia, Optional<NextStartMedia>> askNextStart =
+            (owner, current) -> new NextStartDialog(owner, current).showAndWait();
 
     /** Builds the window into {@code stage} and shows it; JavaFX thread only. */
     MachineWindow(MachineControl control, Stage stage, String title) {
@@ -167,6 +173,32 @@ public final class MachineWindow {
         }
     }
 
+    /**
+     * Shows a start-up error (the machine could not be built, so there is no window) in a
+     * dialog and returns when the user has closed it; then ends the JavaFX platform. Does
+     * nothing when JavaFX cannot start: the caller prints the same line on standard error.
+     * Not on the JavaFX thread.
+     */
+    public static void showStartupError(String message) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Platform.setImplicitExit(false);
+        try {
+            Platform.startup(() -> {
+                try {
+                    showErrorAlert(message);
+                } finally {
+                    closed.complete(null);
+                }
+            });
+            closed.get();
+            Platform.exit();
+        } catch (RuntimeException | ExecutionException e) {
+            // No display (or JavaFX already gone): the line on standard error is the report.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Closes the window and ends the JavaFX platform that {@link #open} started. */
     public void close() {
         Platform.runLater(stage::hide);
@@ -223,6 +255,11 @@ public final class MachineWindow {
         this.chooseImage = chooser;
     }
 
+    void setNextStart(Path file, BiFunction<Window, NextStartMedia, Optional<NextStartMedia>> dialog) {
+        this.nextStartFile = file;
+        this.askNextStart = dialog;
+    }
+
     // ---- menus ------------------------------------------------------------------------------
 
     private MenuBar menuBar() {
@@ -249,7 +286,9 @@ public final class MachineWindow {
 
         insertCd.setOnAction(e -> insertCd());
         ejectCd.setOnAction(e -> cdDevice().ifPresent(d -> act(() -> control.eject(d))));
-        Menu media = menu("Media", insertCd, ejectCd);
+        MenuItem nextStart = new MenuItem("Disk images for the next start…");
+        nextStart.setOnAction(e -> chooseNextStart());
+        Menu media = menu("Media", insertCd, ejectCd, new SeparatorMenuItem(), nextStart);
         media.setOnShowing(e -> {
             boolean hasCd = cdDevice().isPresent();
             insertCd.setDisable(!hasCd);
@@ -297,6 +336,28 @@ public final class MachineWindow {
         Optional<String> device = cdDevice();
         if (device.isEmpty()) return;
         chooseImage.apply(stage, "Insert CD image").ifPresent(iso -> act(() -> control.changeMedium(device.get(), iso)));
+    }
+
+    /** Edits the images of the next no-argument start; refuses files that do not exist. */
+    private void chooseNextStart() {
+        NextStartMedia current = null;
+        try {
+            current = NextStartMedia.load(nextStartFile).orElse(null);
+        } catch (IllegalArgumentException e) {
+            errors.accept(e.getMessage() + "; starting afresh");
+        }
+        askNextStart.apply(stage, current).ifPresent(choice -> {
+            List<String> problems = choice.problems();
+            if (!problems.isEmpty()) {
+                errors.accept(String.join("\n", problems));
+                return;
+            }
+            try {
+                choice.save(nextStartFile);
+            } catch (IOException e) {
+                errors.accept("cannot save " + nextStartFile + ": " + e.getMessage());
+            }
+        });
     }
 
     /** Runs a menu action; a failure (a missing or unreadable image, ...) is shown, one line. */
