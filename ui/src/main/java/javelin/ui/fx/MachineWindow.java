@@ -63,6 +63,9 @@ import javelin.machine.MachineControl;
  * {@link #setVncAddress}, which may be called from any other thread.
  */
 public final class MachineWindow {
+    /** Set when {@link #open} could not start JavaFX (no display): it will not start in this process. */
+    private static volatile boolean platformFailed;
+
     /** Status-bar updates per second: enough for a readable MIPS figure and a visible light. */
     static final double STATUS_HZ = 4;
 
@@ -166,6 +169,7 @@ public final class MachineWindow {
             return shown.get();
         } catch (RuntimeException | ExecutionException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            platformFailed = true;
             throw new IllegalStateException("cannot open the JavaFX window: " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -180,10 +184,13 @@ public final class MachineWindow {
      * Not on the JavaFX thread.
      */
     public static void showStartupError(String message) {
+        // After a failed start-up JavaFX cannot start again, and some of its calls would wait
+        // for it for ever (setImplicitExit does).
+        if (platformFailed) return;
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        Platform.setImplicitExit(false);
         try {
-            Platform.startup(() -> {
+            Platform.startup(() -> { });
+            Platform.runLater(() -> {
                 try {
                     showErrorAlert(message);
                 } finally {
