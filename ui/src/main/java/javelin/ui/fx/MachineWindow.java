@@ -470,6 +470,7 @@ public final class MachineWindow {
         @Override public void grabChanged(boolean grabbed) {
             // Cursor.NONE on the whole scene: while grabbed the pointer may cross the menu bar.
             stage.getScene().setCursor(grabbed ? Cursor.NONE : Cursor.DEFAULT);
+            if (grabbed) screen.requestFocus();     // the grabbing click was consumed before the screen saw it
             showTitle();
         }
     }

@@ -417,7 +417,14 @@ class MachineWindowTest {
             assertEquals("x", FxThread.call(console::getText));
             assertEquals(null, machine.inputs.poll(200, TimeUnit.MILLISECONDS));
             FxThread.run(() -> {
-                window.screen().requestFocus();
+                // A click on the screen grabs the pointer and gives the keyboard back to the guest.
+                ScreenView screen = window.screen();
+                javafx.geometry.Point2D p = screen.localToScreen(screen.getWidth() / 2, screen.getHeight() / 2);
+                javafx.geometry.Point2D c = screen.localToScene(screen.getWidth() / 2, screen.getHeight() / 2);
+                screen.fireEvent(new MouseEvent(MouseEvent.MOUSE_PRESSED, c.getX(), c.getY(), p.getX(), p.getY(),
+                        MouseButton.PRIMARY, 1, false, false, false, false, true, false, false, false, false, false, null));
+            });
+            FxThread.run(() -> {
                 new Robot().keyPress(javafx.scene.input.KeyCode.X);
                 new Robot().keyRelease(javafx.scene.input.KeyCode.X);
             });
@@ -431,7 +438,7 @@ class MachineWindowTest {
     class Status {
         @Test
         void showsMipsFromTheCountersAndLightsTheCdWhileItReads() throws Exception {
-            StatusBar bar = window.statusBar();
+            StatusBar bar = FxThread.call(StatusBar::new);      // not the window's: its timer samples too
             long t0 = 1_000_000_000L;
             FxThread.run(() -> bar.update(machine.runState(), new long[] {0}, machine.driveActivity(), t0));
             machine.cdBytesRead = 2048;
