@@ -59,8 +59,9 @@ import javelin.machine.MachineControl;
  * Alt, F10 and menu mnemonics reach the guest rather than the menus; the menus are for the
  * mouse. The exceptions are the window's Ctrl+Alt shortcuts (G releases the pointer, F toggles
  * full screen) and keys typed while the serial console has the focus, which are the console's.
- * Threading: build and use on the JavaFX thread, except {@link #open}, {@link #close} and
- * {@link #setVncAddress}, which may be called from any other thread.
+ * Threading: build and use on the JavaFX thread, except {@link #open}, {@link #close},
+ * {@link #setSerialConsole} and {@link #setVncAddress}, which may be called from any thread, and
+ * {@link #showStartupError}, which must not be called on the JavaFX thread.
  */
 public final class MachineWindow {
     /** Set when {@link #open} could not start JavaFX (no display): it will not start in this process. */
@@ -118,7 +119,6 @@ public final class MachineWindow {
         });
         scene.addEventFilter(MouseEvent.ANY, mouse::handle);
         scene.addEventFilter(ScrollEvent.SCROLL, mouse::handle);
-        screen.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> screen.requestFocus());
         screen.setFocusTraversable(true);
         stage.setScene(scene);
         // Esc belongs to the guest: full screen is left through View > Fullscreen or Ctrl+Alt+F.
@@ -222,9 +222,14 @@ public final class MachineWindow {
     /**
      * Gives the window a serial console view: View > Serial console then shows it below the
      * screen, and hides it again. While a node inside it has the focus, keys go to it and not to
-     * the guest keyboard. Without a console the menu item stays disabled.
+     * the guest keyboard. Without a console the menu item stays disabled. Any thread (applied
+     * on the JavaFX thread).
      */
     public void setSerialConsole(Node console) {
+        if (!Platform.isFxApplicationThread()) {
+            Platform.runLater(() -> setSerialConsole(console));
+            return;
+        }
         if (serialItem.isSelected()) showSerialConsole(false);
         serialConsole = console;
         serialItem.setDisable(console == null);
@@ -287,7 +292,7 @@ public final class MachineWindow {
         powerOff.setOnAction(e -> control.quit());
         MenuItem quit = new MenuItem("Quit");
         quit.setOnAction(e -> control.quit());
-        Menu machine = menu("Machine", pauseResume, ctrlAltDel, new SeparatorMenuItem(), reset, powerOff,
+        Menu machine = addMenu("Machine", pauseResume, ctrlAltDel, new SeparatorMenuItem(), reset, powerOff,
                 new SeparatorMenuItem(), quit);
         machine.setOnShowing(e -> showRunState(control.runState()));
 
@@ -295,7 +300,7 @@ public final class MachineWindow {
         ejectCd.setOnAction(e -> cdDevice().ifPresent(d -> act(() -> control.eject(d))));
         MenuItem nextStart = new MenuItem("Disk images for the next start…");
         nextStart.setOnAction(e -> chooseNextStart());
-        Menu media = menu("Media", insertCd, ejectCd, new SeparatorMenuItem(), nextStart);
+        Menu media = addMenu("Media", insertCd, ejectCd, new SeparatorMenuItem(), nextStart);
         media.setOnShowing(e -> {
             boolean hasCd = cdDevice().isPresent();
             insertCd.setDisable(!hasCd);
@@ -316,18 +321,18 @@ public final class MachineWindow {
         serialItem.setOnAction(e -> showSerialConsole(serialItem.isSelected()));
         statusItem.setSelected(true);
         statusItem.setOnAction(e -> root.setBottom(statusItem.isSelected() ? statusBar : null));
-        menu("View", fit, integer, new SeparatorMenuItem(), fullscreen, new SeparatorMenuItem(), serialItem, statusItem);
+        addMenu("View", fit, integer, new SeparatorMenuItem(), fullscreen, new SeparatorMenuItem(), serialItem, statusItem);
 
         // Snapshots do not exist yet (issue: -loadvm/savevm); the entries show where they will be.
         MenuItem save = new MenuItem("Save snapshot…");
         MenuItem load = new MenuItem("Load snapshot…");
         save.setDisable(true);
         load.setDisable(true);
-        menu("Snapshots", save, load);
+        addMenu("Snapshots", save, load);
         return new MenuBar(menus.values().toArray(Menu[]::new));
     }
 
-    private Menu menu(String name, MenuItem... items) {
+    private Menu addMenu(String name, MenuItem... items) {
         Menu m = new Menu(name, null, items);
         m.setMnemonicParsing(false);
         menus.put(name, m);
