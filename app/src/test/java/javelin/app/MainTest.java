@@ -17,8 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+    /**
+     * Runs the command line headless: without {@code -display}, a desktop's DISPLAY would open
+     * the window, or an error dialog that waits for a click.
+     */
     private static String run(String... args) {
         StringWriter err = new StringWriter();
+        if (!java.util.Arrays.asList(args).contains("-display")) {
+            args = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("-display", "none"))
+                    .toArray(String[]::new);
+        }
         int status = Main.execute(args, new PrintWriter(err, true));
         return status + "|" + err;
     }
