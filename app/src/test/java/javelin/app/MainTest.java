@@ -17,10 +17,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+    /**
+     * Runs the command line headless: without {@code -display}, a desktop's DISPLAY would open
+     * the window, or an error dialog that waits for a click.
+     */
     private static String run(String... args) {
         StringWriter err = new StringWriter();
+        if (!java.util.Arrays.asList(args).contains("-display")) {
+            args = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("-display", "none"))
+                    .toArray(String[]::new);
+        }
         int status = Main.execute(args, new PrintWriter(err, true));
         return status + "|" + err;
+    }
+
+    @Nested
+    class DisplayChoice {
+        @Test
+        void withoutTheOptionAWindowOpensWhenTheEnvironmentNamesADisplay() {
+            assertEquals(Main.Display.DEFAULT_WINDOW, Main.Display.choose(null, java.util.Map.of("DISPLAY", ":0")));
+            assertEquals(Main.Display.DEFAULT_WINDOW, Main.Display.choose(null, java.util.Map.of("WAYLAND_DISPLAY", "wayland-0")));
+            assertEquals(Main.Display.NONE, Main.Display.choose(null, java.util.Map.of()));
+            assertEquals(Main.Display.NONE, Main.Display.choose(null, java.util.Map.of("DISPLAY", "")));
+        }
+
+        @Test
+        void theOptionWinsOverTheEnvironment() {
+            assertEquals(Main.Display.NONE, Main.Display.choose("none", java.util.Map.of("DISPLAY", ":0")));
+            assertEquals(Main.Display.WINDOW, Main.Display.choose("javafx", java.util.Map.of()));
+        }
     }
 
     @Nested

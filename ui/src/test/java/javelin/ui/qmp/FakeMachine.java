@@ -45,6 +45,8 @@ public final class FakeMachine implements MachineControl {
     public final List<String> actions = Collections.synchronizedList(new ArrayList<>());
     public final byte[] memory = new byte[0x10000];
     public volatile Path cdrom = Path.of("/images/debian.iso");
+    /** When set, {@link #changeMedium} refuses every image with this message, as a machine refuses a bad image. */
+    public volatile String refuseMedia;
     /** Counted down at the very end of {@link #quit}, which QMP runs on a thread of its own. */
     public final java.util.concurrent.CountDownLatch quitCalled = new java.util.concurrent.CountDownLatch(1);
 
@@ -144,6 +146,18 @@ public final class FakeMachine implements MachineControl {
                 new CpuInfo(1, true, "protected", 0xFE05B, "EAX=00000003 EBX=00000004\n"));
     }
 
+    /** Retired instructions of the one vCPU and bytes read from the CD, for status-bar tests. */
+    public volatile long retired;
+    public volatile long cdBytesRead;
+
+    @Override public long[] instructionsRetired() {
+        return new long[] {retired};
+    }
+
+    @Override public List<DriveActivity> driveActivity() {
+        return List.of(new DriveActivity("ide0-hd0", "disk", 0, 0), new DriveActivity("ide1-cd0", "cdrom", cdBytesRead, 0));
+    }
+
     @Override public List<BlockInfo> blockDevices() {
         return List.of(new BlockInfo("ide0-hd0", "hd", false, false, Path.of("/images/disk.img")),
                 new BlockInfo("ide1-cd0", "cdrom", true, true, cdrom));
@@ -155,6 +169,7 @@ public final class FakeMachine implements MachineControl {
     }
 
     @Override public void changeMedium(String device, Path image) {
+        if (refuseMedia != null) throw new IllegalArgumentException(refuseMedia);
         actions.add("change " + device + " " + image);
         cdrom = image;
     }
