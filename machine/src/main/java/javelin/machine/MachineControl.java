@@ -29,6 +29,12 @@ public interface MachineControl {
     /** One block device as {@code query-block} shows it. */
     record BlockInfo(String device, String type, boolean removable, boolean readOnly, Path file) { }
 
+    /**
+     * Bytes one block device has moved for the guest since power-on (QEMU's {@code rd_bytes},
+     * {@code wr_bytes}); a front end lights an activity indicator while they change.
+     */
+    record DriveActivity(String device, String type, long bytesRead, long bytesWritten) { }
+
     RunState runState();
 
     /** Stops the vCPUs and the virtual clock (QMP {@code stop}). */
@@ -81,5 +87,19 @@ public interface MachineControl {
      */
     default Optional<byte[]> readVirtual(long address, int length) {
         return Optional.empty();
+    }
+
+    /**
+     * Instructions each vCPU has retired since the machine started, indexed by vCPU; a front
+     * end shows the rate (guest MIPS). Cheap and lock-free: the counts may lag by a slice.
+     * A machine that does not count reports no vCPUs.
+     */
+    default long[] instructionsRetired() {
+        return new long[0];
+    }
+
+    /** The transfer counters of every block device, in {@link #blockDevices()} order; lock-free. */
+    default List<DriveActivity> driveActivity() {
+        return List.of();
     }
 }

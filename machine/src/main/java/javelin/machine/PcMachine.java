@@ -414,4 +414,23 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         mem.close();
     }
 
+    // ---- Front-end statistics (status bar): lock-free reads of counters ---------------------
+
+    /**
+     * The interpreter's count is a plain field written by the vCPU thread; this read from another
+     * thread may see a value a slice old, which a rate shown a few times a second tolerates
+     * (64-bit reads are not torn on the 64-bit JVMs Javelin runs on).
+     */
+    @Override public long[] instructionsRetired() {
+        return new long[] {interpreter.retired()};
+    }
+
+    @Override public List<DriveActivity> driveActivity() {
+        List<DriveActivity> out = new ArrayList<>();
+        for (PcBoard.DriveSlot d : board.drives) {
+            javelin.devices.ide.TransferCounter t = d.cdrom() != null ? d.cdrom().transfers() : d.disk().transfers();
+            out.add(new DriveActivity(d.spec().deviceName(), d.cdrom() != null ? "cdrom" : "disk", t.bytesRead(), t.bytesWritten()));
+        }
+        return out;
+    }
 }

@@ -114,6 +114,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
     private final int defaultSectorsPerTrack;
     private final AtaRegisters regs = new AtaRegisters();
     private final BitSet loggedCommands = new BitSet(256);
+    private final TransferCounter transfers = new TransferCounter();
 
     // Architected settings.
     private int currentHeads;
@@ -152,6 +153,9 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
 
     /** Capacity in 512-byte sectors. */
     public long sectors() { return sectors; }
+
+    /** What this drive has read and written for the guest (activity lights). */
+    public TransferCounter transfers() { return transfers; }
 
     // ---- command dispatch ---------------------------------------------------------------
 
@@ -339,6 +343,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
             mediaError(ERROR_UNC, e);
             return;
         }
+        transfers.addRead(data.length);
         regs.startPioIn(data, data.length);
         dataReady();
     }
@@ -370,6 +375,7 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
                 mediaError(ERROR_ABRT, e);
                 return;
             }
+            transfers.addWritten((long) xferBlock * SECTOR_SIZE);
             xferLba += xferBlock;
             xferRemaining -= xferBlock;
             if (xferRemaining > 0) {
@@ -412,6 +418,8 @@ public final class AtaDrive implements IdeDevice, Stateful<AtaDrive.State> {
             return false;
         }
         dmaBytesDone += len;
+        if (regs.dmaToMemory) transfers.addRead(len);
+        else transfers.addWritten(len);
         return true;
     }
 

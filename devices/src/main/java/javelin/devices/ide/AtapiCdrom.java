@@ -157,6 +157,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
     private long xferPos;
     private long xferTotal;
     private int chunk;                 // bytes in the current PIO block
+    private final TransferCounter transfers = new TransferCounter();
 
     /** @param serial up to 20 ASCII characters, reported in IDENTIFY PACKET DEVICE */
     public AtapiCdrom(String serial) {
@@ -165,6 +166,9 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
     }
 
     @Override public AtaRegisters registers() { return regs; }
+
+    /** What this drive has read from its media for the guest (activity lights). */
+    public TransferCounter transfers() { return transfers; }
 
     // ---- host side ----------------------------------------------------------------------
 
@@ -385,6 +389,7 @@ public final class AtapiCdrom implements IdeDevice, Stateful<AtapiCdrom.State> {
         } else {
             if (medium == null) throw new IOException("medium removed during a read");
             medium.read(mediumOffset + xferPos, dst, 0, len);
+            transfers.addRead(len);
         }
     }
 

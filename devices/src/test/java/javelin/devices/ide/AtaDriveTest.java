@@ -188,6 +188,17 @@ class AtaDriveTest {
         }
 
         @Test
+        void transfersCountTheBytesReadAndWrittenForTheActivityLight() {
+            bench.lba28(PRIMARY, 0, 7, 2, READ_SECTORS);
+            bench.readData(PRIMARY, 512);
+            bench.readData(PRIMARY, 512);
+            bench.lba28(PRIMARY, 0, 4, 1, WRITE_SECTORS);
+            bench.writeData(PRIMARY, new byte[512]);
+            assertEquals(2 * 512, drive.transfers().bytesRead());
+            assertEquals(512, drive.transfers().bytesWritten());
+        }
+
+        @Test
         void countZeroMeans256Sectors() {
             bench.lba28(PRIMARY, 0, 0, 0, READ_SECTORS);
             for (int s = 0; s < 256; s++) {

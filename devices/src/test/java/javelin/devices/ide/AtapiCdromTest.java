@@ -265,6 +265,18 @@ class AtapiCdromTest {
         }
 
         @Test
+        void mediumReadsAreCountedForTheActivityLightButRepliesAreNot() {
+            insertAndSettle();
+            packet(cdb(INQUIRY, 0, 0, 0, 36), 0xFFFE);
+            dataIn();
+            assertEquals(0, cdrom.transfers().bytesRead());     // the drive's own reply, not the disc
+            packet(cdb(READ_10, 0, 0, 0, 0, 1, 0, 0, 2), 0xFFFE);
+            dataIn();
+            assertEquals(2 * 2048, cdrom.transfers().bytesRead());
+            assertEquals(0, cdrom.transfers().bytesWritten());
+        }
+
+        @Test
         void byteCountLimitSplitsTheTransferIntoBlocks() {
             insertAndSettle();
             packet(cdb(READ_10, 0, 0, 0, 0, 0, 0, 0, 2), 2048);

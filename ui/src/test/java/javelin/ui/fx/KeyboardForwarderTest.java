@@ -58,4 +58,33 @@ class KeyboardForwarderTest {
         assertTrue(typed.isConsumed());
         assertTrue(sent().isEmpty());
     }
+
+    @Test
+    void ctrlAltHotkeyRunsOnceAndItsKeyNeverReachesTheGuest() {
+        int[] runs = {0};
+        keyboard.hotkey(javafx.scene.input.KeyCode.G, () -> runs[0]++);
+        keyboard.handle(key(KeyEvent.KEY_PRESSED, javafx.scene.input.KeyCode.CONTROL));
+        keyboard.handle(key(KeyEvent.KEY_PRESSED, javafx.scene.input.KeyCode.ALT));
+        KeyEvent g = new KeyEvent(KeyEvent.KEY_PRESSED, "", "", javafx.scene.input.KeyCode.G, false, true, true, false);
+        keyboard.handle(g);
+        keyboard.handle(new KeyEvent(KeyEvent.KEY_PRESSED, "", "", javafx.scene.input.KeyCode.G, false, true, true, false));
+        keyboard.handle(new KeyEvent(KeyEvent.KEY_RELEASED, "", "", javafx.scene.input.KeyCode.G, false, true, true, false));
+        assertEquals(1, runs[0], "host auto-repeat does not run it again");
+        assertTrue(g.isConsumed());
+        assertEquals(List.of("+LEFT_CONTROL", "+LEFT_ALT"), sent());
+    }
+
+    @Test
+    void theHotkeyLetterWithoutCtrlAltIsAnOrdinaryKey() {
+        keyboard.hotkey(javafx.scene.input.KeyCode.G, () -> { throw new AssertionError("not a hotkey"); });
+        keyboard.handle(key(KeyEvent.KEY_PRESSED, javafx.scene.input.KeyCode.G));
+        keyboard.handle(new KeyEvent(KeyEvent.KEY_PRESSED, "", "", javafx.scene.input.KeyCode.H, false, true, true, false));
+        assertEquals(List.of("+G", "+H"), sent());
+    }
+
+    @Test
+    void aCombinationIsPressedInOrderAndReleasedInReverse() {
+        keyboard.sendCombination(KeyCode.LEFT_CONTROL, KeyCode.LEFT_ALT, KeyCode.DELETE);
+        assertEquals(List.of("+LEFT_CONTROL", "+LEFT_ALT", "+DELETE", "-DELETE", "-LEFT_ALT", "-LEFT_CONTROL"), sent());
+    }
 }

@@ -1,14 +1,20 @@
 package javelin.ui.fx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javafx.geometry.Bounds;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.TextArea;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
@@ -151,35 +157,86 @@ class MachineWindowTest {
 
     @Nested
     class Mouse {
-        @Test
-        void motionOverTheScreenReachesTheGuestMouse() throws Exception {
+        private void fire(javafx.event.EventType<MouseEvent> type, double x, double y, boolean left) throws Exception {
             FxThread.run(() -> {
                 ScreenView screen = window.screen();
-                for (double[] p : new double[][] {{5, 5}, {9, 7}}) {
-                    screen.fireEvent(new MouseEvent(MouseEvent.MOUSE_MOVED, p[0], p[1], p[0], p[1], MouseButton.NONE, 0,
-                            false, false, false, false, false, false, false, false, false, false, null));
-                }
+                javafx.geometry.Point2D p = screen.localToScreen(x, y);
+                javafx.geometry.Point2D s = screen.localToScene(x, y);
+                screen.fireEvent(new MouseEvent(type, s.getX(), s.getY(), p.getX(), p.getY(),
+                        left ? MouseButton.PRIMARY : MouseButton.NONE, left ? 1 : 0,
+                        false, false, false, false, left, false, false, false, false, false, null));
             });
+        }
+
+        @Test
+        void motionBeforeAGrabStaysWithTheHost() throws Exception {
+            fire(MouseEvent.MOUSE_MOVED, 5, 5, false);
+            fire(MouseEvent.MOUSE_MOVED, 9, 7, false);
+            assertEquals(null, machine.inputs.poll(200, TimeUnit.MILLISECONDS));
+            assertEquals("Javelin", FxThread.call(() -> window.stage().getTitle()));
+        }
+
+        @Test
+        void aClickGrabsThenMotionReachesTheGuestMouseAndCtrlAltGReleases() throws Exception {
+            // Near the centre, so no warp: warping is PointerGrabTest's and MouseForwarderTest's.
+            double cx = FxThread.call(() -> window.screen().getWidth() / 2);
+            double cy = FxThread.call(() -> window.screen().getHeight() / 2);
+            fire(MouseEvent.MOUSE_PRESSED, cx, cy, true);
+            fire(MouseEvent.MOUSE_RELEASED, cx, cy, false);
+            assertEquals("Javelin - Press Ctrl+Alt+G to release grab", FxThread.call(() -> window.stage().getTitle()));
+            assertEquals(javafx.scene.Cursor.NONE, FxThread.call(() -> window.stage().getScene().getCursor()));
+            fire(MouseEvent.MOUSE_MOVED, cx + 4, cy + 2, false);
             FakeMachine.Input move = machine.inputs.poll(30, TimeUnit.SECONDS);
             assertNotNull(move);
             assertEquals("mouse", move.what());
             double scale = FxThread.call(() -> window.screen().scale());
             assertEquals((int) (4 / scale), move.dx());
             assertEquals((int) (2 / scale), move.dy());
+            assertEquals(0, move.buttons(), "the grabbing click is not the guest's");
+
+            FxThread.run(() -> {
+                window.stage().requestFocus();
+                Robot robot = new Robot();
+                robot.keyPress(javafx.scene.input.KeyCode.CONTROL);
+                robot.keyPress(javafx.scene.input.KeyCode.ALT);
+                robot.keyPress(javafx.scene.input.KeyCode.G);
+                robot.keyRelease(javafx.scene.input.KeyCode.G);
+                robot.keyRelease(javafx.scene.input.KeyCode.ALT);
+                robot.keyRelease(javafx.scene.input.KeyCode.CONTROL);
+            });
+            List<KeyCode> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                FakeMachine.Input in = machine.inputs.poll(30, TimeUnit.SECONDS);
+                assertNotNull(in);
+                keys.add(in.key());
+            }
+            assertEquals(List.of(KeyCode.LEFT_CONTROL, KeyCode.LEFT_ALT, KeyCode.LEFT_ALT, KeyCode.LEFT_CONTROL), keys,
+                    "G itself is the window's");
+            assertEquals("Javelin", FxThread.call(() -> window.stage().getTitle()));
+            assertEquals(javafx.scene.Cursor.DEFAULT, FxThread.call(() -> window.stage().getScene().getCursor()));
+            fire(MouseEvent.MOUSE_MOVED, 30, 30, false);
+            assertEquals(null, machine.inputs.poll(200, TimeUnit.MILLISECONDS));
         }
     }
 
     @Nested
     class Menus {
-        private MenuItem item(int menu, int index) throws Exception {
-            return FxThread.call(() -> ((MenuBar) ((BorderPane) window.stage().getScene().getRoot()).getTop())
-                    .getMenus().get(menu).getItems().get(index));
+        private MenuItem item(String menu, String text) throws Exception {
+            return FxThread.call(() -> window.menu(menu).getItems().stream()
+                    .filter(i -> text.equals(i.getText())).findFirst().orElseThrow(() -> new AssertionError("no " + text)));
+        }
+
+        @Test
+        void theMenuBarHasTheFourMenusInOrder() throws Exception {
+            List<String> names = FxThread.call(() -> ((MenuBar) ((BorderPane) window.stage().getScene().getRoot()).getTop())
+                    .getMenus().stream().map(javafx.scene.control.Menu::getText).toList());
+            assertEquals(List.of("Machine", "Media", "View", "Snapshots"), names);
+            assertThrows(IllegalArgumentException.class, () -> window.menu("Help"));
         }
 
         @Test
         void pauseThenResumeAskTheMachineAndTheTitleFollows() throws Exception {
-            MenuItem pauseResume = item(0, 0);
-            assertEquals("Pause", FxThread.call(pauseResume::getText));
+            MenuItem pauseResume = item("Machine", "Pause");
             FxThread.run(pauseResume::fire);
             assertEquals("Javelin [Paused]", FxThread.call(() -> window.stage().getTitle()));
             assertEquals("Resume", FxThread.call(pauseResume::getText));
@@ -189,18 +246,147 @@ class MachineWindowTest {
         }
 
         @Test
-        void resetAndQuitAskTheMachine() throws Exception {
-            FxThread.run(item(0, 1)::fire);
-            FxThread.run(item(0, 3)::fire);
-            assertEquals(List.of("reset", "quit"), machine.actions);
+        void resetPowerOffAndQuitAskTheMachine() throws Exception {
+            FxThread.run(item("Machine", "Reset")::fire);
+            FxThread.run(item("Machine", "Power off")::fire);
+            FxThread.run(item("Machine", "Quit")::fire);
+            assertEquals(List.of("reset", "quit", "quit"), machine.actions);
+        }
+
+        @Test
+        void ctrlAltDelPressesTheThreeKeysThenReleasesThemInReverse() throws Exception {
+            FxThread.run(item("Machine", "Send Ctrl+Alt+Del")::fire);
+            List<String> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                FakeMachine.Input in = machine.inputs.poll(30, TimeUnit.SECONDS);
+                assertNotNull(in);
+                sent.add((in.pressed() ? "+" : "-") + in.key());
+            }
+            assertEquals(List.of("+LEFT_CONTROL", "+LEFT_ALT", "+DELETE", "-DELETE", "-LEFT_ALT", "-LEFT_CONTROL"), sent);
         }
 
         @Test
         void viewMenuSwitchesBetweenFitAndIntegerScale() throws Exception {
-            FxThread.run(item(1, 1)::fire);
+            FxThread.run(item("View", "Integer scale")::fire);
             assertEquals(ScreenScale.Mode.INTEGER, FxThread.call(() -> window.screen().mode()));
-            FxThread.run(item(1, 0)::fire);
+            FxThread.run(item("View", "Fit to window")::fire);
             assertEquals(ScreenScale.Mode.FIT, FxThread.call(() -> window.screen().mode()));
+        }
+
+        @Test
+        void fullscreenItemTogglesTheStage() throws Exception {
+            CheckMenuItem full = (CheckMenuItem) item("View", "Fullscreen");
+            FxThread.run(() -> {
+                full.setSelected(true);
+                full.fire();
+            });
+            assertTrue(FxThread.call(() -> window.stage().isFullScreen()));
+            FxThread.run(() -> window.stage().setFullScreen(false));
+            assertFalse(FxThread.call(full::isSelected), "the item follows the stage");
+        }
+
+        @Test
+        void statusBarItemHidesAndShowsTheStatusBar() throws Exception {
+            CheckMenuItem status = (CheckMenuItem) item("View", "Status bar");
+            assertTrue(FxThread.call(status::isSelected));
+            FxThread.run(() -> {
+                status.setSelected(false);
+                status.fire();
+            });
+            assertEquals(null, FxThread.call(() -> ((BorderPane) window.stage().getScene().getRoot()).getBottom()));
+            FxThread.run(() -> {
+                status.setSelected(true);
+                status.fire();
+            });
+            assertEquals(window.statusBar(), FxThread.call(() -> ((BorderPane) window.stage().getScene().getRoot()).getBottom()));
+        }
+
+        @Test
+        void snapshotEntriesArePresentAndDisabled() throws Exception {
+            assertTrue(FxThread.call(item("Snapshots", "Save snapshot…")::isDisable));
+            assertTrue(FxThread.call(item("Snapshots", "Load snapshot…")::isDisable));
+        }
+
+        @Test
+        void insertCdChangesTheMediumOfTheFirstCdRomAndEjectEjectsIt() throws Exception {
+            FxThread.run(() -> window.setImageChooser((owner, t) -> Optional.of(Path.of("/images/other.iso"))));
+            FxThread.run(item("Media", "Insert CD image…")::fire);
+            FxThread.run(item("Media", "Eject CD")::fire);
+            assertEquals(List.of("change ide1-cd0 /images/other.iso", "eject ide1-cd0"), machine.actions);
+        }
+
+        @Test
+        void aCancelledChooserChangesNothing() throws Exception {
+            FxThread.run(() -> window.setImageChooser((owner, t) -> Optional.empty()));
+            FxThread.run(item("Media", "Insert CD image…")::fire);
+            assertEquals(List.of(), machine.actions);
+        }
+
+        @Test
+        void aMediumTheMachineRefusesIsShownAsOneLine() throws Exception {
+            List<String> shown = new java.util.ArrayList<>();
+            machine.refuseMedia = "/images/bad.iso: not an ISO 9660 image";
+            FxThread.run(() -> {
+                window.setErrorSink(shown::add);
+                window.setImageChooser((owner, t) -> Optional.of(Path.of("/images/bad.iso")));
+            });
+            FxThread.run(item("Media", "Insert CD image…")::fire);
+            assertEquals(List.of("/images/bad.iso: not an ISO 9660 image"), shown);
+        }
+    }
+
+    @Nested
+    class SerialConsole {
+        private CheckMenuItem serialItem() throws Exception {
+            return (CheckMenuItem) FxThread.call(() -> window.menu("View").getItems().stream()
+                    .filter(i -> "Serial console".equals(i.getText())).findFirst().orElseThrow());
+        }
+
+        @Test
+        void theItemIsDisabledUntilAConsoleIsGivenThenShowsAndHidesIt() throws Exception {
+            CheckMenuItem serial = serialItem();
+            assertTrue(FxThread.call(serial::isDisable));
+            TextArea console = FxThread.call(TextArea::new);
+            FxThread.run(() -> window.setSerialConsole(console));
+            assertFalse(FxThread.call(serial::isDisable));
+            FxThread.run(() -> {
+                serial.setSelected(true);
+                serial.fire();
+            });
+            assertTrue(FxThread.call(() -> console.getScene() == window.stage().getScene()), "the console is in the window");
+            FxThread.run(() -> {
+                serial.setSelected(false);
+                serial.fire();
+            });
+            assertEquals(null, FxThread.call(console::getScene));
+        }
+
+        @Test
+        void keysTypedIntoTheConsoleStayThereWhileScreenKeysReachTheGuest() throws Exception {
+            TextArea console = FxThread.call(TextArea::new);
+            CheckMenuItem serial = serialItem();
+            FxThread.run(() -> {
+                window.setSerialConsole(console);
+                serial.setSelected(true);
+                serial.fire();
+                window.stage().requestFocus();
+                console.requestFocus();
+            });
+            FxThread.run(() -> {
+                new Robot().keyPress(javafx.scene.input.KeyCode.X);
+                new Robot().keyRelease(javafx.scene.input.KeyCode.X);
+            });
+            FxThread.run(() -> { });      // let the robot's events be delivered
+            assertEquals("x", FxThread.call(console::getText));
+            assertEquals(null, machine.inputs.poll(200, TimeUnit.MILLISECONDS));
+            FxThread.run(() -> {
+                window.screen().requestFocus();
+                new Robot().keyPress(javafx.scene.input.KeyCode.X);
+                new Robot().keyRelease(javafx.scene.input.KeyCode.X);
+            });
+            FakeMachine.Input press = machine.inputs.poll(30, TimeUnit.SECONDS);
+            assertNotNull(press);
+            assertEquals(KeyCode.X, press.key());
         }
     }
 

@@ -45,6 +45,8 @@ public final class FakeMachine implements MachineControl {
     public final List<String> actions = Collections.synchronizedList(new ArrayList<>());
     public final byte[] memory = new byte[0x10000];
     public volatile Path cdrom = Path.of("/images/debian.iso");
+    /** When set, {@link #changeMedium} refuses every image with this message, as a machine refuses a bad image. */
+    public volatile String refuseMedia;
     /** Counted down at the very end of {@link #quit}, which QMP runs on a thread of its own. */
     public final java.util.concurrent.CountDownLatch quitCalled = new java.util.concurrent.CountDownLatch(1);
 
@@ -155,6 +157,7 @@ public final class FakeMachine implements MachineControl {
     }
 
     @Override public void changeMedium(String device, Path image) {
+        if (refuseMedia != null) throw new IllegalArgumentException(refuseMedia);
         actions.add("change " + device + " " + image);
         cdrom = image;
     }
