@@ -113,6 +113,11 @@ public final class SerialTerminal implements SerialBackend {
             Node pane = widget.getPane();
             pane.addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
             pane.addEventFilter(KeyEvent.KEY_TYPED, this::keyTyped);
+            // The emulator's key handlers are on its canvas: focus given to the view goes there.
+            Node canvas = widget.getTerminalPanel().getCanvas();
+            pane.focusedProperty().addListener((obs, was, is) -> {
+                if (is) canvas.requestFocus();
+            });
         }
         return widget.getPane();
     }
