@@ -15,7 +15,7 @@ import javelin.machine.MachineConfig.DebugExitPorts;
 import javelin.machine.MachineConfig.TraceItem;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
-import javelin.ui.fx.MachineWindow;
+import javelin.ui.fx.config.MachineProfileStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +55,9 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-boot", paramLabel = "[order=]DRIVES[,menu=on|off]", description = "boot order (c disk, d CD-ROM, n network) and menu")
     String boot;
+
+    @Option(names = ProfileOption.NAME, paramLabel = "NAME", description = "start a machine saved by Machine > New machine (its options replace this one)")
+    String machineProfile;
 
     @Option(names = "-display", paramLabel = "TYPE", description = "none (headless, the default) or javafx (a window)")
     String display;
@@ -119,26 +122,11 @@ public final class Main implements Callable<Integer> {
     @Override public Integer call() {
         MachineConfig config = toConfig();
         if (config == null) return 0;
+        if (DISPLAY_WINDOW.equals(display)) return runInWindow(config);
         try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
              PcMachine machine = PcMachine.create(config, remote::openSerial)) {
             remote.start(machine);
-            if (!DISPLAY_WINDOW.equals(display)) return machine.run();
-            // The machine keeps this thread; the window lives on the JavaFX thread and only posts
-            // requests to it. Closing the window quits the machine, which ends run().
-            MachineWindow window = openWindow(machine);
-            try {
-                return machine.run();
-            } finally {
-                window.close();
-            }
-        }
-    }
-
-    private static MachineWindow openWindow(PcMachine machine) {
-        try {
-            return MachineWindow.open(machine, "Javelin");
-        } catch (IllegalStateException e) {
-            throw new MachineConfigException("-display javafx: " + e.getMessage() + " (is DISPLAY set? or use -display none)");
+            return machine.run();
         }
     }
 
@@ -158,17 +146,57 @@ public final class Main implements Callable<Integer> {
         }
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
-        for (String s : serial) RemoteConsoles.checkSerial(s);
+        checkSerialPorts();
         boolean noFirmware = "none".equals(bios);
         String audioDriver = audio.startsWith("driver=") ? audio.substring(7) : audio.split(",")[0];
         if (!audioDriver.equals("none") && !audioDriver.equals("openal")) {
             throw new MachineConfigException("-audio: unknown driver '" + audioDriver + "' (none or openal)");
         }
-        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serial,
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serialPorts(),
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
                 kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"));
+    }
+
+    /**
+     * The machine keeps this thread; the window lives on the JavaFX thread and only posts requests
+     * to it. Closing the window quits the machine, which ends run(). Then come the machines the
+     * user starts there (docs/window-console-and-machines.md).
+     * The window's serial console is COM1 unless {@code -serial} said otherwise.
+     */
+    private int runInWindow(MachineConfig config) {
+        WindowedMachines machines = new WindowedMachines(MachineProfileStore.inUserConfig(), Main::configFromArguments);
+        return machines.run(WindowedMachines.Session.build(config, vnc, qmp));
+    }
+
+    /** {@code -serial} specs as given; with the window and none given, COM1 is its console ({@code vc}), as QEMU's GTK display does. */
+    private List<String> serialPorts() {
+        if (serial.isEmpty() && DISPLAY_WINDOW.equals(display)) return List.of(WindowedMachines.SERIAL_CONSOLE);
+        return serial;
+    }
+
+    private void checkSerialPorts() {
+        for (String s : serial) {
+            if (!s.equals(WindowedMachines.SERIAL_CONSOLE)) {
+                RemoteConsoles.checkSerial(s);
+            } else if (!DISPLAY_WINDOW.equals(display)) {
+                throw new MachineConfigException("-serial vc: the console is shown in the window; add -display javafx");
+            }
+        }
+    }
+
+    /** The configuration a machine profile's arguments describe, in the window (a one-line error if bad). */
+    static MachineConfig configFromArguments(List<String> arguments) {
+        Main main = new Main();
+        List<String> args = new ArrayList<>(arguments);
+        args.addAll(List.of("-display", DISPLAY_WINDOW));
+        try {
+            new CommandLine(main).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new MachineConfigException(e.getMessage(), e);
+        }
+        return main.toConfig();
     }
 
     /** -hda..-hdd and -cdrom as QEMU maps them (indexes 0..3, the CD-ROM at 2), then -drive. */
@@ -228,6 +256,13 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the process exit status. */
     static int execute(String[] args, PrintWriter err) {
+        try {
+            args = ProfileOption.expand(args, MachineProfileStore.inUserConfig());
+        } catch (MachineConfigException e) {
+            err.println("javelin: " + e.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
+        }
         CommandLine cmd = new CommandLine(new Main());
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((ex, a) -> {

@@ -167,6 +167,35 @@ public final class MachineWindow {
         }
     }
 
+    /**
+     * Opens a window on {@code control} on the JavaFX platform that an earlier {@link #open}
+     * started, as when the application replaces the machine (Machine > New machine); returns
+     * once it is shown. Call from any thread but the JavaFX thread.
+     */
+    public static MachineWindow openAnother(MachineControl control, String title) {
+        CompletableFuture<MachineWindow> shown = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                shown.complete(new MachineWindow(control, new Stage(), title));
+            } catch (RuntimeException e) {
+                shown.completeExceptionally(e);
+            }
+        });
+        try {
+            return shown.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot open the JavaFX window: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the JavaFX window", e);
+        }
+    }
+
+    /** Hides the window but keeps the JavaFX platform for {@link #openAnother}; any thread. */
+    public void hide() {
+        Platform.runLater(stage::hide);
+    }
+
     /** Closes the window and ends the JavaFX platform that {@link #open} started. */
     public void close() {
         Platform.runLater(stage::hide);
