@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import javelin.machine.CharDevSpec;
@@ -15,6 +16,8 @@ import javelin.machine.MachineConfig.DebugExitPorts;
 import javelin.machine.MachineConfig.TraceItem;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
+import javelin.ui.fx.MachineWindow;
+import javelin.ui.fx.NextStartMedia;
 import javelin.ui.fx.config.MachineProfileStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,7 +62,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = ProfileOption.NAME, paramLabel = "NAME", description = "start a machine saved by Machine > New machine (its options replace this one)")
     String machineProfile;
 
-    @Option(names = "-display", paramLabel = "TYPE", description = "none (headless, the default) or javafx (a window)")
+    @Option(names = "-display", paramLabel = "TYPE", description = "javafx (a window; the default when DISPLAY or WAYLAND_DISPLAY is set) or none (headless)")
     String display;
 
     @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, tcp:HOST:PORT,server=on[,wait=off][,telnet=on], unix:PATH,server=on, null (repeat for COM2-COM4)")
@@ -120,13 +123,75 @@ public final class Main implements Callable<Integer> {
     boolean help;
 
     @Override public Integer call() {
-        MachineConfig config = toConfig();
-        if (config == null) return 0;
-        if (DISPLAY_WINDOW.equals(display)) return runInWindow(config);
-        try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
-             PcMachine machine = PcMachine.create(config, remote::openSerial)) {
-            remote.start(machine);
-            return machine.run();
+        Display chosen = Display.choose(display, System.getenv());
+        try {
+            MachineConfig config = toConfig();
+            if (config == null) return 0;
+            return run(config, chosen);
+        } catch (MachineConfigException e) {
+            // A start-up failure (an image missing, unreadable, of the wrong format) while a window
+            // was wanted is also shown in a dialog: the user may have no terminal to read it in.
+            if (chosen != Display.NONE && !windowOpened) MachineWindow.showStartupError("javelin: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private boolean windowOpened;
+
+    private int run(MachineConfig config, Display chosen) {
+        if (chosen == Display.NONE) {
+            try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
+                 PcMachine machine = PcMachine.create(config, remote::openSerial)) {
+                remote.start(machine);
+                return machine.run();
+            }
+        }
+        WindowedMachines.Session first = WindowedMachines.Session.build(config, vnc, qmp);
+        MachineWindow window;
+        try {
+            window = openWindow(first.machine(), chosen);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+        if (window == null) {
+            try (first) {
+                return first.machine().run();
+            }
+        }
+        windowOpened = true;
+        window.setVncAddress(first.remote().vncAddress());
+        // The machine keeps this thread; the window lives on the JavaFX thread and only posts
+        // requests to it. Closing the window quits the machine, which ends run(). Then come the
+        // machines the user starts there (docs/window-console-and-machines.md).
+        return new WindowedMachines(MachineProfileStore.inUserConfig(), Main::configFromArguments).run(first, window);
+    }
+
+    /** The window, or null when it was only the default and cannot open (then: headless, one warning). */
+    private static MachineWindow openWindow(PcMachine machine, Display chosen) {
+        try {
+            return MachineWindow.open(machine, "Javelin");
+        } catch (IllegalStateException e) {
+            if (chosen == Display.DEFAULT_WINDOW) {
+                System.err.println("javelin: warning: " + e.getMessage() + "; running without a window");
+                return null;
+            }
+            throw new MachineConfigException("-display javafx: " + e.getMessage() + " (is DISPLAY set? or use -display none)");
+        }
+    }
+
+    /** What {@code -display} asks for: none, the window, or the window because a display is there. */
+    enum Display {
+        NONE, WINDOW, DEFAULT_WINDOW;
+
+        /**
+         * Without {@code -display}, the window when the environment names a display (X11's
+         * DISPLAY or WAYLAND_DISPLAY), as QEMU picks its GTK display; headless otherwise.
+         */
+        static Display choose(String option, java.util.Map<String, String> env) {
+            if (option != null) return option.equals(DISPLAY_WINDOW) ? WINDOW : NONE;
+            boolean display = !env.getOrDefault("DISPLAY", "").isEmpty() || !env.getOrDefault("WAYLAND_DISPLAY", "").isEmpty();
+            return display ? DEFAULT_WINDOW : NONE;
         }
     }
 
@@ -160,19 +225,13 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The machine keeps this thread; the window lives on the JavaFX thread and only posts requests
-     * to it. Closing the window quits the machine, which ends run(). Then come the machines the
-     * user starts there (docs/window-console-and-machines.md).
-     * The window's serial console is COM1 unless {@code -serial} said otherwise.
+     * {@code -serial} specs as given; with the window (asked for or the default) and none given,
+     * COM1 is its console ({@code vc}), as QEMU's GTK display does.
      */
-    private int runInWindow(MachineConfig config) {
-        WindowedMachines machines = new WindowedMachines(MachineProfileStore.inUserConfig(), Main::configFromArguments);
-        return machines.run(WindowedMachines.Session.build(config, vnc, qmp));
-    }
-
-    /** {@code -serial} specs as given; with the window and none given, COM1 is its console ({@code vc}), as QEMU's GTK display does. */
     private List<String> serialPorts() {
-        if (serial.isEmpty() && DISPLAY_WINDOW.equals(display)) return List.of(WindowedMachines.SERIAL_CONSOLE);
+        if (serial.isEmpty() && Display.choose(display, System.getenv()) != Display.NONE) {
+            return List.of(WindowedMachines.SERIAL_CONSOLE);
+        }
         return serial;
     }
 
@@ -180,7 +239,7 @@ public final class Main implements Callable<Integer> {
         for (String s : serial) {
             if (!s.equals(WindowedMachines.SERIAL_CONSOLE)) {
                 RemoteConsoles.checkSerial(s);
-            } else if (!DISPLAY_WINDOW.equals(display)) {
+            } else if (Display.choose(display, System.getenv()) == Display.NONE) {
                 throw new MachineConfigException("-serial vc: the console is shown in the window; add -display javafx");
             }
         }
@@ -246,12 +305,27 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * With no arguments: boot the reference CD (docs/images.md) with COM1 on the terminal,
-     * building the images first if they are not in the cache yet.
+     * With no arguments: boot the disk images chosen for the next start ({@link NextStartMedia}),
+     * else the reference CD (docs/images.md), with COM1 on the terminal, in
+     * the window when a display is available (the default {@code -display}), building the
+     * images first if they are not in the cache yet.
      */
     static String[] defaultArguments() {
-        Path iso = DefaultImage.referenceCd();
-        return new String[] {"-cdrom", iso.toString(), "-serial", "stdio", "-display", "none"};
+        Path chosen = NextStartMedia.file(System.getenv());
+        Optional<NextStartMedia> media;
+        try {
+            media = NextStartMedia.load(chosen);
+        } catch (IllegalArgumentException e) {
+            throw new MachineConfigException(e.getMessage() + " (choose again in Media > Disk images for the next start, or delete it)", e);
+        }
+        List<String> args = new ArrayList<>();
+        if (media.isPresent() && !media.get().isEmpty()) {
+            args.addAll(media.get().arguments());
+        } else {
+            args.addAll(List.of("-cdrom", DefaultImage.referenceCd().toString()));
+        }
+        args.addAll(List.of("-serial", "stdio"));
+        return args.toArray(String[]::new);
     }
 
     /** Runs the command line and returns the process exit status. */
@@ -288,6 +362,7 @@ public final class Main implements Callable<Integer> {
                 args = defaultArguments();
             } catch (MachineConfigException e) {
                 err.println("javelin: " + e.getMessage());
+                if (Display.choose(null, System.getenv()) != Display.NONE) MachineWindow.showStartupError("javelin: " + e.getMessage());
                 System.exit(EXIT_FAILURE);
             }
         }

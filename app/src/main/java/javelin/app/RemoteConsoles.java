@@ -102,6 +102,11 @@ final class RemoteConsoles implements AutoCloseable {
         }
     }
 
+    /** "host:port" of the VNC server once started, or null when there is none. */
+    String vncAddress() {
+        return vncServer == null ? null : VncOptions.parse(vnc).host() + ":" + vncServer.port();
+    }
+
     @Override public void close() {
         for (AutoCloseable c : opened) {
             try {

@@ -20,8 +20,9 @@ import javelin.ui.fx.config.NewMachineDialog;
 import javelin.ui.fx.terminal.SerialTerminal;
 
 /**
- * {@code -display javafx}: runs the command line's machine in the window, then any machine the
- * user starts from Machine > New machine or Machine > Recent machines, one after another.
+ * The window ({@code -display javafx}, or the default on a desktop): runs the command line's
+ * machine in it, then any machine the user starts from Machine > New machine or Machine > Recent
+ * machines, one after another.
  *
  * <p>Switching: the chosen profile is checked and saved on the JavaFX thread, then the new
  * machine is built on a builder thread while the old one keeps running. Only once it is built
@@ -82,10 +83,12 @@ final class WindowedMachines {
         }
     }
 
-    /** Runs {@code first} and its successors; the exit status of the last one. */
-    int run(Session first) {
+    /**
+     * Runs {@code first}, shown in {@code window}, then its successors; the exit status of the
+     * last one. Closes every machine and the last window (which ends JavaFX).
+     */
+    int run(Session first, MachineWindow window) {
         Session current = first;
-        MachineWindow window = openFirst(current.machine());
         while (true) {
             Session running = current;
             MachineWindow shown = window;
@@ -106,14 +109,6 @@ final class WindowedMachines {
             }
             if (current == running) return status;
             window = MachineWindow.openAnother(current.machine(), TITLE);
-        }
-    }
-
-    private static MachineWindow openFirst(PcMachine machine) {
-        try {
-            return MachineWindow.open(machine, TITLE);
-        } catch (IllegalStateException e) {
-            throw new MachineConfigException("-display javafx: " + e.getMessage() + " (is DISPLAY set? or use -display none)");
         }
     }
 

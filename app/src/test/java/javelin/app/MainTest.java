@@ -24,6 +24,23 @@ class MainTest {
     }
 
     @Nested
+    class DisplayChoice {
+        @Test
+        void withoutTheOptionAWindowOpensWhenTheEnvironmentNamesADisplay() {
+            assertEquals(Main.Display.DEFAULT_WINDOW, Main.Display.choose(null, java.util.Map.of("DISPLAY", ":0")));
+            assertEquals(Main.Display.DEFAULT_WINDOW, Main.Display.choose(null, java.util.Map.of("WAYLAND_DISPLAY", "wayland-0")));
+            assertEquals(Main.Display.NONE, Main.Display.choose(null, java.util.Map.of()));
+            assertEquals(Main.Display.NONE, Main.Display.choose(null, java.util.Map.of("DISPLAY", "")));
+        }
+
+        @Test
+        void theOptionWinsOverTheEnvironment() {
+            assertEquals(Main.Display.NONE, Main.Display.choose("none", java.util.Map.of("DISPLAY", ":0")));
+            assertEquals(Main.Display.WINDOW, Main.Display.choose("javafx", java.util.Map.of()));
+        }
+    }
+
+    @Nested
     class BadInput {
         @Test
         void unknownOptionIsOneLineWithUsageStatus() {

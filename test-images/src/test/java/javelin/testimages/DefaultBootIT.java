@@ -25,6 +25,7 @@ class DefaultBootIT {
                 "-cp", JavelinProcess.appJar(appTarget) + File.pathSeparator + appTarget.resolve("lib") + "/*",
                 "javelin.app.Main"));
         pb.environment().put("ALSOFT_DRIVERS", "null");
+        JavelinProcess.headless(pb);
         Path out = dir.resolve("terminal.txt");
         Process p = pb.directory(dir.toFile()).redirectOutput(out.toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();

@@ -31,6 +31,7 @@ final class JavelinProcess {
         Path err = workDir.resolve("stderr.txt");
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("ALSOFT_DRIVERS", "null");      // no sound card in tests: a silent speaker
+        headless(pb);
         Process p = pb.directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
@@ -39,6 +40,15 @@ final class JavelinProcess {
             throw new AssertionError("emulator did not exit within " + timeoutSeconds + " s; stderr: " + Files.readString(err));
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /**
+     * Without {@code -display} the emulator opens its window when the environment names a
+     * display; the headless tests must not, even when run from a desktop session.
+     */
+    static void headless(ProcessBuilder pb) {
+        pb.environment().remove("DISPLAY");
+        pb.environment().remove("WAYLAND_DISPLAY");
     }
 
     static Path appJar(Path appTarget) throws IOException {

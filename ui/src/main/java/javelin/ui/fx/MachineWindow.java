@@ -1,8 +1,10 @@
 package javelin.ui.fx;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -57,10 +59,15 @@ import javelin.machine.MachineControl;
  * Alt, F10 and menu mnemonics reach the guest rather than the menus; the menus are for the
  * mouse. The exceptions are the window's Ctrl+Alt shortcuts (G releases the pointer, F toggles
  * full screen) and keys typed while the serial console has the focus, which are the console's.
- * Threading: build and use on the JavaFX thread, except {@link #open}, {@link #close} and
- * {@link #setVncAddress}, which may be called from any other thread.
+ * Threading: build and use on the JavaFX thread, except {@link #open}, {@link #openAnother},
+ * {@link #hide}, {@link #close}, {@link #setSerialConsole} and {@link #setVncAddress}, which may
+ * be called from any thread (the two open methods from any but the JavaFX thread), and
+ * {@link #showStartupError}, which must not be called on the JavaFX thread.
  */
 public final class MachineWindow {
+    /** Set when {@link #open} could not start JavaFX (no display): it will not start in this process. */
+    private static volatile boolean platformFailed;
+
     /** Status-bar updates per second: enough for a readable MIPS figure and a visible light. */
     static final double STATUS_HZ = 4;
 
@@ -88,6 +95,10 @@ public final class MachineWindow {
     private Consumer<String> errors = MachineWindow::showErrorAlert;
     /** Asks for a CD image: the owner window and the chooser's title; empty if cancelled. */
     private BiFunction<Window, String, Optional<Path>> chooseImage = MachineWindow::chooseImageFile;
+    /** Where the next no-argument start finds its disk images, and the dialog that edits them. */
+    private Path nextStartFile = NextStartMedia.file(System.getenv());
+    private BiFunction<Window, NextStartMedia, Optional<NextStartMedia>> askNextStart =
+            (owner, current) -> new NextStartDialog(owner, current).showAndWait();
 
     /** Builds the window into {@code stage} and shows it; JavaFX thread only. */
     MachineWindow(MachineControl control, Stage stage, String title) {
@@ -109,7 +120,6 @@ public final class MachineWindow {
         });
         scene.addEventFilter(MouseEvent.ANY, mouse::handle);
         scene.addEventFilter(ScrollEvent.SCROLL, mouse::handle);
-        screen.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> screen.requestFocus());
         screen.setFocusTraversable(true);
         stage.setScene(scene);
         // Esc belongs to the guest: full screen is left through View > Fullscreen or Ctrl+Alt+F.
@@ -160,10 +170,40 @@ public final class MachineWindow {
             return shown.get();
         } catch (RuntimeException | ExecutionException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            platformFailed = true;
             throw new IllegalStateException("cannot open the JavaFX window: " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while opening the JavaFX window", e);
+        }
+    }
+
+    /**
+     * Shows a start-up error (the machine could not be built, so there is no window) in a
+     * dialog and returns when the user has closed it; then ends the JavaFX platform. Does
+     * nothing when JavaFX cannot start: the caller prints the same line on standard error.
+     * Not on the JavaFX thread.
+     */
+    public static void showStartupError(String message) {
+        // After a failed start-up JavaFX cannot start again, and some of its calls would wait
+        // for it for ever (setImplicitExit does).
+        if (platformFailed) return;
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        try {
+            Platform.startup(() -> { });
+            Platform.runLater(() -> {
+                try {
+                    showErrorAlert(message);
+                } finally {
+                    closed.complete(null);
+                }
+            });
+            closed.get();
+            Platform.exit();
+        } catch (RuntimeException | ExecutionException e) {
+            // No display (or JavaFX already gone): the line on standard error is the report.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -212,9 +252,14 @@ public final class MachineWindow {
     /**
      * Gives the window a serial console view: View > Serial console then shows it below the
      * screen, and hides it again. While a node inside it has the focus, keys go to it and not to
-     * the guest keyboard. Without a console the menu item stays disabled.
+     * the guest keyboard. Without a console the menu item stays disabled. Any thread (applied
+     * on the JavaFX thread).
      */
     public void setSerialConsole(Node console) {
+        if (!Platform.isFxApplicationThread()) {
+            Platform.runLater(() -> setSerialConsole(console));
+            return;
+        }
         if (serialItem.isSelected()) showSerialConsole(false);
         serialConsole = console;
         serialItem.setDisable(console == null);
@@ -252,6 +297,11 @@ public final class MachineWindow {
         this.chooseImage = chooser;
     }
 
+    void setNextStart(Path file, BiFunction<Window, NextStartMedia, Optional<NextStartMedia>> dialog) {
+        this.nextStartFile = file;
+        this.askNextStart = dialog;
+    }
+
     // ---- menus ------------------------------------------------------------------------------
 
     private MenuBar menuBar() {
@@ -272,13 +322,15 @@ public final class MachineWindow {
         powerOff.setOnAction(e -> control.quit());
         MenuItem quit = new MenuItem("Quit");
         quit.setOnAction(e -> control.quit());
-        Menu machine = menu("Machine", pauseResume, ctrlAltDel, new SeparatorMenuItem(), reset, powerOff,
+        Menu machine = addMenu("Machine", pauseResume, ctrlAltDel, new SeparatorMenuItem(), reset, powerOff,
                 new SeparatorMenuItem(), quit);
         machine.setOnShowing(e -> showRunState(control.runState()));
 
         insertCd.setOnAction(e -> insertCd());
         ejectCd.setOnAction(e -> cdDevice().ifPresent(d -> act(() -> control.eject(d))));
-        Menu media = menu("Media", insertCd, ejectCd);
+        MenuItem nextStart = new MenuItem("Disk images for the next start…");
+        nextStart.setOnAction(e -> chooseNextStart());
+        Menu media = addMenu("Media", insertCd, ejectCd, new SeparatorMenuItem(), nextStart);
         media.setOnShowing(e -> {
             boolean hasCd = cdDevice().isPresent();
             insertCd.setDisable(!hasCd);
@@ -299,18 +351,18 @@ public final class MachineWindow {
         serialItem.setOnAction(e -> showSerialConsole(serialItem.isSelected()));
         statusItem.setSelected(true);
         statusItem.setOnAction(e -> root.setBottom(statusItem.isSelected() ? statusBar : null));
-        menu("View", fit, integer, new SeparatorMenuItem(), fullscreen, new SeparatorMenuItem(), serialItem, statusItem);
+        addMenu("View", fit, integer, new SeparatorMenuItem(), fullscreen, new SeparatorMenuItem(), serialItem, statusItem);
 
         // Snapshots do not exist yet (issue: -loadvm/savevm); the entries show where they will be.
         MenuItem save = new MenuItem("Save snapshot…");
         MenuItem load = new MenuItem("Load snapshot…");
         save.setDisable(true);
         load.setDisable(true);
-        menu("Snapshots", save, load);
+        addMenu("Snapshots", save, load);
         return new MenuBar(menus.values().toArray(Menu[]::new));
     }
 
-    private Menu menu(String name, MenuItem... items) {
+    private Menu addMenu(String name, MenuItem... items) {
         Menu m = new Menu(name, null, items);
         m.setMnemonicParsing(false);
         menus.put(name, m);
@@ -326,6 +378,28 @@ public final class MachineWindow {
         Optional<String> device = cdDevice();
         if (device.isEmpty()) return;
         chooseImage.apply(stage, "Insert CD image").ifPresent(iso -> act(() -> control.changeMedium(device.get(), iso)));
+    }
+
+    /** Edits the images of the next no-argument start; refuses files that do not exist. */
+    private void chooseNextStart() {
+        NextStartMedia current = null;
+        try {
+            current = NextStartMedia.load(nextStartFile).orElse(null);
+        } catch (IllegalArgumentException e) {
+            errors.accept(e.getMessage() + "; starting afresh");
+        }
+        askNextStart.apply(stage, current).ifPresent(choice -> {
+            List<String> problems = choice.problems();
+            if (!problems.isEmpty()) {
+                errors.accept(String.join("\n", problems));
+                return;
+            }
+            try {
+                choice.save(nextStartFile);
+            } catch (IOException e) {
+                errors.accept("cannot save " + nextStartFile + ": " + e.getMessage());
+            }
+        });
     }
 
     /** Runs a menu action; a failure (a missing or unreadable image, ...) is shown, one line. */
@@ -431,6 +505,7 @@ public final class MachineWindow {
         @Override public void grabChanged(boolean grabbed) {
             // Cursor.NONE on the whole scene: while grabbed the pointer may cross the menu bar.
             stage.getScene().setCursor(grabbed ? Cursor.NONE : Cursor.DEFAULT);
+            if (grabbed) screen.requestFocus();     // the grabbing click was consumed before the screen saw it
             showTitle();
         }
     }

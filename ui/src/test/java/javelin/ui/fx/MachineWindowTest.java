@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real window on JavaFX's headless platform, over a fake machine whose framebuffer the test paints. */
 class MachineWindowTest {
@@ -323,6 +324,42 @@ class MachineWindowTest {
         }
 
         @Test
+        void nextStartImagesAreStoredWhereTheNextStartReadsThem(@TempDir Path dir) throws Exception {
+            Path disk = java.nio.file.Files.write(dir.resolve("disk.img"), new byte[512]);
+            Path file = dir.resolve("cfg/next-start.json");
+            FxThread.run(() -> window.setNextStart(file, (owner, current) -> Optional.of(new NextStartMedia(disk, null, null))));
+            FxThread.run(item("Media", "Disk images for the next start…")::fire);
+            assertEquals(Optional.of(new NextStartMedia(disk, null, null)), NextStartMedia.load(file));
+        }
+
+        @Test
+        void nextStartImagesThatDoNotExistAreRefusedAndNotStored(@TempDir Path dir) throws Exception {
+            Path file = dir.resolve("next-start.json");
+            List<String> shown = new java.util.ArrayList<>();
+            FxThread.run(() -> {
+                window.setErrorSink(shown::add);
+                window.setNextStart(file, (owner, current) -> Optional.of(new NextStartMedia(dir.resolve("no.img"), null, null)));
+            });
+            FxThread.run(item("Media", "Disk images for the next start…")::fire);
+            assertEquals(List.of("hda " + dir.resolve("no.img") + ": no such file"), shown);
+            assertFalse(java.nio.file.Files.exists(file));
+        }
+
+        @Test
+        void theDialogTurnsItsFieldsIntoTheChoice() throws Exception {
+            NextStartMedia shown = new NextStartMedia(Path.of("/d/a.img"), null, Path.of("/d/cd.iso"));
+            List<NextStartMedia> results = FxThread.call(() -> {
+                NextStartDialog d = new NextStartDialog(null, shown);
+                d.hdb.setText("/d/b.img");
+                return java.util.Arrays.asList(d.result(NextStartDialog.SAVE), d.result(NextStartDialog.REFERENCE),
+                        d.result(javafx.scene.control.ButtonType.CANCEL));
+            });
+            assertEquals(new NextStartMedia(Path.of("/d/a.img"), Path.of("/d/b.img"), Path.of("/d/cd.iso")), results.get(0));
+            assertTrue(results.get(1).isEmpty(), "Reference CD clears the choice");
+            assertEquals(null, results.get(2));
+        }
+
+        @Test
         void aMediumTheMachineRefusesIsShownAsOneLine() throws Exception {
             List<String> shown = new java.util.ArrayList<>();
             machine.refuseMedia = "/images/bad.iso: not an ISO 9660 image";
@@ -380,13 +417,54 @@ class MachineWindowTest {
             assertEquals("x", FxThread.call(console::getText));
             assertEquals(null, machine.inputs.poll(200, TimeUnit.MILLISECONDS));
             FxThread.run(() -> {
-                window.screen().requestFocus();
+                // A click on the screen grabs the pointer and gives the keyboard back to the guest.
+                ScreenView screen = window.screen();
+                javafx.geometry.Point2D p = screen.localToScreen(screen.getWidth() / 2, screen.getHeight() / 2);
+                javafx.geometry.Point2D c = screen.localToScene(screen.getWidth() / 2, screen.getHeight() / 2);
+                screen.fireEvent(new MouseEvent(MouseEvent.MOUSE_PRESSED, c.getX(), c.getY(), p.getX(), p.getY(),
+                        MouseButton.PRIMARY, 1, false, false, false, false, true, false, false, false, false, false, null));
+            });
+            FxThread.run(() -> {
                 new Robot().keyPress(javafx.scene.input.KeyCode.X);
                 new Robot().keyRelease(javafx.scene.input.KeyCode.X);
             });
             FakeMachine.Input press = machine.inputs.poll(30, TimeUnit.SECONDS);
             assertNotNull(press);
             assertEquals(KeyCode.X, press.key());
+        }
+    }
+
+    @Nested
+    class Status {
+        @Test
+        void showsMipsFromTheCountersAndLightsTheCdWhileItReads() throws Exception {
+            StatusBar bar = FxThread.call(StatusBar::new);      // not the window's: its timer samples too
+            long t0 = 1_000_000_000L;
+            FxThread.run(() -> bar.update(machine.runState(), new long[] {0}, machine.driveActivity(), t0));
+            machine.cdBytesRead = 2048;
+            FxThread.run(() -> bar.update(machine.runState(), new long[] {20_000_000}, machine.driveActivity(), t0 + 250_000_000L));
+            assertEquals("80.0 MIPS", FxThread.call(bar::mipsShown));
+            assertTrue(FxThread.call(bar::cdLit));
+            assertFalse(FxThread.call(bar::diskLit));
+            FxThread.run(() -> bar.update(machine.runState(), new long[] {20_000_000}, machine.driveActivity(), t0 + 500_000_000L));
+            assertFalse(FxThread.call(bar::cdLit), "dark once the reads stopped");
+        }
+
+        @Test
+        void theTimerFollowsThePausedMachine() throws Exception {
+            FxThread.run(machine::pause);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!"Paused".equals(FxThread.call(() -> window.statusBar().stateShown())) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            assertEquals("Paused", FxThread.call(() -> window.statusBar().stateShown()));
+            assertEquals("", FxThread.call(() -> window.statusBar().mipsShown()), "no rate while paused");
+        }
+
+        @Test
+        void showsTheVncAddressGivenFromAnotherThread() throws Exception {
+            window.setVncAddress("127.0.0.1:5901");
+            assertEquals("VNC 127.0.0.1:5901", FxThread.call(() -> window.statusBar().vncShown()));
         }
     }
 

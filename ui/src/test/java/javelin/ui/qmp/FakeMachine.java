@@ -146,6 +146,18 @@ public final class FakeMachine implements MachineControl {
                 new CpuInfo(1, true, "protected", 0xFE05B, "EAX=00000003 EBX=00000004\n"));
     }
 
+    /** Retired instructions of the one vCPU and bytes read from the CD, for status-bar tests. */
+    public volatile long retired;
+    public volatile long cdBytesRead;
+
+    @Override public long[] instructionsRetired() {
+        return new long[] {retired};
+    }
+
+    @Override public List<DriveActivity> driveActivity() {
+        return List.of(new DriveActivity("ide0-hd0", "disk", 0, 0), new DriveActivity("ide1-cd0", "cdrom", cdBytesRead, 0));
+    }
+
     @Override public List<BlockInfo> blockDevices() {
         return List.of(new BlockInfo("ide0-hd0", "hd", false, false, Path.of("/images/disk.img")),
                 new BlockInfo("ide1-cd0", "cdrom", true, true, cdrom));

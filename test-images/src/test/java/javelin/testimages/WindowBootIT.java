@@ -1,0 +1,233 @@
+package javelin.testimages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JavaFX window end to end, under a real X server (Xvfb, as scripts/setup installs it): the
+ * emulator runs as the launcher runs it with {@code -display javafx}, boots the reference CD,
+ * and the test looks at the window's pixels and types into it as a user would.
+ *
+ * <ul>
+ *   <li>Screen: with the machine paused (so the blinking cursor holds still), the window's pixels
+ *       from an X screenshot ({@code import -window root}) must contain the guest framebuffer
+ *       that QMP {@code screendump} writes, pixel for pixel (the window opens at the guest's
+ *       size, scale 1), and that framebuffer must hold the console text. A window showing
+ *       nothing, garbage or a stale frame fails.</li>
+ *   <li>Keyboard: {@code xdotool type} into the window writes a command at the shell on the VGA
+ *       console (tty1), which echoes a random word to the serial port; the word must arrive on
+ *       COM1, so every key went through the window's key handling to the PS/2 keyboard.</li>
+ * </ul>
+ */
+class WindowBootIT {
+    /** Backstop for X and the window to come up; both take about a second. */
+    static final long WINDOW_TIMEOUT_SECONDS = 60;
+    /** The share of framebuffer pixels the window must show exactly (1.0 in practice). */
+    static final double MIN_MATCH = 0.999;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void bootsInTheWindowShowsTheConsoleAndTakesTypedCommands() throws Exception {
+        String release = LinuxGuest.kernelRelease();
+        Path iso = ReferenceImages.image("javelin.iso");
+        for (String tool : List.of("Xvfb", "xdotool", "import")) {
+            assertTrue(onPath(tool), tool + " is not installed (scripts/setup installs xvfb, xdotool and imagemagick)");
+        }
+        int display = freeXDisplay();
+        Process xvfb = new ProcessBuilder("Xvfb", ":" + display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
+                .redirectErrorStream(true).redirectOutput(work.resolve("xvfb.log").toFile()).start();
+        Process emulator = null;
+        try {
+            awaitFile(Path.of("/tmp/.X11-unix/X" + display), xvfb);
+            int qmpPort = freePort();
+            Path com1 = work.resolve("com1.txt");
+            emulator = startEmulator(display, List.of("-cdrom", iso.toString(), "-display", "javafx", "-audio", "none",
+                    "-serial", "file:" + com1, "-qmp", "tcp:127.0.0.1:" + qmpPort + ",server=on,wait=off"));
+            String window = x(display, "xdotool", "search", "--sync", "--name", "^Javelin").lines().findFirst().orElseThrow();
+
+            int at = awaitText(com1, "JAVELIN-READY " + release, 0, LinuxGuest.BOOT_TIMEOUT_SECONDS, emulator);
+            awaitText(com1, "javelin# ", at, LinuxGuest.STEP_TIMEOUT_SECONDS, emulator);
+
+            try (RemoteConsolesIT.QmpClient qmp = new RemoteConsolesIT.QmpClient(
+                    new RemoteConsolesIT.SocatStream("TCP:127.0.0.1:" + qmpPort))) {
+                qmp.greeting();
+                qmp.execute("{\"execute\":\"qmp_capabilities\"}");
+                qmp.execute("{\"execute\":\"stop\"}");
+                qmp.event("STOP");
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));      // the window draws the last frame (60 fps)
+                Path dump = work.resolve("framebuffer.png");
+                qmp.execute("{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"" + dump + "\",\"format\":\"png\"}}");
+                Path shot = work.resolve("window.png");
+                x(display, "import", "-window", "root", shot.toString());
+                checkWindowShows(ImageIO.read(dump.toFile()), ImageIO.read(shot.toFile()));
+                qmp.execute("{\"execute\":\"cont\"}");
+                qmp.event("RESUME");
+            }
+
+            String word = "win-" + ThreadLocalRandom.current().nextInt(10_000, 100_000);
+            x(display, "xdotool", "windowfocus", "--sync", window);
+            int from = Files.readString(com1, StandardCharsets.ISO_8859_1).length();
+            x(display, "xdotool", "type", "--delay", "40", "echo " + word + " >/dev/ttyS0");
+            x(display, "xdotool", "key", "Return");
+            try {
+                awaitText(com1, word, from, 60, emulator);
+            } catch (AssertionError noAnswerYet) {
+                // As LinuxGuest.ask: ash may swallow an Enter typed while it waits for a cursor report.
+                x(display, "xdotool", "key", "Return");
+                awaitText(com1, word, from, LinuxGuest.STEP_TIMEOUT_SECONDS, emulator);
+            }
+        } finally {
+            if (emulator != null) emulator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            xvfb.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The framebuffer holds text, and the screenshot contains it exactly somewhere (the window's screen area). */
+    private static void checkWindowShows(BufferedImage framebuffer, BufferedImage shot) {
+        assertNotNull(framebuffer, "screendump wrote a PNG");
+        assertNotNull(shot, "import wrote a screenshot");
+        int w = framebuffer.getWidth();
+        int h = framebuffer.getHeight();
+        int[] fb = framebuffer.getRGB(0, 0, w, h, null, 0, w);
+        List<Integer> lit = new ArrayList<>();
+        for (int i = 0; i < fb.length; i++) if ((fb[i] & 0xFFFFFF) != (fb[0] & 0xFFFFFF)) lit.add(i);
+        assertTrue(lit.size() > fb.length / 100, "the guest screen shows text: " + lit.size() + " pixels differ from the background");
+        int sw = shot.getWidth();
+        int sh = shot.getHeight();
+        int[] sc = shot.getRGB(0, 0, sw, sh, null, 0, sw);
+        // Probe a spread of text pixels first, then count the whole picture at a candidate offset.
+        int[] probes = new int[Math.min(200, lit.size())];
+        for (int i = 0; i < probes.length; i++) probes[i] = lit.get((int) ((long) i * lit.size() / probes.length));
+        int best = 0;
+        for (int oy = 0; oy + h <= sh; oy++) {
+            for (int ox = 0; ox + w <= sw; ox++) {
+                if (!probesMatch(fb, w, sc, sw, ox, oy, probes)) continue;
+                int same = 0;
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        if (((fb[y * w + x] ^ sc[(oy + y) * sw + ox + x]) & 0xFFFFFF) == 0) same++;
+                    }
+                }
+                best = Math.max(best, same);
+            }
+        }
+        assertTrue(best >= MIN_MATCH * w * h, "the window shows the guest's " + w + "x" + h + " screen: best match "
+                + best + " of " + (w * h) + " pixels");
+    }
+
+    private static boolean probesMatch(int[] fb, int w, int[] sc, int sw, int ox, int oy, int[] probes) {
+        int misses = 0;
+        for (int p : probes) {
+            int x = p % w;
+            int y = p / w;
+            if (((fb[p] ^ sc[(oy + y) * sw + ox + x]) & 0xFFFFFF) != 0 && ++misses > probes.length / 100) return false;
+        }
+        return true;
+    }
+
+    private Process startEmulator(int display, List<String> args) throws IOException {
+        Path appTarget = JavelinProcess.root().resolve("app/target");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xss16m", "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + JavelinProcess.root(),
+                "-Dorg.lwjgl.system.memoryBackend=ffm",
+                "-cp", JavelinProcess.appJar(appTarget) + File.pathSeparator + appTarget.resolve("lib") + "/*",
+                "javelin.app.Main"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+                .redirectOutput(work.resolve("stdout.txt").toFile()).redirectError(work.resolve("stderr.txt").toFile());
+        pb.environment().put("ALSOFT_DRIVERS", "null");
+        pb.environment().put("DISPLAY", ":" + display);
+        pb.environment().remove("WAYLAND_DISPLAY");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return p;
+    }
+
+    /** Runs an X client on the display and returns its output; a failure or a hang fails the test. */
+    private static String x(int display, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DISPLAY", ":" + display);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(WINDOW_TIMEOUT_SECONDS, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " failed: " + text);
+        return text;
+    }
+
+    /** Waits until {@code text} appears in the file at or after {@code from}; returns the index just past it. */
+    private int awaitText(Path file, String text, int from, long timeoutSeconds, Process emulator) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        String seen = "";
+        while (System.nanoTime() < deadline && emulator.isAlive()) {
+            seen = Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
+            int at = seen.indexOf(text, from);
+            if (at >= 0) return at + text.length();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));   // poll the serial file
+        }
+        throw new AssertionError("no '" + text + "' on COM1 within " + timeoutSeconds + " s (emulator "
+                + (emulator.isAlive() ? "running" : "exited " + emulator.exitValue()) + "); COM1 ends:\n"
+                + seen.substring(Math.max(0, seen.length() - 2000)) + "\nstderr:\n" + stderr());
+    }
+
+    private String stderr() {
+        try {
+            String s = Files.readString(work.resolve("stderr.txt"));
+            return s.substring(Math.max(0, s.length() - 2000));
+        } catch (IOException e) {
+            return "<" + e + ">";
+        }
+    }
+
+    private static void awaitFile(Path file, Process owner) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WINDOW_TIMEOUT_SECONDS);
+        while (!Files.exists(file)) {
+            assertTrue(owner.isAlive(), "Xvfb exited");
+            assertTrue(System.nanoTime() < deadline, "no " + file + " within " + WINDOW_TIMEOUT_SECONDS + " s");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    /** An X display number with neither a lock file nor a socket: not in use by another server. */
+    private static int freeXDisplay() {
+        for (int n = 90; n < 200; n++) {
+            if (!Files.exists(Path.of("/tmp/.X" + n + "-lock")) && !Files.exists(Path.of("/tmp/.X11-unix/X" + n))) return n;
+        }
+        throw new AssertionError("no free X display between :90 and :199");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) return true;
+        }
+        return false;
+    }
+}
