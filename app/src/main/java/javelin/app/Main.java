@@ -18,6 +18,7 @@ import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
 import javelin.ui.fx.MachineWindow;
 import javelin.ui.fx.NextStartMedia;
+import javelin.ui.fx.config.MachineProfileStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +58,9 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-boot", paramLabel = "[order=]DRIVES[,menu=on|off]", description = "boot order (c disk, d CD-ROM, n network) and menu")
     String boot;
+
+    @Option(names = ProfileOption.NAME, paramLabel = "NAME", description = "start a machine saved by Machine > New machine (its options replace this one)")
+    String machineProfile;
 
     @Option(names = "-display", paramLabel = "TYPE", description = "javafx (a window; the default when DISPLAY or WAYLAND_DISPLAY is set) or none (headless)")
     String display;
@@ -135,21 +139,32 @@ public final class Main implements Callable<Integer> {
     private boolean windowOpened;
 
     private int run(MachineConfig config, Display chosen) {
-        try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
-             PcMachine machine = PcMachine.create(config, remote::openSerial)) {
-            remote.start(machine);
-            MachineWindow window = chosen == Display.NONE ? null : openWindow(machine, chosen);
-            if (window == null) return machine.run();
-            windowOpened = true;
-            window.setVncAddress(remote.vncAddress());
-            // The machine keeps this thread; the window lives on the JavaFX thread and only posts
-            // requests to it. Closing the window quits the machine, which ends run().
-            try {
+        if (chosen == Display.NONE) {
+            try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
+                 PcMachine machine = PcMachine.create(config, remote::openSerial)) {
+                remote.start(machine);
                 return machine.run();
-            } finally {
-                window.close();
             }
         }
+        WindowedMachines.Session first = WindowedMachines.Session.build(config, vnc, qmp);
+        MachineWindow window;
+        try {
+            window = openWindow(first.machine(), chosen);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+        if (window == null) {
+            try (first) {
+                return first.machine().run();
+            }
+        }
+        windowOpened = true;
+        window.setVncAddress(first.remote().vncAddress());
+        // The machine keeps this thread; the window lives on the JavaFX thread and only posts
+        // requests to it. Closing the window quits the machine, which ends run(). Then come the
+        // machines the user starts there (docs/window-console-and-machines.md).
+        return new WindowedMachines(MachineProfileStore.inUserConfig(), Main::configFromArguments).run(first, window);
     }
 
     /** The window, or null when it was only the default and cannot open (then: headless, one warning). */
@@ -196,17 +211,51 @@ public final class Main implements Callable<Integer> {
         }
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
-        for (String s : serial) RemoteConsoles.checkSerial(s);
+        checkSerialPorts();
         boolean noFirmware = "none".equals(bios);
         String audioDriver = audio.startsWith("driver=") ? audio.substring(7) : audio.split(",")[0];
         if (!audioDriver.equals("none") && !audioDriver.equals("openal")) {
             throw new MachineConfigException("-audio: unknown driver '" + audioDriver + "' (none or openal)");
         }
-        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serial,
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serialPorts(),
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
                 kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"));
+    }
+
+    /**
+     * {@code -serial} specs as given; with the window (asked for or the default) and none given,
+     * COM1 is its console ({@code vc}), as QEMU's GTK display does.
+     */
+    private List<String> serialPorts() {
+        if (serial.isEmpty() && Display.choose(display, System.getenv()) != Display.NONE) {
+            return List.of(WindowedMachines.SERIAL_CONSOLE);
+        }
+        return serial;
+    }
+
+    private void checkSerialPorts() {
+        for (String s : serial) {
+            if (!s.equals(WindowedMachines.SERIAL_CONSOLE)) {
+                RemoteConsoles.checkSerial(s);
+            } else if (Display.choose(display, System.getenv()) == Display.NONE) {
+                throw new MachineConfigException("-serial vc: the console is shown in the window; add -display javafx");
+            }
+        }
+    }
+
+    /** The configuration a machine profile's arguments describe, in the window (a one-line error if bad). */
+    static MachineConfig configFromArguments(List<String> arguments) {
+        Main main = new Main();
+        List<String> args = new ArrayList<>(arguments);
+        args.addAll(List.of("-display", DISPLAY_WINDOW));
+        try {
+            new CommandLine(main).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new MachineConfigException(e.getMessage(), e);
+        }
+        return main.toConfig();
     }
 
     /** -hda..-hdd and -cdrom as QEMU maps them (indexes 0..3, the CD-ROM at 2), then -drive. */
@@ -281,6 +330,13 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the process exit status. */
     static int execute(String[] args, PrintWriter err) {
+        try {
+            args = ProfileOption.expand(args, MachineProfileStore.inUserConfig());
+        } catch (MachineConfigException e) {
+            err.println("javelin: " + e.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
+        }
         CommandLine cmd = new CommandLine(new Main());
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((ex, a) -> {

@@ -59,8 +59,9 @@ import javelin.machine.MachineControl;
  * Alt, F10 and menu mnemonics reach the guest rather than the menus; the menus are for the
  * mouse. The exceptions are the window's Ctrl+Alt shortcuts (G releases the pointer, F toggles
  * full screen) and keys typed while the serial console has the focus, which are the console's.
- * Threading: build and use on the JavaFX thread, except {@link #open}, {@link #close},
- * {@link #setSerialConsole} and {@link #setVncAddress}, which may be called from any thread, and
+ * Threading: build and use on the JavaFX thread, except {@link #open}, {@link #openAnother},
+ * {@link #hide}, {@link #close}, {@link #setSerialConsole} and {@link #setVncAddress}, which may
+ * be called from any thread (the two open methods from any but the JavaFX thread), and
  * {@link #showStartupError}, which must not be called on the JavaFX thread.
  */
 public final class MachineWindow {
@@ -204,6 +205,35 @@ public final class MachineWindow {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Opens a window on {@code control} on the JavaFX platform that an earlier {@link #open}
+     * started, as when the application replaces the machine (Machine > New machine); returns
+     * once it is shown. Call from any thread but the JavaFX thread.
+     */
+    public static MachineWindow openAnother(MachineControl control, String title) {
+        CompletableFuture<MachineWindow> shown = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                shown.complete(new MachineWindow(control, new Stage(), title));
+            } catch (RuntimeException e) {
+                shown.completeExceptionally(e);
+            }
+        });
+        try {
+            return shown.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot open the JavaFX window: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the JavaFX window", e);
+        }
+    }
+
+    /** Hides the window but keeps the JavaFX platform for {@link #openAnother}; any thread. */
+    public void hide() {
+        Platform.runLater(stage::hide);
     }
 
     /** Closes the window and ends the JavaFX platform that {@link #open} started. */
