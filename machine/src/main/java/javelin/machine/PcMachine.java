@@ -438,7 +438,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
      * (64-bit reads are not torn on the 64-bit JVMs Javelin runs on).
      */
     @Override public long[] instructionsRetired() {
-        return new long[] {interpreter.retired()};
+        return new long[] {x86.retired()};
     }
 
     @Override public List<DriveActivity> driveActivity() {
