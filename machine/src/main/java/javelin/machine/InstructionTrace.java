@@ -11,14 +11,17 @@ import java.util.Set;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Disassembler;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.cpu.x86.interp.Interpreter;
 import javelin.machine.MachineConfig.TraceItem;
+import javelin.softmmu.tb.TbStats;
 
 /**
  * The {@code -d} trace. {@code in_asm}: one line per executed instruction ({@code CS:IP} as the
  * guest sees it, the linear address and the disassembly), optionally preceded by the register
  * file ({@code cpu}); {@code reset}: a line per guest reset or shutdown. Written to the {@code -D} file or standard error. Debugging aid, so it is allowed to be
- * slow; it costs nothing when off because the interpreter's tracer hook stays null.
+ * slow; it costs nothing when off because the interpreter's tracer hook stays null. {@code stats}
+ * adds the translation-block engine's counters.
  */
 final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
     private final Writer out;
@@ -37,8 +40,8 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         this.stats = items.contains(TraceItem.STATS);
     }
 
-    /** Installs a trace on {@code interpreter} if the configuration asks for one; else null. */
-    static InstructionTrace open(MachineConfig config, Interpreter interpreter) {
+    /** Installs a trace on {@code vcpu} if the configuration asks for one; else null. */
+    static InstructionTrace open(MachineConfig config, X86Vcpu vcpu) {
         if (config.trace().isEmpty()) return null;
         Writer w;
         try {
@@ -49,7 +52,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
             throw new MachineConfigException("-D: cannot open " + config.traceFile() + ": " + e.getMessage(), e);
         }
         InstructionTrace t = new InstructionTrace(w, config.traceFile() != null, config.trace());
-        if (t.insns || t.regs) interpreter.setTracer(t);
+        if (t.insns || t.regs) vcpu.setTracer(t);
         return t;
     }
 
@@ -85,13 +88,14 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         }
     }
 
-    /** Records the run's totals ({@code -d stats}). */
-    void stats(long instructions, long hostNanos) {
+    /** Records the run's totals and the code cache's counters ({@code -d stats}). */
+    void stats(long instructions, long hostNanos, TbStats tb) {
         if (!stats) return;
         try {
             double seconds = hostNanos / 1e9;
             out.write(String.format("stats: %d instructions in %.3f s: %.1f MIPS%n", instructions, seconds,
                     seconds > 0 ? instructions / seconds / 1e6 : 0.0));
+            out.write(tb.format());
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("trace write failed", e);

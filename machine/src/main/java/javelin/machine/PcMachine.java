@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.interp.CodeCache;
-import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.exec.X86Engine;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.cpu.x86.system.PageWalker;
 import javelin.devices.block.ImageOpenException;
 import javelin.devices.block.IsoImage;
@@ -26,6 +26,8 @@ import java.util.function.Function;
 import javelin.softmmu.HostDrivenClock;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
+import javelin.softmmu.exec.Vcpu;
+import javelin.softmmu.exec.VcpuSet;
 
 /**
  * A PC: the board's chips ({@link PcBoard}), RAM with the legacy holes, the firmware ROM, the
@@ -50,8 +52,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     static final int PORT_DEBUGCON = 0xE9;
     static final int PORT_POST = 0x80;
     static final int PORT_POST_ALT = 0x190;
-    /** Instructions per run-loop slice between timer checks: ~0.1 ms of guest time at 100 MIPS. */
-    private static final int SLICE = 10_000;
+    /** Translation blocks kept before the engine flushes its whole code cache. */
+    private static final int TB_CAPACITY = 1 << 16;
     private static final long A20_ENABLED = 0xFFFF_FFFFL, A20_DISABLED = 0xFFEF_FFFFL;
     /** The unit of a page walk (SDM vol. 3, 4.3): 4 KiB, also inside larger pages. */
     private static final int PAGE_SIZE = 4096;
@@ -62,9 +64,12 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private final PhysicalMemory mem;
     private final IoPortBus io;
     private final CpuState cpu;
-    private final Interpreter interpreter;
-    /** Pre-decoded instructions per code page (invalidated by stores into code and by remaps). */
-    private final CodeCache codeCache;
+    private final VcpuSet vcpus = new VcpuSet(1);
+    private final Vcpu vcpu = vcpus.get(0);
+    /** The translation-block engine (invalidated by stores into code, flushed by remaps). */
+    private final X86Engine engine;
+    /** Runs a slice of X86Vcpu.DEFAULT_SLICE instructions per call, then the loop runs the timers. */
+    private final X86Vcpu x86;
     /** A kernel started without firmware (Multiboot, -bios none), restarted on reset; else null. */
     private final BootFirmware.DirectStart directStart;
     private final PcBoard board;
@@ -117,9 +122,13 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         wireDebugDevices();
         this.directStart = BootFirmware.install(config, board.fwCfg, board.rtc, firmware);
         if (directStart != null) directStart.start(mem, cpu);
-        this.codeCache = new CodeCache(mem);
-        this.interpreter = new Interpreter(cpu, codeCache);
-        this.trace = InstructionTrace.open(config, interpreter);
+        this.engine = new X86Engine(mem, vcpus, TB_CAPACITY);
+        this.x86 = engine.attach(vcpu, cpu);
+        vcpu.setWakeUp(() -> {
+            Thread t = vcpuThread;
+            if (t != null) LockSupport.unpark(t);
+        });
+        this.trace = InstructionTrace.open(config, x86);
         if (trace != null) resources.add(trace);
     }
 
@@ -138,10 +147,15 @@ public final class PcMachine implements MachineControl, AutoCloseable {
 
     private void setA20(boolean enabled) {
         long mask = enabled ? A20_ENABLED : A20_DISABLED;
-        if (cpu != null && cpu.a20Mask != mask) {
-            cpu.a20Mask = mask;
-            cpu.mmu.flushAll();     // TLB entries hold A20-masked physical pages
-        }
+        if (cpu == null) return;
+        Runnable change = () -> {
+            if (cpu.a20Mask != mask) {
+                cpu.a20Mask = mask;
+                cpu.mmu.flushAll();     // TLB entries hold A20-masked physical pages
+            }
+        };
+        if (x86 != null) x86.runOnOwner(change);
+        else change.run();
     }
 
     private void wireDebugDevices() {
@@ -175,19 +189,21 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         wakeVcpu();
     }
 
+    /** Makes the vCPU leave its block loop (and wakes it from a halt): interrupts, requests. */
     private void wakeVcpu() {
-        Thread t = vcpuThread;
-        if (t != null) LockSupport.unpark(t);
+        vcpu.requestAttention();
     }
 
     /** Runs the machine on the calling thread until something ends it; returns the exit status. */
     public int run() {
         vcpuThread = Thread.currentThread();
+        vcpu.bindToCurrentThread();
         long started = System.nanoTime();
         clock.resume();
         runState = RunState.RUNNING;
         while (exitStatus < 0) {
-            if (!paused) interpreter.run(SLICE);
+            vcpus.processPendingWork(vcpu);
+            if (!paused) x86.run();
             cpu.exitRequested = exitStatus >= 0;
             if (cpu.shutdownRequested || resetRequested) {
                 String why = cpu.shutdownRequested ? "triple fault" : "reset request";
@@ -213,7 +229,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         }
         runState = RunState.SHUTDOWN;
         clock.pause();
-        if (trace != null) trace.stats(interpreter.retired(), System.nanoTime() - started);
+        if (trace != null) trace.stats(x86.retired(), System.nanoTime() - started, engine.stats());
         return exitStatus;
     }
 
@@ -226,7 +242,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             lock.unlock();
         }
         cpu.reset();
-        codeCache.flushAll();
+        engine.flushAll();
         // A directly started kernel has no firmware to return to: reload and restart it, as QEMU does.
         if (directStart != null) directStart.start(mem, cpu);
         fire(Event.RESET);
