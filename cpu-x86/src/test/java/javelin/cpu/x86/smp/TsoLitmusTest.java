@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * failed on.
  *
  * <p>Checked to fail, each with the guest program deliberately broken: the MP reader loading x
- * before y reported r1=1 r2=0 (186 in 50,000); LB with each store moved before its load
+ * before y reported r1=1 r2=0 (186 in 50,000 on the interpreter); LB with each store moved before its load
  * reported r1=r2=1; 2+2W with T0's stores swapped reported the final x=1 y=1 (218 in 50,000).
  * SB+fence with its fences removed did not fail on the interpreter, because plain SB never
  * showed r1=r2=0 there (the host store buffer drains within the time the interpreter takes
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class TsoLitmusTest {
     private static final int MP = 0, LB = 1, W22 = 2, SB = 3, SB_FENCE = 4, IRIW = 5, SB_XCHG = 6;
     private static final long XS = 0x120_0000, YS = 0x160_0000;
-    private static final int ITERATIONS = 50_000;
+    private static final int ITERATIONS = 200_000;
     /**
      * Spins a vCPU waits at the per-iteration barrier before it goes on alone. Four vCPUs on a
      * two-core host cannot all run at once, so IRIW waits less and runs fewer iterations.
@@ -137,7 +137,7 @@ class TsoLitmusTest {
     @Test
     @DisplayName("IRIW (SDM 8.2.3.7): two readers never see two independent stores in opposite orders")
     void independentReadsOfIndependentWrites() throws InterruptedException {
-        int iterations = 20_000;
+        int iterations = 100_000;
         Run r = run(IRIW, 4, iterations, IRIW_BARRIER_SPINS);
         Map<String, Integer> h = histogram("IRIW", iterations, n -> "T2 x=" + r1(r.records[2][n]) + " y="
                 + r2(r.records[2][n]) + " | T3 y=" + r1(r.records[3][n]) + " x=" + r2(r.records[3][n]));

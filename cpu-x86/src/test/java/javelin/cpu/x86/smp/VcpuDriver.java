@@ -6,7 +6,9 @@ import javelin.softmmu.tb.TbStats;
 
 /**
  * How the SMP guest tests run a vCPU on its own thread. {@link #create} is the one place that
- * picks the execution engine under test.
+ * picks the execution engine under test: the translation-block engine ({@link EngineDriver});
+ * {@link InterpreterDriver} (the reference interpreter, no blocks) is kept to tell an engine
+ * bug from a guest-program bug.
  */
 interface VcpuDriver {
 
@@ -30,6 +32,6 @@ interface VcpuDriver {
 
     /** The driver for {@code vcpus} CPUs on {@code mem}. */
     static VcpuDriver create(PhysicalMemory mem, int vcpus) {
-        return new InterpreterDriver();
+        return Boolean.getBoolean("javelin.smp.interpreter") ? new InterpreterDriver() : new EngineDriver(mem, vcpus);
     }
 }
