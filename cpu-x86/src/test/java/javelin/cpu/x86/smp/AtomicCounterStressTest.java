@@ -34,7 +34,7 @@ class AtomicCounterStressTest {
     @Test
     @DisplayName("LOCK XADD by 4 vCPUs: no increment lost")
     void lockXadd() throws InterruptedException {
-        assertEquals(VCPUS * 100_000, count(MODE_XADD, ALIGNED, 100_000));
+        assertEquals(VCPUS * 200_000, count(MODE_XADD, ALIGNED, 200_000));
     }
 
     @Test
