@@ -1,7 +1,8 @@
 ; Litmus shapes of the x86 memory model (TsoLitmusTest; SDM vol. 3, 8.2.3). P_ITER iterations;
 ; iteration n (1, 2, ...) uses fresh, zeroed locations x = XS + 4n and y = YS + 4n, so no
 ; reset is needed between iterations and no outcome depends on how closely the vCPUs run
-; together. A soft barrier per iteration makes them race. vCPU i records its registers of
+; together. A soft barrier per iteration makes them race, and a stagger varying with n sweeps
+; their relative timing (the barrier alone leaves a skew of its exit path). vCPU i records its registers of
 ; iteration n in the dword ARRAYS + i * ARRAY_STRIDE + 4n (r1 in bits 7:0, r2 in bits 15:8).
 ;   P_MODE 0 MP       T0: x=1; y=1              T1: r1=y; r2=x
 ;          1 LB       T0: r1=x; y=1             T1: r1=y; x=1
@@ -24,6 +25,13 @@ YS          equ 0x1600000
         sub esp, 4
         mov ebx, 1
 next:   soft_barrier ebx
+        lea ecx, [ebp * 2 + 1]          ; stagger: vCPU i waits n * (2i + 1) mod 32 loop turns,
+        imul ecx, ebx                   ; so the relative start of the bodies sweeps a window
+        and ecx, 31                     ; of a few hundred ns across iterations
+        inc ecx
+.stagger:
+        dec ecx
+        jnz .stagger
         call [esp]
         inc ebx
         cmp ebx, [P_ITER]

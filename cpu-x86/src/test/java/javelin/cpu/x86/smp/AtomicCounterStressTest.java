@@ -32,37 +32,37 @@ class AtomicCounterStressTest {
     }
 
     @Test
-    @DisplayName("LOCK XADD by 4 vCPUs: no increment lost")
+    @DisplayName("[LOCK-1] LOCK XADD by 4 vCPUs: no increment lost")
     void lockXadd() throws InterruptedException {
         assertEquals(VCPUS * 200_000, count(MODE_XADD, ALIGNED, 200_000));
     }
 
     @Test
-    @DisplayName("LOCK CMPXCHG retry loops by 4 vCPUs: every increment counted once")
+    @DisplayName("[LOCK-1] [LOCK-2] LOCK CMPXCHG retry loops by 4 vCPUs: every increment counted once")
     void lockCmpxchgRetryLoop() throws InterruptedException {
         assertEquals(VCPUS * 100_000, count(MODE_CMPXCHG, ALIGNED, 100_000));
     }
 
     @Test
-    @DisplayName("XCHG spin lock around a plain increment: exact count")
+    @DisplayName("[LOCK-1] [TSO-1] XCHG spin lock around a plain increment: exact count")
     void xchgSpinLock() throws InterruptedException {
         assertEquals(VCPUS * 20_000, count(MODE_XCHG_LOCK, ALIGNED, 20_000));
     }
 
     @Test
-    @DisplayName("LOCK XADD on a dword across a cache line: exact count")
+    @DisplayName("[LOCK-3] [XV-2] LOCK XADD on a dword across a cache line: exact count")
     void lockXaddAcrossCacheLine() throws InterruptedException {
         assertEquals(VCPUS * 20_000, count(MODE_XADD, ACROSS_LINE, 20_000));
     }
 
     @Test
-    @DisplayName("LOCK CMPXCHG on a dword across a cache line: exact count")
+    @DisplayName("[LOCK-3] [XV-2] LOCK CMPXCHG on a dword across a cache line: exact count")
     void lockCmpxchgAcrossCacheLine() throws InterruptedException {
         assertEquals(VCPUS * 20_000, count(MODE_CMPXCHG, ACROSS_LINE, 20_000));
     }
 
     @Test
-    @DisplayName("LOCK XADD on a dword across a page boundary: exact count")
+    @DisplayName("[LOCK-3] [XV-2] LOCK XADD on a dword across a page boundary: exact count")
     void lockXaddAcrossPage() throws InterruptedException {
         assertEquals(VCPUS * 20_000, count(MODE_XADD, ACROSS_PAGE, 20_000));
     }

@@ -37,14 +37,14 @@ class CodeStatisticsTest {
     }
 
     @Test
-    @DisplayName("a data-only store loop: 0 invalidations, 0 code-page writes")
+    @DisplayName("[TLB-2] statistics: a data-only store loop: 0 invalidations, 0 code-page writes")
     void dataStoresInvalidateNothing() throws InterruptedException {
         TbStats s = run(0);
         assertAll(() -> assertEquals(0, s.invalidated()), () -> assertEquals(0, s.codeWrites()));
     }
 
     @Test
-    @DisplayName("a loop storing into its own next instruction: a block invalidated every pass")
+    @DisplayName("[SMC-1] statistics: a loop storing into its own next instruction: a block invalidated every pass")
     void codeStoresInvalidate() throws InterruptedException {
         TbStats s = run(1);
         assertAll(() -> assertTrue(s.invalidated() >= PASSES - 1, "invalidated " + s.invalidated()),

@@ -86,7 +86,7 @@ class CrossModifyingCodeStressTest {
     }
 
     @Test
-    @DisplayName("SDM 8.1.3 protocol: no reader runs code older than the generation it read")
+    @DisplayName("[INV-1] [INV-2] [CH-3] SDM 8.1.3 protocol: no reader runs code older than the generation it read")
     void withGenerationHandshake() throws InterruptedException {
         List<Change> changes = run(0, 20_000, "with handshake");
         for (Change c : changes) {
@@ -100,7 +100,7 @@ class CrossModifyingCodeStressTest {
     }
 
     @Test
-    @DisplayName("no handshake: readers store only values that were written, and keep going")
+    @DisplayName("[INV-2] [PG-3] [PG-4] no handshake: readers store only values that were written, and keep going")
     void withoutHandshake() throws InterruptedException {
         List<Change> changes = run(1, 2_000, "without handshake");
         for (Change c : changes) {

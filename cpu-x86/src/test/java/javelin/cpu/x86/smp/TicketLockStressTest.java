@@ -27,13 +27,13 @@ class TicketLockStressTest {
     }
 
     @Test
-    @DisplayName("ticket lock, 2 vCPUs: exact count of a plain increment")
+    @DisplayName("[LOCK-1] [TSO-1] ticket lock, 2 vCPUs: exact count of a plain increment")
     void twoVcpus() throws InterruptedException {
         exactCount(2, 50_000);
     }
 
     @Test
-    @DisplayName("ticket lock, 4 vCPUs on fewer host cores: exact count")
+    @DisplayName("[LOCK-1] [TSO-1] ticket lock, 4 vCPUs on fewer host cores: exact count")
     void fourVcpus() throws InterruptedException {
         exactCount(4, 500);
     }
