@@ -245,6 +245,48 @@ class X86EngineTest {
     }
 
     @Nested
+    class TlbFlushes {
+        private long missesOfARun(EngineMachine m, Runnable before) {
+            long misses = m.engine.stats().jmpCacheMisses();
+            before.run();
+            m.runUntilHalt();
+            return m.engine.stats().jmpCacheMisses() - misses;
+        }
+
+        @Test
+        @DisplayName("[XV-1] a TLB flush (CR3 load, INVLPG) flushes the jump cache with it")
+        void tlbFlushesFlushTheJumpCache() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, 0xB8, 1, 0, 0, 0, HLT);
+                m.runUntilHalt();
+                long warm = missesOfARun(m, () -> { });
+                long afterAll = missesOfARun(m, m.cpu().mmu::flushAll);
+                long afterPage = missesOfARun(m, () -> m.cpu().mmu.flushPage(EngineMachine.CODE));
+                assertEquals(0, warm);
+                assertTrue(afterAll > warm);
+                assertTrue(afterPage > warm);
+            }
+        }
+
+        @Test
+        @DisplayName("[XV-1] a flush asked from another thread is queued to the vCPU, not done there")
+        void flushFromAnotherThreadIsQueued() throws InterruptedException {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, 0xB8, 1, 0, 0, 0, HLT);
+                m.runUntilHalt();
+                long flushesBefore = m.cpu().mmu.supervisorTlb.flushCount();
+                Thread other = new Thread(m.x86[0]::flushTlbFromAnyThread);
+                other.start();
+                other.join();
+                assertEquals(flushesBefore, m.cpu().mmu.supervisorTlb.flushCount(), "flushed on the wrong thread");
+                assertTrue(m.vcpus.get(0).exitRequested());
+                m.vcpus.processPendingWork(m.vcpus.get(0));
+                assertEquals(flushesBefore + 1, m.cpu().mmu.supervisorTlb.flushCount());
+            }
+        }
+    }
+
+    @Nested
     class Flush {
         @Test
         @DisplayName("[FL-1] a cache of two blocks flushes again and again and the guest still computes right")
