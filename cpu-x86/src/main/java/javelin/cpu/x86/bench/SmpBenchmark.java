@@ -278,13 +278,17 @@ public final class SmpBenchmark {
         out.printf("speed-up 1->2: %.2fx, 1->4: %.2fx%n", medians[1] / medians[0], medians[2] / medians[0]);
         for (int w = 0; w < 2; w++) crossModifying(1, rewrites);
         for (int readers = 1; readers <= 3; readers++) {
-            double[] rate = new double[runs];
+            double[] rate = new double[runs], busy = new double[runs];
             for (int r = 0; r < runs; r++) {
                 Run run = crossModifying(readers, rewrites);
                 rate[r] = rewrites * 1e9 / run.wallNanos();
+                busy[r] = Arrays.stream(run.cpuNanos()).sum() / (double) run.wallNanos();
             }
-            out.printf("SMC round trips, 1 writer + %d reader%s: median %,.0f rewrites/s (runs: %s)%n", readers,
-                    readers == 1 ? "" : "s", median(rate), Arrays.toString(Arrays.stream(rate).mapToLong(Math::round).toArray()));
+            // busy: the vCPU threads' CPU time over wall time, in host cores; the waits spin, so
+            // a figure near the free cores means the round trips wait for a thread to be scheduled.
+            out.printf("SMC round trips, 1 writer + %d reader%s: median %,.0f rewrites/s (runs: %s), vCPU threads busy %.2f cores%n",
+                    readers, readers == 1 ? "" : "s", median(rate),
+                    Arrays.toString(Arrays.stream(rate).mapToLong(Math::round).toArray()), median(busy));
         }
     }
 }
