@@ -305,6 +305,32 @@ class X86EngineTest {
         }
 
         @Test
+        @DisplayName("[XE-2] flushAll from another thread while the vCPU runs: queued to it, the guest goes on right")
+        void flushAllFromAnotherThreadWhileRunning() throws InterruptedException {
+            try (EngineMachine m = new EngineMachine()) {
+                // mov ecx, 2000000; L: add eax, 1; loop L; hlt
+                m.load(EngineMachine.CODE, 0xB9, 0x80, 0x84, 0x1E, 0x00, 0x83, 0xC0, 0x01, 0xE2, 0xFB, HLT);
+                Throwable[] failure = new Throwable[1];
+                Thread vcpu = new Thread(() -> {
+                    try {
+                        m.runUntilHalt();
+                    } catch (Throwable e) {
+                        failure[0] = e;
+                    }
+                }, "vcpu-0");
+                vcpu.setDaemon(true);
+                vcpu.start();
+                while (m.x86[0].retired() == 0 && vcpu.isAlive()) Thread.onSpinWait();
+                m.engine.flushAll();
+                vcpu.join(60_000);
+                assertFalse(vcpu.isAlive());
+                assertNull(failure[0]);
+                assertEquals(2_000_000, m.cpu().regs[EAX]);
+                assertTrue(m.engine.stats().flushes() >= 1, m.engine.stats().format());
+            }
+        }
+
+        @Test
         @DisplayName("[XE-2] flushAll from a thread with no running vCPU drops every block at once")
         void flushAllWithoutThreads() {
             try (EngineMachine m = new EngineMachine()) {
