@@ -2,6 +2,7 @@ package javelin.cpu.x86.smp;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -30,6 +31,7 @@ class CodeStatisticsTest {
             m.run(Duration.ofSeconds(60));
             assertEquals(EXPECTED_SUM, m.peek(SUM), "the program's sum");
             TbStats s = m.stats();
+            assertNotNull(s, "statistics need the TB engine (not -Djavelin.smp.interpreter)");
             assertEquals(s.translated(), s.liveBlocks() + s.raceLost() + s.retranslated() + s.invalidated()
                     + s.flushedBlocks(), "translated = live + races lost + retranslated + invalidated + flushed");
             return s;

@@ -66,7 +66,7 @@ class CrossModifyingCodeStressTest {
                 summary.append(String.format("; reader %d: %,d passes, %d value changes", r, passes, logged));
             }
             TbStats s = m.stats();
-            assertNotNull(s, "the SMP tests run on the TB engine");
+            assertNotNull(s, "statistics need the TB engine (not -Djavelin.smp.interpreter)");
             System.out.println(summary);
             System.out.print(s.format());
             checkCounters(s, changes);
