@@ -11,6 +11,7 @@
 ;          4 SB+fence T0: x=1; LOCK OR [esp],0; r1=y    T1: y=1; LOCK OR [esp],0; r1=x
 ;          5 IRIW     T0: x=1   T1: y=1   T2: r1=x; r2=y   T3: r1=y; r2=x
 ;          6 SB+xchg  T0: XCHG x,1; r1=y        T1: XCHG y,1; r1=x
+;          7 SB+mfence T0: x=1; MFENCE; r1=y    T1: y=1; MFENCE; r1=x
 %include "smp.inc"
 XS          equ 0x1200000
 YS          equ 0x1600000
@@ -38,7 +39,7 @@ next:   soft_barrier ebx
         jbe next
         hlt
 
-shapes: dd mp, lb, w22, sb, sbf, iriw, sbx
+shapes: dd mp, lb, w22, sb, sbf, iriw, sbx, sbm
 mp:     dd mp_0, mp_1
 lb:     dd lb_0, lb_1
 w22:    dd w22_0, w22_1
@@ -46,6 +47,7 @@ sb:     dd sb_0, sb_1
 sbf:    dd sbf_0, sbf_1
 iriw:   dd iriw_0, iriw_1, iriw_2, iriw_3
 sbx:    dd sbx_0, sbx_1
+sbm:    dd sbm_0, sbm_1
 
 %define X(n) [XS + n * 4]
 %define Y(n) [YS + n * 4]
@@ -121,6 +123,17 @@ sbx_0:  mov eax, 1
         ret
 sbx_1:  mov eax, 1
         xchg Y(ebx), eax
+        mov eax, X(ebx)
+        RECORD
+        ret
+
+sbm_0:  mov dword X(ebx), 1
+        mfence
+        mov eax, Y(ebx)
+        RECORD
+        ret
+sbm_1:  mov dword Y(ebx), 1
+        mfence
         mov eax, X(ebx)
         RECORD
         ret

@@ -26,6 +26,13 @@ public enum Mnemonic {
     ESC,
     /** 0F AE /0 and /1: save and restore the x87 (and, without SSE, an empty XMM) state image. */
     FXSAVE, FXRSTOR,
+    /**
+     * 0F AE E8, F0, F8: the memory-ordering fences of SSE/SSE2. Decoded although CPUID reports
+     * neither extension (their register forms have no other meaning on this CPU), so guests and
+     * tests that use them get the ordering they ask for; the memory forms (XRSTOR, XSAVEOPT,
+     * CLFLUSH) raise #UD.
+     */
+    LFENCE, MFENCE, SFENCE,
     /** An encoding with no instruction: raises #UD. */
     UD
 }

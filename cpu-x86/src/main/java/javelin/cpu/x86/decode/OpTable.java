@@ -258,6 +258,9 @@ public final class OpTable {
         t.add(op(x | 0xAD, SHRD, Ev, Gv, CL).undef(AF));
         t.add(grp(x | 0xAE, 0, FXSAVE, M));
         t.add(grp(x | 0xAE, 1, FXRSTOR, M));
+        t.add(grp(x | 0xAE, 5, LFENCE, Ev));
+        t.add(grp(x | 0xAE, 6, MFENCE, Ev));
+        t.add(grp(x | 0xAE, 7, SFENCE, Ev));
         t.add(op(x | 0xAF, IMUL, Gv, Ev).undef(SF | ZF | AF | PF));
         t.add(op(x | 0xB0, CMPXCHG, Eb, Gb).lock());
         t.add(op(x | 0xB1, CMPXCHG, Ev, Gv).lock());

@@ -756,6 +756,7 @@ public final class Interpreter {
             case ESC -> x87.execute(d, ea, eip0);
             case FXSAVE -> x87.fxsaveOrRestore(d, ea, true);
             case FXRSTOR -> x87.fxsaveOrRestore(d, ea, false);
+            case LFENCE, MFENCE, SFENCE -> fence(d);
 
             case BT, BTS, BTR, BTC -> bitTest(d, mn.ordinal() - Mnemonic.BT.ordinal());
             case BSF, BSR -> {
@@ -885,5 +886,20 @@ public final class Interpreter {
 
     int effectiveAddressOfCurrent() {
         return ea;
+    }
+
+    /**
+     * The fences. Guest loads and stores already keep x86-TSO order among themselves (acquire and
+     * release fences in PhysicalMemory); MFENCE adds the one order TSO lets go, a store before a
+     * later load, with a full fence. LFENCE and SFENCE order what TSO already orders, so their JVM
+     * fences only keep the JIT from moving guest accesses across them.
+     */
+    private void fence(DecodedInsn d) {
+        if (d.kind0 == K_MEM) throw CpuFault.of(CpuFault.UD);   // XRSTOR, XSAVEOPT, CLFLUSH: not on this CPU
+        switch (d.mnemonic) {
+            case MFENCE -> java.lang.invoke.VarHandle.fullFence();
+            case LFENCE -> java.lang.invoke.VarHandle.acquireFence();
+            default -> java.lang.invoke.VarHandle.releaseFence();
+        }
     }
 }

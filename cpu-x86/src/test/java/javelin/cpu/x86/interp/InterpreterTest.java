@@ -586,6 +586,21 @@ class InterpreterTest {
     }
 
     @Nested
+    class Fences {
+        @Test
+        void registerFormsRunAndMemoryFormsAreUndefined() {
+            TestMachine fences = new TestMachine().code(0x0F, 0xAE, 0xE8, 0x0F, 0xAE, 0xF0, 0x0F, 0xAE, 0xF8,  // lfence; mfence; sfence
+                    0xB0, 0x2A);                                                                            // mov al,2Ah
+            fences.run();
+            assertFalse(fences.faulted(CpuFault.UD));
+            assertEquals(0x2A, fences.cpu.regs[EAX] & 0xFF);
+            TestMachine clflush = new TestMachine().code(0x0F, 0xAE, 0x3E, 0x00, 0x20);                 // clflush [2000h]
+            clflush.run();
+            assertTrue(clflush.faulted(CpuFault.UD));
+        }
+    }
+
+    @Nested
     class LockPrefix {
         @Test
         void lockWithARegisterDestinationIsUndefined() {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * two checks are only as strong as the SB count printed.
  */
 class TsoLitmusTest {
-    private static final int MP = 0, LB = 1, W22 = 2, SB = 3, SB_FENCE = 4, IRIW = 5, SB_XCHG = 6;
+    private static final int MP = 0, LB = 1, W22 = 2, SB = 3, SB_FENCE = 4, IRIW = 5, SB_XCHG = 6, SB_MFENCE = 7;
     private static final long XS = 0x120_0000, YS = 0x160_0000;
     private static final int ITERATIONS = 200_000;
     /**
@@ -122,6 +122,16 @@ class TsoLitmusTest {
                 n -> "r1=" + r.records[0][n] + " r2=" + r.records[1][n]);
         assertTrue(h.keySet().stream().allMatch(k -> k.matches("r1=[01] r2=[01]")), h::toString);
         assertEquals(0, h.getOrDefault("r1=0 r2=0", 0), "forbidden SB+fence outcome r1=0 r2=0: " + h);
+    }
+
+    @Test
+    @DisplayName("[TSO-1] SB with MFENCE (SDM 8.2.3.9, 8.2.5): r1=r2=0 forbidden")
+    void storeBufferingWithMfence() throws InterruptedException {
+        Run r = run(SB_MFENCE, 2, ITERATIONS);
+        Map<String, Integer> h = histogram("SB+mfence", ITERATIONS,
+                n -> "r1=" + r.records[0][n] + " r2=" + r.records[1][n]);
+        assertTrue(h.keySet().stream().allMatch(k -> k.matches("r1=[01] r2=[01]")), h::toString);
+        assertEquals(0, h.getOrDefault("r1=0 r2=0", 0), "forbidden SB+mfence outcome r1=0 r2=0: " + h);
     }
 
     @Test
