@@ -19,7 +19,8 @@ import javelin.machine.MachineConfig.TraceItem;
  * The {@code -d} trace. {@code in_asm}: one line per executed instruction ({@code CS:IP} as the
  * guest sees it, the linear address and the disassembly), optionally preceded by the register
  * file ({@code cpu}); {@code reset}: a line per guest reset or shutdown. Written to the {@code -D} file or standard error. Debugging aid, so it is allowed to be
- * slow; it costs nothing when off because the interpreter's tracer hook stays null.
+ * slow; it costs nothing when off because the interpreter's tracer hook stays null. {@code stats}
+ * adds the translation-block engine's counters.
  */
 final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
     private final Writer out;
@@ -95,9 +96,9 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
 
     /**
      * Records the run's totals ({@code -d stats}): a line per vCPU (instructions and MIPS over the
-     * machine's run time), the total, then the executor's own statistics if it has any.
+     * machine's run time), the total, then the engine's counters (TbStats).
      */
-    synchronized void stats(List<VirtualCpu> cpus, long hostNanos) {
+    synchronized void stats(List<VirtualCpu> cpus, long hostNanos, String engineStats) {
         if (!stats) return;
         try {
             double seconds = hostNanos / 1e9;
@@ -110,8 +111,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
                 }
             }
             out.write(String.format("stats: %d instructions in %.3f s: %.1f MIPS%n", total, seconds, mips(total, seconds)));
-            String engine = cpus.get(0).executor.statsText();
-            if (!engine.isEmpty()) out.write(engine.endsWith("\n") ? engine : engine + System.lineSeparator());
+            if (!engineStats.isEmpty()) out.write(engineStats.endsWith("\n") ? engineStats : engineStats + System.lineSeparator());
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("trace write failed", e);

@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.interp.CodeCache;
+import javelin.cpu.x86.exec.X86Engine;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.cpu.x86.system.PageWalker;
 import javelin.devices.block.ImageOpenException;
 import javelin.devices.block.IsoImage;
@@ -57,6 +58,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private static final long A20_ENABLED = 0xFFFF_FFFFL, A20_DISABLED = 0xFFEF_FFFFL;
     /** The unit of a page walk (SDM vol. 3, 4.3): 4 KiB, also inside larger pages. */
     private static final int PAGE_SIZE = 4096;
+    /** Translation blocks kept before the engine flushes its whole code cache. */
+    private static final int TB_CAPACITY = 1 << 16;
     /** The longest the I/O loop sleeps without a deadline (it is unparked for anything sooner). */
     private static final long IO_IDLE_NANOS = 10_000_000L;
 
@@ -67,6 +70,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private final PhysicalMemory mem;
     private final IoPortBus io;
     private final VcpuSet vcpuSet;
+    /** The translation-block engine shared by every vCPU (docs/engine.md). */
+    private final X86Engine engine;
     private final List<VirtualCpu> vcpus = new ArrayList<>();
     /** The bootstrap processor's state (vCPU 0). */
     private final CpuState cpu;
@@ -84,8 +89,12 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private volatile Thread ioThread;
     private volatile boolean threadsStarted;
     private volatile int exitStatus = -1;
-    /** Why a reset was asked for, or null: a vCPU or device thread sets it, the I/O loop serves it. */
-    private volatile String resetRequested;
+    /**
+     * Why a reset was asked for, or null: a vCPU or device thread sets it (and stops every vCPU:
+     * {@link VcpuThreads#requestStop}), the I/O loop serves it.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<String> resetRequested =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean paused;
     private volatile RunState runState = RunState.PAUSED;
 
@@ -102,12 +111,13 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         if (bios != null) mem.loadRom(bios.highBase(), bios.bytes());
         int n = config.smp();
         this.vcpuSet = new VcpuSet(n);
-        // The decode cache is not safe for several threads: with more than one vCPU, decode each time.
-        CodeCache codeCache = n == 1 ? new CodeCache(mem) : null;
+        this.engine = new X86Engine(mem, vcpuSet, TB_CAPACITY);
         for (int i = 0; i < n; i++) {
             CpuState c = new CpuState(mem, io, i);
             c.clock = clock;
-            vcpus.add(new VirtualCpu(i, c, vcpuSet.get(i), new InterpreterExecutor(c, codeCache)));
+            X86Vcpu x86 = engine.attach(vcpuSet.get(i), c);
+            x86.setSlice(VcpuThreads.SLICE);
+            vcpus.add(new VirtualCpu(i, c, vcpuSet.get(i), new EngineExecutor(x86)));
         }
         this.cpu = vcpus.get(0).cpu;
         // TLB entries hold backing offsets: every vCPU flushes its own after a mapping change.
@@ -154,10 +164,6 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             if (trace.tracesInstructions()) for (VirtualCpu v : vcpus) v.executor.setTracer(trace);
         }
         this.threads = new VcpuThreads(vcpus, vcpuSet, board.apicBus, new VcpuThreads.Host() {
-            @Override public boolean paused() {
-                return paused;
-            }
-
             @Override public boolean stopping() {
                 return exitStatus >= 0;
             }
@@ -231,7 +237,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
 
     /** Asks the I/O loop for a system reset; any thread (a vCPU inside an I/O access, QMP). */
     private void requestReset(String why) {
-        if (resetRequested == null) resetRequested = why;
+        if (resetRequested.compareAndSet(null, why) && threads != null) threads.requestStop();
         wakeIoLoop();
     }
 
@@ -254,9 +260,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         threads.start(config.threading());
         try {
             while (exitStatus < 0) {
-                String why = resetRequested;
+                String why = resetRequested.get();
                 if (why != null) {
-                    resetRequested = null;
                     if (trace != null) trace.reset(why, cpu);
                     if (config.noReboot()) {
                         LOG.log(System.Logger.Level.DEBUG, "guest reset with -no-reboot: exiting");
@@ -265,6 +270,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
                         break;
                     }
                     systemReset();
+                    resetRequested.set(null);
+                    threads.resumeAll();        // the stop the request made
                 }
                 for (Runnable r; (r = control.poll()) != null; ) r.run();
                 lock.lock();
@@ -274,7 +281,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
-                if (exitStatus < 0 && posted.isEmpty() && control.isEmpty() && resetRequested == null) idle();
+                if (exitStatus < 0 && posted.isEmpty() && control.isEmpty() && resetRequested.get() == null) idle();
             }
         } finally {
             if (exitStatus < 0) exitStatus = 0;
@@ -283,16 +290,18 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             runState = RunState.SHUTDOWN;
             clock.pause();
         }
-        if (trace != null) trace.stats(vcpus, System.nanoTime() - started);
+        if (trace != null) trace.stats(vcpus, System.nanoTime() - started, engine.stats().format());
         return exitStatus;
     }
 
     /**
-     * Whole-machine reset with every vCPU stopped (exclusive section): chips first (they re-drive
-     * A20 and IRQ lines), then every CPU (APs back to wait-for-SIPI) and the decoded code.
+     * Whole-machine reset with every vCPU thread stopped between turns (as QEMU pauses all vCPUs
+     * around qemu_system_reset): chips first (they re-drive A20 and IRQ lines), then every CPU
+     * (APs back to wait-for-SIPI), then every translated block.
      */
     private void systemReset() {
-        vcpuSet.runExclusive(null, () -> {
+        threads.stopAll();
+        try {
             lock.lock();
             try {
                 board.reset();
@@ -302,11 +311,13 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             for (VirtualCpu v : vcpus) {
                 v.clearPins();
                 v.cpu.reset();
-                v.executor.flushCode();
             }
+            engine.flushAll();
             // A directly started kernel has no firmware to return to: reload and restart it, as QEMU does.
             if (directStart != null) directStart.start(mem, cpu);
-        });
+        } finally {
+            threads.resumeAll();
+        }
         fire(Event.RESET);
     }
 
@@ -342,16 +353,15 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     }
 
     /**
-     * Asynchronous, as QMP's {@code stop}: returns at once; the I/O loop raises the pause flag,
-     * waits in an exclusive section until no vCPU is executing, stops the clock, and only then
-     * reports {@link Event#STOP} and {@link RunState#PAUSED}.
+     * Asynchronous, as QMP's {@code stop}: returns at once; the I/O loop stops every vCPU thread
+     * between turns, stops the clock, and only then reports {@link Event#STOP} and
+     * {@link RunState#PAUSED}.
      */
     @Override public void pause() {
         postControl(() -> {
             if (paused || runState == RunState.SHUTDOWN) return;
+            threads.stopAll();
             paused = true;
-            threads.kickAll();
-            vcpuSet.runExclusive(null, () -> { });      // returns once every vCPU has left its slice
             clock.pause();
             runState = RunState.PAUSED;
             fire(Event.STOP);
@@ -363,8 +373,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             if (!paused) return;
             clock.resume();
             paused = false;
-            threads.kickAll();
             runState = RunState.RUNNING;
+            threads.resumeAll();
             fire(Event.RESUME);
         });
     }

@@ -15,8 +15,8 @@ import javelin.softmmu.exec.Vcpu;
  *
  * <p>Threading: the APIC calls the {@link CpuPins} methods from any thread with the machine lock
  * held. They only queue the signal and kick the vCPU; the owner applies the queued INIT,
- * startup and NMI signals in order ({@link #applyPins}) inside its exec region, so a CPU's state
- * is only changed by its own thread or by an exclusive section. INIT followed at once by a
+ * startup and NMI signals in order ({@link #applyPins}) between its turns, so a CPU's state is
+ * only changed by its own thread, or by the I/O loop while every vCPU thread is stopped. INIT followed at once by a
  * startup IPI (SeaBIOS sends them back to back) is therefore applied in that order.
  */
 final class VirtualCpu implements CpuPins {
@@ -91,7 +91,7 @@ final class VirtualCpu implements CpuPins {
         vcpu.requestAttention();
     }
 
-    /** Owner thread, inside the exec region: applies the queued pin signals in arrival order. */
+    /** Owner thread, between turns: applies the queued pin signals in arrival order. */
     void applyPins() {
         for (Integer s; (s = signals.poll()) != null; ) {
             switch (s) {
@@ -102,7 +102,7 @@ final class VirtualCpu implements CpuPins {
         }
     }
 
-    /** A machine reset drops signals sent before it (exclusive section: the owner is stopped). */
+    /** A machine reset drops signals sent before it (the owner thread is stopped). */
     void clearPins() {
         signals.clear();
     }

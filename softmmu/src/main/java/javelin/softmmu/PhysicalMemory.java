@@ -30,7 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #write} (or a DMA write) to such a page is reported to the code-write listener
  * before it returns, so translations of that page can be invalidated.
  *
- * <p>Threading: reads and writes of RAM are lock-free (vCPU threads share RAM). MMIO dispatch
+ * <p>Threading: reads and writes of RAM are lock-free (vCPU threads share RAM). Guest order
+ * is x86-TSO: {@link #read} ends with an acquire fence and {@link #write} starts with a
+ * release fence, so the JIT reorders neither loads with loads nor stores with stores. MMIO dispatch
  * takes the machine lock unless the region was mapped lock-free. Mapping changes take the lock.
  */
 public final class PhysicalMemory {
@@ -276,12 +278,14 @@ public final class PhysicalMemory {
         long off = (d & PAGE_MASK) + (pa & (PAGE_SIZE - 1));
         switch (kind) {
             case KIND_RAM, KIND_ROM -> {
-                return switch (size) {
+                long v = switch (size) {
                     case 1 -> backing.get(ValueLayout.JAVA_BYTE, off) & 0xFFL;
                     case 2 -> backing.get(U16, off) & 0xFFFFL;
                     case 4 -> backing.get(U32, off) & 0xFFFF_FFFFL;
                     default -> backing.get(U64, off);
                 };
+                VarHandle.acquireFence();       // x86-TSO: no later load moves above this one
+                return v;
             }
             case KIND_MMIO -> {
                 return mmioRead(pa, d, size);
@@ -303,6 +307,7 @@ public final class PhysicalMemory {
         switch (kind) {
             case KIND_RAM -> {
                 long off = (d & PAGE_MASK) + (pa & (PAGE_SIZE - 1));
+                VarHandle.releaseFence();       // x86-TSO: no earlier store moves below this one
                 switch (size) {
                     case 1 -> backing.set(ValueLayout.JAVA_BYTE, off, (byte) value);
                     case 2 -> backing.set(U16, off, (short) value);

@@ -142,6 +142,11 @@ public final class CpuState implements Stateful<CpuState.State> {
     public final IoPortBus io;
     public InterruptSource intr = InterruptSource.NONE;
     public final Mmu mmu;
+    /**
+     * The interpreter that runs this CPU's translation blocks; set once by the engine
+     * ({@code javelin.cpu.x86.exec.X86Engine#attach}) before the vCPU thread starts. Not state.
+     */
+    public javelin.cpu.x86.interp.Interpreter interpreter;
     /** This vCPU's index (0 = bootstrap processor); the APIC ID until an APIC exists. */
     public final int cpuIndex;
 

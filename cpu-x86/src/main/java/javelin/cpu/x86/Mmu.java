@@ -2,6 +2,7 @@ package javelin.cpu.x86;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import javelin.cpu.x86.system.PageWalker;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.SoftTlb;
@@ -16,6 +17,12 @@ import javelin.softmmu.SoftTlb;
  * an entry depend on the view that filled it.
  *
  * <p>Owned by the vCPU thread (invariant [TLB-1] of {@link SoftTlb}).
+ *
+ * <p>[TSO-1] Guest memory order is x86-TSO (DESIGN.md): the JIT must not reorder a guest load
+ * with a later load, nor a store with an earlier store. Every RAM load here is followed by
+ * {@link VarHandle#acquireFence()} and every RAM store preceded by
+ * {@link VarHandle#releaseFence()} ({@link PhysicalMemory} does the same on the slow path).
+ * On an x86 host both only constrain the compiler; the hardware is TSO already.
  */
 public final class Mmu {
     public static final int ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2;
@@ -28,6 +35,28 @@ public final class Mmu {
     private final MemorySegment ram;
     public final SoftTlb supervisorTlb = new SoftTlb();
     public final SoftTlb userTlb = new SoftTlb();
+    /**
+     * Set by a store that went through a NOTDIRTY entry (a page holding translated code); the
+     * block executor tests and clears it to end a block its own store invalidated ([SMC-1]).
+     */
+    public boolean codeStore;
+    private FlushListener flushListener = FlushListener.NONE;
+
+    /**
+     * Told about every TLB flush, so that caches keyed by linear address (the engine's jump
+     * cache) are flushed with it. Called on the thread that flushes.
+     */
+    public interface FlushListener {
+        FlushListener NONE = new FlushListener() {
+            @Override public void flushedAll() { }
+
+            @Override public void flushedPage(int linear) { }
+        };
+
+        void flushedAll();
+
+        void flushedPage(int linear);
+    }
 
     Mmu(CpuState cpu) {
         this.cpu = cpu;
@@ -35,14 +64,25 @@ public final class Mmu {
         this.ram = mem.backing();
     }
 
+    public void setFlushListener(FlushListener listener) {
+        this.flushListener = listener;
+    }
+
     public void flushAll() {
         supervisorTlb.flushAll();
         userTlb.flushAll();
+        flushListener.flushedAll();
     }
 
     public void flushPage(int linear) {
         supervisorTlb.flushPage(linear);
         userTlb.flushPage(linear);
+        flushListener.flushedPage(linear);
+    }
+
+    /** Someone dropped entries of both TLBs directly (a CR3 load keeping global pages): tell the listener. */
+    public void flushedSelectively() {
+        flushListener.flushedAll();
     }
 
     private SoftTlb tlb(boolean user) {
@@ -54,21 +94,33 @@ public final class Mmu {
     public int readByte(int lin, boolean user) {
         SoftTlb t = tlb(user);
         int i = SoftTlb.index(lin);
-        if (t.readTag[i] == (lin & PAGE_MASK)) return ram.get(ValueLayout.JAVA_BYTE, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFF;
+        if (t.readTag[i] == (lin & PAGE_MASK)) {
+            int v = ram.get(ValueLayout.JAVA_BYTE, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFF;
+            VarHandle.acquireFence();                                       // [TSO-1]
+            return v;
+        }
         return (int) readSlow(lin, 1, user);
     }
 
     public int readWord(int lin, boolean user) {
         SoftTlb t = tlb(user);
         int i = SoftTlb.index(lin);
-        if (t.readTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFE) return ram.get(U16, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFFFF;
+        if (t.readTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFE) {
+            int v = ram.get(U16, t.addend[i] + (lin & 0xFFFF_FFFFL)) & 0xFFFF;
+            VarHandle.acquireFence();                                       // [TSO-1]
+            return v;
+        }
         return (int) readSlow(lin, 2, user);
     }
 
     public int readDword(int lin, boolean user) {
         SoftTlb t = tlb(user);
         int i = SoftTlb.index(lin);
-        if (t.readTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFC) return ram.get(U32, t.addend[i] + (lin & 0xFFFF_FFFFL));
+        if (t.readTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFC) {
+            int v = ram.get(U32, t.addend[i] + (lin & 0xFFFF_FFFFL));
+            VarHandle.acquireFence();                                       // [TSO-1]
+            return v;
+        }
         return (int) readSlow(lin, 4, user);
     }
 
@@ -133,11 +185,13 @@ public final class Mmu {
         int i = SoftTlb.index(lin);
         if (t.readTag[i] == (lin & PAGE_MASK)) {
             long host = t.addend[i] + (lin & 0xFFFF_FFFFL);
-            return switch (size) {
+            long v = switch (size) {
                 case 1 -> ram.get(ValueLayout.JAVA_BYTE, host) & 0xFFL;
                 case 2 -> ram.get(U16, host) & 0xFFFFL;
                 default -> ram.get(U32, host) & 0xFFFF_FFFFL;
             };
+            VarHandle.acquireFence();                                       // [TSO-1]
+            return v;
         }
         return mem.read(pa, size);
     }
@@ -148,6 +202,7 @@ public final class Mmu {
         SoftTlb t = tlb(user);
         int i = SoftTlb.index(lin);
         if (t.writeTag[i] == (lin & PAGE_MASK)) {
+            VarHandle.releaseFence();                                       // [TSO-1]
             ram.set(ValueLayout.JAVA_BYTE, t.addend[i] + (lin & 0xFFFF_FFFFL), (byte) value);
             return;
         }
@@ -158,6 +213,7 @@ public final class Mmu {
         SoftTlb t = tlb(user);
         int i = SoftTlb.index(lin);
         if (t.writeTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFE) {
+            VarHandle.releaseFence();                                       // [TSO-1]
             ram.set(U16, t.addend[i] + (lin & 0xFFFF_FFFFL), (short) value);
             return;
         }
@@ -168,6 +224,7 @@ public final class Mmu {
         SoftTlb t = tlb(user);
         int i = SoftTlb.index(lin);
         if (t.writeTag[i] == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0xFFC) {
+            VarHandle.releaseFence();                                       // [TSO-1]
             ram.set(U32, t.addend[i] + (lin & 0xFFFF_FFFFL), value);
             return;
         }
@@ -194,6 +251,7 @@ public final class Mmu {
         int i = SoftTlb.index(lin);
         int tag = t.writeTag[i];
         if ((tag & SoftTlb.TLB_ROM) != 0) return;     // ROM: the write is dropped
+        if ((tag & SoftTlb.TLB_NOTDIRTY) != 0) codeStore = true;
         // NOTDIRTY and MMIO both go through physical memory, which notifies the code tracker.
         mem.write(pa, size, value & 0xFFFF_FFFFL);
     }

@@ -8,16 +8,18 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.interp.CodeCache;
-import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.exec.X86Engine;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
+import javelin.softmmu.exec.Vcpu;
+import javelin.softmmu.exec.VcpuSet;
 
 /**
- * Guest MIPS of the interpreter on a fixed 32-bit program: an inner loop of ALU operations,
+ * Guest MIPS of the translation-block engine (interpreter tier) on a fixed 32-bit program: an inner loop of ALU operations,
  * a store and a load through a scaled index, a shift and a near call/return, and per outer
  * iteration a 64-dword REP MOVSD (which counts as one instruction). Code, data and stack sit
- * on separate pages, flat protected mode, paging off, with the decode cache on.
+ * on separate pages, flat protected mode, paging off, one vCPU.
  *
  * <p>Usage: {@code MipsBenchmark [runs] [outerIterations]}; prints each run and the median.
  * MIPS are instructions per second of the benchmark thread's CPU time, so a machine shared
@@ -63,7 +65,11 @@ public final class MipsBenchmark {
         try {
             mem.mapRam(0, 1 << 20, 0);
             CpuState cpu = new CpuState(mem, new IoPortBus(lock), 0);
-            Interpreter interp = new Interpreter(cpu, new CodeCache(mem));
+            VcpuSet vcpus = new VcpuSet(1);
+            Vcpu vcpu = vcpus.get(0);
+            vcpu.bindToCurrentThread();
+            X86Vcpu x86 = new X86Engine(mem, vcpus, 4096).attach(vcpu, cpu);
+            x86.setSlice(Long.MAX_VALUE);
             load(mem);
             cpu.cr0 |= CR0_PE;
             for (int s = 0; s < 6; s++) {
@@ -79,10 +85,13 @@ public final class MipsBenchmark {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            while (!cpu.halted) interp.run(1 << 20);
+            while (!cpu.halted) {
+                vcpus.processPendingWork(vcpu);
+                x86.run();
+            }
             long t1 = System.nanoTime();
             long c1 = threads.getCurrentThreadCpuTime();
-            return new long[] {interp.retired(), c1 - c0, t1 - t0};
+            return new long[] {x86.retired(), c1 - c0, t1 - t0};
         } finally {
             mem.close();
         }

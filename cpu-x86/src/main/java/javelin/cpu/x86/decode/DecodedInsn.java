@@ -56,8 +56,10 @@ public final class DecodedInsn {
      * implicitly (SDM vol. 2, XCHG).
      */
     public final boolean atomic;
-    /** Copied from the row: execution must return to the checks between instructions after this one. */
+    /** Copied from the row: may change a mode bit of the TB key; a block ends after it. */
     public final boolean changesTbFlags;
+    /** Copied from the row: a control transfer or similar; a block ends after it. */
+    public final boolean endsBlock;
     /** Offset of the last byte ({@code length - 1}), for the CS limit check of cached instructions. */
     public final int lastByte;
     /** The operand form for a shortcut dispatch ({@link HotForm}), or {@link HotForm#GENERIC}. */
@@ -100,6 +102,7 @@ public final class DecodedInsn {
         this.size2 = kind.length > 2 ? size[2] : 0;
         this.privileged = spec.privileged();
         this.changesTbFlags = spec.changesTbFlags();
+        this.endsBlock = spec.endsBlock();
         this.atomic = hasMem && ((prefixes & P_LOCK) != 0 || spec.mnemonic() == Mnemonic.XCHG);
         this.lastByte = length - 1;
         this.form = HotForm.of(spec, opSize, atomic, kind, size);

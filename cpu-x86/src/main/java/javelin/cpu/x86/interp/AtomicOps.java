@@ -18,11 +18,13 @@ import javelin.cpu.x86.LazyFlags;
  * [LOCK-2] Each attempt starts from the flags and registers of the instruction's start; an
  *          attempt that loses the race leaves no trace.
  *
- * <p>Operands that cross a dword boundary (8 bytes for CMPXCHG8B), or lie in MMIO, ROM or a
- * page holding translated code, use ordinary reads and writes under the memory's monitor: such
- * locked operations exclude each other but not plain stores of other vCPUs. DESIGN.md asks for
- * an exclusive section there (all other vCPUs stopped) once the machine has one
- * (TODO(#6): run misaligned atomics in an exclusive section).
+ * <p>[LOCK-3] Operands that cross a dword boundary (8 bytes for CMPXCHG8B), or lie in MMIO,
+ * ROM or a page holding translated code, cannot be one compare-and-swap. With the engine
+ * ({@link #exclusiveAvailable}) the instruction throws {@link ExclusiveStepRequest} before
+ * any side effect; the engine leaves its run loop and runs it again inside an exclusive
+ * section (every other vCPU stopped, DESIGN.md), where {@link #inExclusive} is set and the
+ * operation is a plain read and write. A lone interpreter (tests, tools) locks the memory
+ * object instead: such operations then exclude each other but not plain stores.
  */
 final class AtomicOps {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
@@ -37,6 +39,10 @@ final class AtomicOps {
     private final CpuState cpu;
     private final SegmentedMemory mem;
     private final MemorySegment ram;
+    /** An engine can run this instruction in an exclusive section ([LOCK-3]). */
+    boolean exclusiveAvailable;
+    /** Set while the instruction runs inside that exclusive section. */
+    boolean inExclusive;
 
     AtomicOps(CpuState cpu, SegmentedMemory mem) {
         this.cpu = cpu;
@@ -51,6 +57,12 @@ final class AtomicOps {
         long aligned = host & ~3L;
         int shift = (int) (host & 3) * 8;
         if (host < 0 || (host & 3) + size > 4) {
+            if (inExclusive) {
+                int old = mem.read(seg, off, size);
+                mem.write(seg, off, size, update.apply(old));
+                return old;
+            }
+            if (exclusiveAvailable) throw ExclusiveStepRequest.INSTANCE;      // [LOCK-3]
             synchronized (cpu.mem) {
                 int old = mem.read(seg, off, size);
                 mem.write(seg, off, size, update.apply(old));
@@ -81,6 +93,12 @@ final class AtomicOps {
         int lin = mem.linear(seg, off, 8, true);
         long host = cpu.mmu.atomicHostOffset(lin, 8, cpu.cpl == 3);
         if (host < 0 || (host & 7) != 0) {
+            if (inExclusive) {
+                long old = mem.readQword(seg, off);
+                mem.writeQword(seg, off, old == expected ? replacement : old);
+                return old;
+            }
+            if (exclusiveAvailable) throw ExclusiveStepRequest.INSTANCE;      // [LOCK-3]
             synchronized (cpu.mem) {
                 long old = mem.readQword(seg, off);
                 mem.writeQword(seg, off, old == expected ? replacement : old);

@@ -3,9 +3,12 @@ package javelin.cpu.x86.interp;
 import static javelin.cpu.x86.CpuState.*;
 import static javelin.cpu.x86.decode.DecodedInsn.*;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
+import javelin.cpu.x86.Mmu;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.HotForm;
@@ -14,28 +17,39 @@ import javelin.cpu.x86.system.ControlTransfer;
 import javelin.cpu.x86.system.Interrupts;
 import javelin.cpu.x86.system.Segmentation;
 import javelin.cpu.x86.system.SystemInstructions;
-import javelin.softmmu.SoftTlb;
+import javelin.softmmu.tb.TranslationBlock;
 
 /**
- * The reference executor: fetches pre-decoded instructions (through {@link CodeCache} when
- * given one), dispatches on the mnemonic, and calls the family classes for the semantics.
- * Operand-size and mode differences are arguments, never classes. The dispatch is split for
- * the JIT's sake: the hot operand forms ({@link HotForm}, resolved by the decoder) inside the
- * execution loop ({@link #execute(int, boolean)}), then the common mnemonics
- * ({@link #executeGeneric}), the rest in {@link #executeLessCommon}. All three call the same
- * family-class methods.
+ * The reference executor: runs pre-decoded instructions ({@link DecodedInsn}), dispatching on
+ * the mnemonic and calling the family classes for the semantics. Operand-size and mode
+ * differences are arguments, never classes. The dispatch is split for the JIT's sake: the hot
+ * operand forms ({@link HotForm}, resolved by the decoder) inside the one execution loop
+ * ({@link #executeBlock}), then the common mnemonics ({@link #executeGeneric}), the rest in
+ * {@link #executeLessCommon}. All three call the same family-class methods.
  *
- * <p>Faults: an instruction raises {@link CpuFault}; the loop restores EIP and ESP of the
- * faulting instruction and delivers the vector through {@link Interrupts#deliver}, which turns
- * a fault while delivering into #DF and a fault while delivering #DF into a shutdown
- * ({@link CpuState#shutdownRequested}). Between instructions it serves
- * NMI and, with IF set and no interrupt shadow, INTR; it returns early when the CPU halts or
- * {@link CpuState#exitRequested} is set.
+ * <p>Two ways in, one loop: the translation-block engine ({@code javelin.cpu.x86.exec}) hands
+ * {@link #executeBlock} the instructions of a block it decoded once; {@link #step()} and
+ * {@link #run(int)} decode one instruction from memory every time (the conformance runner,
+ * the oracle tests, instructions that cross a page, and an atomic run in an exclusive section).
  *
- * <p>Owned by its vCPU thread.
+ * <p>Faults: an instruction raises {@link CpuFault}; {@link #executeBlock} restores EIP and ESP
+ * of the faulting instruction and rethrows; {@link #deliverFault} then delivers the vector
+ * through {@link Interrupts#deliver}, which turns a fault while delivering into #DF and a fault
+ * while delivering #DF into a shutdown ({@link CpuState#shutdownRequested}).
+ *
+ * <p>Owned by its vCPU thread (only {@link #retired()} may be read from any thread).
  */
 public final class Interpreter {
     private static final System.Logger LOG = System.getLogger(Interpreter.class.getName());
+    private static final VarHandle RETIRED;
+
+    static {
+        try {
+            RETIRED = MethodHandles.lookup().findVarHandle(Interpreter.class, "retired", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Receives every instruction before it executes; the hook costs one null check when off. */
     @FunctionalInterface
@@ -45,34 +59,20 @@ public final class Interpreter {
 
     private final CpuState cpu;
     private final int[] regs;
+    private final Mmu mmu;
     private final SegmentedMemory mem;
     private final Decoder decoder;
-    private final CodeCache codeCache;
-    private CodeCache.Page currentPage;
-    /**
-     * The fetch window: the code page last looked up through the TLB by {@link #fetch()}, or
-     * null, with the CS state it was looked up under ({@code windowEipBase} is the EIP of the
-     * page's first byte). {@link #execute(int, boolean)} copies it into locals and reads
-     * instructions from the page's slots without the TLB while EIP stays on that page, until a
-     * row marked changesTbFlags (the only ones that change CS, CPL, the mode or the TLB), a
-     * fault or the end of the call. A translation kept this way is one the TLB could have kept
-     * too (SDM vol. 3, 4.10.4); stores into the code still clear the decoded slots, which are
-     * checked on every fetch.
-     */
-    private CodeCache.Page windowPage;
-    private int windowEipBase;
-    private long windowCsLimit;
-    private boolean windowCode32;
-    // The TLB arrays the fetch path reads, held directly to keep its chain of dependent loads short.
-    private final int[] supervisorExecTag, userExecTag;
-    private final long[] supervisorPhysPage, userPhysPage;
     private Tracer tracer;
     private final SystemOps sys;
     private final X87 x87;
     private final AtomicOps atomics;
+    /** The one-instruction "block" of {@link #stepInstruction()}. */
+    private final DecodedInsn[] single = new DecodedInsn[1];
 
     /** Effective address (offset) of the current instruction's memory operand. */
     private int ea;
+    /** Instructions completed; written by the owner only, read opaquely by anyone. */
+    @SuppressWarnings("unused")      // accessed through RETIRED
     private long retired;
     private int lastFaultVector = -1;
     /**
@@ -82,36 +82,50 @@ public final class Interpreter {
      */
     private int genericEsp;
     private boolean genericRunning;
-    /** The last {@link #execute(int, boolean)} ended with a fault. */
+    /** The engine's slice: {@link #sliceUsedUp()} once {@link #retired} reaches it. */
+    private long sliceEnd = Long.MAX_VALUE;
+    /** The last {@link #stepInstruction()} ended with a fault. */
     private boolean faulted;
+    /** The last {@link #executeBlock} stopped before the end of its instructions. */
+    private boolean stoppedEarly;
 
-    /** An interpreter without a decode cache: every instruction is decoded from memory. */
     public Interpreter(CpuState cpu) {
-        this(cpu, null);
-    }
-
-    public Interpreter(CpuState cpu, CodeCache codeCache) {
         this.cpu = cpu;
         this.regs = cpu.regs;
+        this.mmu = cpu.mmu;
         this.mem = new SegmentedMemory(cpu);
         this.decoder = new Decoder();
-        this.codeCache = codeCache;
         this.sys = new SystemOps(cpu, mem, this);
         this.x87 = new X87(cpu, mem);
         this.atomics = new AtomicOps(cpu, mem);
-        this.supervisorExecTag = cpu.mmu.supervisorTlb.execTag;
-        this.userExecTag = cpu.mmu.userTlb.execTag;
-        this.supervisorPhysPage = cpu.mmu.supervisorTlb.physPage;
-        this.userPhysPage = cpu.mmu.userTlb.physPage;
     }
 
     public void setTracer(Tracer tracer) {
         this.tracer = tracer;
     }
 
-    /** Instructions completed since construction. */
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** Instructions completed since construction; readable from any thread. */
     public long retired() {
-        return retired;
+        return (long) RETIRED.getOpaque(this);
+    }
+
+    private void addRetired(int n) {
+        RETIRED.setOpaque(this, (long) RETIRED.get(this) + n);
+    }
+
+    /** Starts a slice of about {@code instructions} for the engine's run loop ({@link #sliceUsedUp()}). */
+    public void startSlice(long instructions) {
+        long now = (long) RETIRED.get(this);
+        sliceEnd = instructions >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + instructions;
+    }
+
+    /** Owner thread: the slice begun by {@link #startSlice} is used up. */
+    public boolean sliceUsedUp() {
+        return (long) RETIRED.get(this) >= sliceEnd;
     }
 
     /** The vector of the last exception raised by an instruction, or -1. */
@@ -123,24 +137,20 @@ public final class Interpreter {
         lastFaultVector = -1;
     }
 
-
-    /** Instructions run back to back between polls of interrupts and exit requests. */
-    static final int BURST = 64;
+    /**
+     * With an engine around ({@code javelin.cpu.x86.exec}): a LOCKed operation that cannot be
+     * one compare-and-swap throws {@link ExclusiveStepRequest} so the engine runs it with every
+     * other vCPU stopped. Without (a lone interpreter), such operations lock the memory object.
+     */
+    public void setExclusiveAtomics(boolean on) {
+        atomics.exclusiveAvailable = on;
+    }
 
     /**
-     * Runs up to {@code maxInstructions} steps; returns how many ran. Stops early when the CPU
-     * halts with nothing to wake it, shuts down, or another thread sets {@code exitRequested}.
-     *
-     * <p>Exit requests are polled before every burst of up to {@link #BURST} instructions, the
-     * granularity at which QEMU serves them (once per translation block). NMI and INTR (with IF
-     * set) are polled before the first instruction of a burst and after every instruction that
-     * takes the generic dispatch: port I/O, HLT, string instructions and everything else that is
-     * not a {@link HotForm}. The hot forms (register ALU, MOV, PUSH/POP, near branches) cannot
-     * change IF or halt, so an interrupt raised meanwhile by another thread, or by an MMIO store,
-     * waits at most until the end of the burst, like an interrupt arriving during a QEMU TB.
-     * A burst also ends after an instruction that opens an interrupt shadow, sets TF, halts or
-     * may change the mode (the row's {@code changesTbFlags}); {@link #step()} then takes over, so
-     * windows such as {@code sti; nop; cli} still let a pending interrupt in.
+     * Runs up to {@code maxInstructions} steps ({@link #step()}, decoding every instruction);
+     * returns how many ran. Stops early when the CPU halts with nothing to wake it, shuts down,
+     * or another thread sets {@code exitRequested}. For tests and tools: machines run blocks
+     * through the engine.
      */
     public int run(int maxInstructions) {
         int n = 0;
@@ -148,66 +158,101 @@ public final class Interpreter {
             if (cpu.halted && !wakeable()) break;
             step();
             n++;
-            n += burst(Math.min(BURST, maxInstructions - n));
         }
         return n;
     }
 
-    /** Runs plain instructions while nothing needs the checks of {@link #step()}; returns how many ran. */
-    private int burst(int max) {
-        // The shadow and TF change only through rows marked changesTbFlags, which end the burst.
-        if (cpu.interruptShadow || (cpu.eflagsRest & TF) != 0) return 0;
-        return execute(max, true);
+    /** True when a pending NMI or INTR may be delivered now (or would wake a halted CPU). */
+    public boolean wakeable() {
+        return (cpu.nmiPending && !cpu.nmiBlocked) || ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending());
+    }
+
+    /** One step: an interrupt delivery, or one instruction decoded from memory (with its fault delivery). */
+    public void step() {
+        boolean shadow = cpu.interruptShadow;
+        cpu.interruptShadow = false;
+        if (!shadow && deliverPendingEvent()) return;
+        if (cpu.halted) return;
+        stepInstruction();
     }
 
     /**
-     * Executes up to {@code max} instructions; with {@code poll}, stops before the first
-     * instruction and before any instruction following a generic (non-{@link HotForm}) one when
-     * the CPU halted or NMI or INTR (IF set) is pending, and after a row marked changesTbFlags.
-     * A fault is delivered and ends the run ({@link #faulted} is set).
-     * The dispatch of the hot forms is written into this loop, so the JIT compiles the loop and
-     * those operations as one unit; the rest goes to {@link #executeGeneric}.
+     * Delivers a pending NMI, or INTR when IF is set; returns true if it delivered one. The
+     * caller has checked the interrupt shadow. Wakes a halted CPU.
      */
-    private int execute(int max, boolean poll) {
+    public boolean deliverPendingEvent() {
+        if (cpu.nmiPending && !cpu.nmiBlocked) {
+            cpu.nmiPending = false;
+            cpu.nmiBlocked = true;
+            cpu.halted = false;
+            deliver(CpuFault.NMI, -1, Interrupts.EXTERNAL);
+            return true;
+        }
+        if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) {
+            int vector = cpu.intr.acknowledgeInterrupt() & 0xFF;
+            cpu.halted = false;
+            deliver(vector, -1, Interrupts.EXTERNAL);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * One instruction decoded from memory now, its fault delivered, then the single-step trap
+     * if TF was set before it (SDM vol. 3, 17.3.1.4).
+     */
+    public void stepInstruction() {
+        final boolean trap = (cpu.eflagsRest & TF) != 0;
         faulted = false;
+        try {
+            single[0] = decoder.decode(cpu);
+            executeBlock(single, 1, null);
+        } catch (CpuFault f) {
+            deliverFault(f);
+        }
+        if (trap && !faulted) singleStepTrap();
+    }
+
+    /** The single-step #DB after an instruction that ran with TF set. */
+    public void singleStepTrap() {
+        cpu.dr[6] |= 1 << 14;   // BS: single-step trap (SDM vol. 3, 17.2.3)
+        deliver(CpuFault.DB, -1, Interrupts.EXCEPTION);
+    }
+
+    /** Delivers an exception an instruction raised; the state is that of the faulting instruction. */
+    public void deliverFault(CpuFault f) {
+        lastFaultVector = f.vector;
+        faulted = true;
+        deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
+    }
+
+    /**
+     * Runs {@code insns[0..length)} from CS:EIP, which must be the first one's address, and
+     * returns how many completed. Stops early ({@link #stoppedEarly()}) after an instruction
+     * that did not continue in sequence without being a control transfer (a REP string
+     * instruction that paused), or, when {@code tb} is given, after a store that went through
+     * the NOTDIRTY slow path and invalidated {@code tb} ([SMC-1]: the next instruction then
+     * comes from the new bytes). An exception leaves EIP and ESP as they were before the
+     * instruction that raised it, and propagates.
+     *
+     * <p>The dispatch of the hot forms is written into this loop, so the JIT compiles the loop
+     * and those operations as one unit; the rest goes to {@link #executeGeneric}.
+     */
+    public int executeBlock(DecodedInsn[] insns, int length, TranslationBlock tb) {
         final Tracer trace = tracer;
-        // The fetch window (see windowPage) in locals, which the JIT keeps in registers.
-        CodeCache.Page wPage = null;
-        DecodedInsn[] wSlots = null;
-        int wEipBase = 0;
-        long wLimit = 0;
-        boolean wCode32 = false;
+        final Mmu m = mmu;
+        m.codeStore = false;
+        stoppedEarly = false;
         int i = 0;
-        boolean check = poll;
-        loop:
-        while (i < max) {
-            if (check) {
-                if (cpu.halted || cpu.nmiPending) break;
-                if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) break;
-                check = false;
-            }
-            final int eip0 = cpu.eip;
-            i++;
-            try {
-                DecodedInsn d = null;
-                int wOff = eip0 - wEipBase;
-                if (wPage != null && (wOff & ~0xFFF) == 0 && wPage.valid) {
-                    DecodedInsn c = wSlots[wOff & 0xFFF];
-                    if (c != null && c.code32 == wCode32 && (eip0 & 0xFFFF_FFFFL) + c.lastByte <= wLimit) d = c;
-                }
-                if (d == null) {
-                    d = fetch();
-                    wPage = windowPage;
-                    if (wPage != null) {
-                        wSlots = wPage.insns;
-                        wEipBase = windowEipBase;
-                        wLimit = windowCsLimit;
-                        wCode32 = windowCode32;
-                    }
-                }
+        int eip0 = cpu.eip;
+        try {
+            for (; i < length; i++) {
+                final DecodedInsn d = insns[i];
+                eip0 = cpu.eip;
                 if (trace != null) trace.instruction(cpu, d);
                 int next = eip0 + d.length;
-                cpu.eip = d.code32 ? next : next & 0xFFFF;
+                if (!d.code32) next &= 0xFFFF;
+                cpu.eip = next;
                 final int[] r = regs;
                 switch (d.form) {
                     // The hot forms (HotForm): the same family-class calls as the generic cases,
@@ -238,10 +283,16 @@ public final class Interpreter {
                     case HotForm.MOV_R32_R32 -> r[d.num0] = r[d.num1];
                     case HotForm.MOV_R32_IMM -> r[d.num0] = d.num1;
                     case HotForm.MOV_R32_M32 -> r[d.num0] = mem.read(d.seg, ea = effectiveAddress(d), 4);
-                    case HotForm.MOV_M32_R32 -> mem.write(d.seg, ea = effectiveAddress(d), 4, r[d.num1]);
+                    case HotForm.MOV_M32_R32 -> {
+                        mem.write(d.seg, ea = effectiveAddress(d), 4, r[d.num1]);
+                        if (m.codeStore && wroteOwnBlock(tb)) return stopEarly(i);
+                    }
                     case HotForm.INC_R32 -> r[d.num0] = Alu.inc(cpu, r[d.num0], 4);
                     case HotForm.DEC_R32 -> r[d.num0] = Alu.dec(cpu, r[d.num0], 4);
-                    case HotForm.PUSH_R32 -> StackOps.push(cpu, mem, r[d.num0], 4);
+                    case HotForm.PUSH_R32 -> {
+                        StackOps.push(cpu, mem, r[d.num0], 4);
+                        if (m.codeStore && wroteOwnBlock(tb)) return stopEarly(i);
+                    }
                     case HotForm.POP_R32 -> {
                         int v = StackOps.pop(cpu, mem, 4);
                         r[d.num0] = v;
@@ -250,7 +301,10 @@ public final class Interpreter {
                         if (ControlFlow.condition(cpu, d.cond)) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, d.opSize);
                     }
                     case HotForm.JMP_REL -> ControlFlow.jumpNear(cpu, cpu.eip + d.num0, d.opSize);
-                    case HotForm.CALL_REL -> ControlFlow.callNear(cpu, mem, cpu.eip + d.num0, d.opSize);
+                    case HotForm.CALL_REL -> {
+                        ControlFlow.callNear(cpu, mem, cpu.eip + d.num0, d.opSize);
+                        if (m.codeStore && wroteOwnBlock(tb)) return stopEarly(i);
+                    }
                     case HotForm.RET_NEAR -> ControlFlow.retNear(cpu, mem, d.kind0 == K_IMM ? d.num0 : 0, d.opSize);
                     case HotForm.SHL_R32_IMM -> {
                         int count = d.num1 & 0x1F;
@@ -266,35 +320,63 @@ public final class Interpreter {
                     }
                     case HotForm.LEA_R32 -> r[d.num0] = ea = effectiveAddress(d);
                     default -> {
-                        if (executeGeneric(d, eip0)) {
-                            wPage = null;
-                            if (poll) break loop;
-                        }
-                        check = poll;
+                        executeGeneric(d, eip0);
+                        // An exit request raised by the instruction itself (a reset asked through
+                        // port CF9h or the 8042 stops every vCPU) ends the block right after it.
+                        if ((m.codeStore && wroteOwnBlock(tb)) || (cpu.eip != next && !d.endsBlock)
+                                || cpu.exitRequested) return stopEarly(i);
                     }
                 }
-            } catch (CpuFault f) {
-                cpu.eip = eip0;
-                if (genericRunning) {
-                    regs[ESP] = genericEsp;
-                    genericRunning = false;
-                }
-                lastFaultVector = f.vector;
-                retired += i - 1;
-                faulted = true;
-                deliver(f.vector, f.errorCode, Interrupts.EXCEPTION);
-                return i;
             }
+        } catch (RuntimeException e) {
+            cpu.eip = eip0;
+            if (genericRunning) {
+                regs[ESP] = genericEsp;
+                genericRunning = false;
+            }
+            if (e instanceof CpuFault f) lastFaultVector = f.vector;
+            addRetired(i);
+            throw e;
         }
-        retired += i;
-        return i;
+        addRetired(length);
+        return length;
     }
 
     /**
-     * The dispatch on the mnemonic for instructions without a hot form; returns true when the
-     * row is marked changesTbFlags, after which the caller's checks between instructions must run.
+     * Runs the instruction at CS:EIP as {@link #stepInstruction()} does, for the engine inside
+     * an exclusive section: a LOCKed operation that could not be one compare-and-swap is then
+     * a plain read and write ([LOCK-3] of {@link AtomicOps}).
      */
-    private boolean executeGeneric(DecodedInsn d, int eip0) {
+    public void stepInstructionExclusive() {
+        atomics.inExclusive = true;
+        try {
+            stepInstruction();
+        } finally {
+            atomics.inExclusive = false;
+        }
+    }
+
+    /** The last {@link #executeBlock} stopped before its end (SMC or a paused string instruction). */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    private int stopEarly(int i) {
+        addRetired(i + 1);
+        stoppedEarly = true;
+        return i + 1;
+    }
+
+    /** [SMC-1] A store went through NOTDIRTY: did it invalidate the running block? */
+    private boolean wroteOwnBlock(TranslationBlock tb) {
+        mmu.codeStore = false;
+        return tb != null && tb.isInvalid();
+    }
+
+    /**
+     * The dispatch on the mnemonic for instructions without a hot form.
+     */
+    private void executeGeneric(DecodedInsn d, int eip0) {
         genericEsp = regs[ESP];
         genericRunning = true;
         if (d.hasMem) ea = effectiveAddress(d);
@@ -345,7 +427,6 @@ public final class Interpreter {
             default -> executeLessCommon(d, eip0);
         }
         genericRunning = false;
-        return d.changesTbFlags;
     }
 
     /** {@link HotForm#ALU_R32_M32}: a group-1 operation or CMP with a 32-bit register destination and memory source. */
@@ -366,38 +447,6 @@ public final class Interpreter {
         }
     }
 
-    private boolean wakeable() {
-        return cpu.nmiPending || ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending());
-    }
-
-    /** One step: an interrupt delivery, or one instruction (with its fault delivery). */
-    public void step() {
-        boolean shadow = cpu.interruptShadow;
-        cpu.interruptShadow = false;
-        if (!shadow) {
-            if (cpu.nmiPending && !cpu.nmiBlocked) {
-                cpu.nmiPending = false;
-                cpu.nmiBlocked = true;
-                cpu.halted = false;
-                deliver(CpuFault.NMI, -1, Interrupts.EXTERNAL);
-                return;
-            }
-            if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) {
-                int vector = cpu.intr.acknowledgeInterrupt() & 0xFF;
-                cpu.halted = false;
-                deliver(vector, -1, Interrupts.EXTERNAL);
-                return;
-            }
-        }
-        if (cpu.halted) return;
-        final boolean trap = (cpu.eflagsRest & TF) != 0;
-        execute(1, false);
-        if (trap && !faulted) {
-            cpu.dr[6] |= 1 << 14;   // BS: single-step trap (SDM vol. 3, 17.2.3)
-            deliver(CpuFault.DB, -1, Interrupts.EXCEPTION);
-        }
-    }
-
     private void deliver(int vector, int errorCode, int kind) {
         Interrupts.deliver(cpu, vector, errorCode, kind);
         if (cpu.shutdownRequested) {
@@ -405,46 +454,6 @@ public final class Interpreter {
                     Integer.toHexString(cpu.segSel[CS]), Integer.toHexString(cpu.eip));
             cpu.halted = true;
         }
-    }
-
-    /**
-     * Fetches the instruction at CS:EIP through the TLB, from the decode cache when possible,
-     * and sets the fetch window ({@link #windowPage}) to its page, or to null when there is none.
-     */
-    private DecodedInsn fetch() {
-        windowPage = null;
-        CodeCache cache = codeCache;
-        if (cache == null) return decoder.decode(cpu);
-        int eip = cpu.eip;
-        int lin = cpu.segBase[CS] + eip;
-        boolean user = cpu.cpl == 3;
-        int i = SoftTlb.index(lin);
-        if ((user ? userExecTag : supervisorExecTag)[i] != (lin & SoftTlb.PAGE_MASK)) return decoder.decode(cpu);
-        long physPage = (user ? userPhysPage : supervisorPhysPage)[i];
-        CodeCache.Page p = currentPage;
-        if (p == null || p.physPage != physPage || !p.valid) {
-            p = cache.page(physPage, cpu.mmu);
-            currentPage = p;
-        }
-        windowPage = p;
-        windowEipBase = (lin & SoftTlb.PAGE_MASK) - cpu.segBase[CS];
-        windowCsLimit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
-        windowCode32 = cpu.code32;
-        int off = lin & 0xFFF;
-        DecodedInsn d = p.insns[off];
-        if (d != null && d.code32 == cpu.code32 && (eip & 0xFFFF_FFFFL) + d.lastByte <= windowCsLimit) return d;
-        d = decoder.decode(cpu);
-        if (off + d.length <= 0x1000 && fitsLimit(eip, d.length)) p.insns[off] = d;
-        return d;
-    }
-
-    /**
-     * An instruction is kept only if it lies within the CS limit; the decoder reads its bytes
-     * at unwrapped offsets, as the cached copy is found, so 16-bit code needs no other test.
-     */
-    private boolean fitsLimit(int eip, int length) {
-        long end = (eip & 0xFFFF_FFFFL) + length - 1;
-        return end <= (cpu.segLimit[CS] & 0xFFFF_FFFFL);
     }
 
     // ---- operands -------------------------------------------------------------------------

@@ -186,6 +186,7 @@ public final class PageWalker {
         }
         flushNonGlobal(cpu, cpu.mmu.supervisorTlb, 0);
         flushNonGlobal(cpu, cpu.mmu.userTlb, SoftTlb.SIZE);
+        cpu.mmu.flushedSelectively();
     }
 
     private static void flushNonGlobal(CpuState cpu, SoftTlb tlb, int base) {

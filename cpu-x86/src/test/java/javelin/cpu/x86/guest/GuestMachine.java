@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.exec.X86Engine;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.PortDevice;
+import javelin.softmmu.exec.Vcpu;
+import javelin.softmmu.exec.VcpuSet;
 
 /**
  * A bare PC for the self-checking guest programs of {@code src/test/asm}: RAM, the program
  * as a ROM mapped the way a PC maps its BIOS (at the top of 4 GiB, and its last 128 KiB also
  * below 1 MiB, ending at 0xFFFFF), a debug console on port 0xE9 (Bochs/QEMU's port E9 hack)
- * and QEMU's isa-debug-exit on port 0xF4, and cpu-core's {@link Interpreter}.
+ * and QEMU's isa-debug-exit on port 0xF4, and one vCPU on the translation-block engine.
  */
 final class GuestMachine {
     static final int RAM_SIZE = 8 << 20;
@@ -28,6 +31,9 @@ final class GuestMachine {
 
     final PhysicalMemory mem;
     final CpuState cpu;
+    private final VcpuSet vcpus = new VcpuSet(1);
+    private final Vcpu vcpu = vcpus.get(0);
+    private final X86Vcpu x86;
     private final StringBuilder console = new StringBuilder();
     private int status = -1;
 
@@ -58,19 +64,22 @@ final class GuestMachine {
 
             @Override public void ioWrite(int port, int size, int value) {
                 status = value & 0xFF;
-                cpu.exitRequested = true;
+                vcpu.requestAttention();
             }
         });
+        x86 = new X86Engine(mem, vcpus, 4096).attach(vcpu, cpu);
     }
 
     /** Runs until the exit port is written, a shutdown, a halt with nothing to wake it, or the budget ends. */
     Result run(long maxInstructions) {
-        Interpreter interpreter = new Interpreter(cpu);
+        vcpu.bindToCurrentThread();
         long done = 0;
         while (done < maxInstructions && status < 0 && !cpu.shutdownRequested) {
-            int n = interpreter.run((int) Math.min(100_000, maxInstructions - done));
+            vcpus.processPendingWork(vcpu);
+            x86.setSlice(Math.min(100_000, maxInstructions - done));
+            long n = x86.run();
             done += n;
-            if (n == 0) break;
+            if (n == 0 && (cpu.halted || cpu.shutdownRequested)) break;
         }
         return new Result(status, console.toString(), cpu.shutdownRequested, cpu.halted, done);
     }

@@ -4,11 +4,15 @@ import static javelin.cpu.x86.CpuState.*;
 
 import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.exec.X86Engine;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
+import javelin.softmmu.exec.Vcpu;
+import javelin.softmmu.exec.VcpuSet;
 
 /**
- * A 1 MiB machine around one interpreter for instruction tests: code at {@link #CODE}, data at
+ * A 1 MiB machine around one vCPU on the translation-block engine for instruction tests: code at {@link #CODE}, data at
  * {@link #DATA}, stack below {@link #STACK_TOP}. Real mode has every IVT vector pointing at a
  * HLT at {@link #HANDLER}, so a fault ends the run there with the vector in
  * {@link Interpreter#lastFaultVector()}. {@link #flat32()} switches to a flat 32-bit protected
@@ -20,8 +24,12 @@ final class TestMachine {
 
     final PhysicalMemory mem;
     final CpuState cpu;
+    final VcpuSet vcpus = new VcpuSet(1);
+    final Vcpu vcpu = vcpus.get(0);
+    final X86Engine engine;
+    final X86Vcpu x86;
+    /** The engine's interpreter of this CPU: {@link #runStepwise()} steps it directly. */
     final Interpreter interp;
-    final CodeCache cache;
     final int[] r;
 
     TestMachine() {
@@ -29,8 +37,10 @@ final class TestMachine {
         mem = new PhysicalMemory(1 << 20, 0, lock);
         mem.mapRam(0, 1 << 20, 0);
         cpu = new CpuState(mem, new IoPortBus(lock), 0);
-        cache = new CodeCache(mem);
-        interp = new Interpreter(cpu, cache);
+        vcpu.bindToCurrentThread();
+        engine = new X86Engine(mem, vcpus, 1024);
+        x86 = engine.attach(vcpu, cpu);
+        interp = cpu.interpreter;
         r = cpu.regs;
         for (int s = 0; s < 6; s++) {
             cpu.segSel[s] = 0;
@@ -62,15 +72,18 @@ final class TestMachine {
         return this;
     }
 
-    /** Runs from {@link #CODE} through {@link Interpreter#run} until a HLT executes; returns the instructions retired. */
+    /** Runs from {@link #CODE} on the engine until a HLT executes; returns the instructions retired. */
     long run() {
         cpu.eip = CODE;
         cpu.halted = false;
         interp.clearLastFault();
-        long before = interp.retired();
-        for (int i = 0; i < 1000 && !cpu.halted; i++) interp.run(100);
+        long before = x86.retired();
+        for (int i = 0; i < 1000 && !cpu.halted; i++) {
+            vcpus.processPendingWork(vcpu);
+            x86.run();
+        }
         if (!cpu.halted) throw new AssertionError("no HLT reached");
-        return interp.retired() - before;
+        return x86.retired() - before;
     }
 
     /** As {@link #run()}, one {@link Interpreter#step()} at a time. */

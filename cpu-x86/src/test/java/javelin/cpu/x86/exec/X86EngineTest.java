@@ -1,0 +1,319 @@
+package javelin.cpu.x86.exec;
+
+import static javelin.cpu.x86.CpuState.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.HashSet;
+import java.util.Set;
+import javelin.cpu.x86.CpuState;
+import javelin.softmmu.tb.TbStats;
+import javelin.softmmu.tb.TranslationBlock;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class X86EngineTest {
+    static final int HLT = 0xF4, NOP = 0x90;
+
+    private static int[] le32(int v) {
+        return new int[] {v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24};
+    }
+
+    @Nested
+    class Keys {
+        private final X86FrontEnd fe = new X86FrontEnd();
+
+        @Test
+        @DisplayName("every mode input gives its own flags word, and bit 63 stays clear")
+        void flagsChangeWithMode() {
+            try (EngineMachine m = new EngineMachine()) {
+                CpuState cpu = m.cpu();
+                Set<Long> seen = new HashSet<>();
+                seen.add(fe.flags(cpu));
+                cpu.code32 = false;
+                assertTrue(seen.add(fe.flags(cpu)), "CS.D");
+                cpu.stack32 = false;
+                assertTrue(seen.add(fe.flags(cpu)), "SS.B");
+                cpu.cpl = 3;
+                assertTrue(seen.add(fe.flags(cpu)), "CPL");
+                cpu.eflagsRest |= TF;
+                assertTrue(seen.add(fe.flags(cpu)), "TF");
+                cpu.eflagsRest |= VM;
+                assertTrue(seen.add(fe.flags(cpu)), "VM");
+                cpu.eflagsRest |= 3 << 12;
+                assertTrue(seen.add(fe.flags(cpu)), "IOPL");
+                cpu.eflagsRest |= AC;
+                assertTrue(seen.add(fe.flags(cpu)), "AC");
+                cpu.cr0 |= CR0_TS;
+                assertTrue(seen.add(fe.flags(cpu)), "CR0.TS");
+                cpu.cr0 |= CR0_EM;
+                assertTrue(seen.add(fe.flags(cpu)), "CR0.EM");
+                cpu.cr0 |= CR0_MP;
+                assertTrue(seen.add(fe.flags(cpu)), "CR0.MP");
+                cpu.cr0 |= CR0_PG;
+                assertTrue(seen.add(fe.flags(cpu)), "CR0.PG");
+                cpu.cr0 &= ~CR0_PE;
+                assertTrue(seen.add(fe.flags(cpu)), "CR0.PE");
+                cpu.a20Mask = 0xFFEF_FFFFL;
+                assertTrue(seen.add(fe.flags(cpu)), "A20");
+                cpu.interruptShadow = true;
+                assertTrue(seen.add(fe.flags(cpu)), "interrupt shadow");
+                for (long f : seen) assertEquals(0, f & TranslationBlock.FLAG_INVALID);
+            }
+        }
+
+        @Test
+        @DisplayName("the csBase word holds the CS limit too: blocks are decoded against it")
+        void csBaseWordHoldsTheLimit() {
+            try (EngineMachine m = new EngineMachine()) {
+                CpuState cpu = m.cpu();
+                long before = fe.csBase(cpu);
+                cpu.segLimit[CS] = 0xFFFF;
+                assertNotEquals(before, fe.csBase(cpu));
+                assertEquals(0, fe.csBase(cpu) & 0xFFFF_FFFFL);
+                assertEquals(CpuState.class, cpu.getClass());
+            }
+        }
+    }
+
+    @Nested
+    class Blocks {
+        @Test
+        @DisplayName("a block ends after a direct jump, with every instruction before it")
+        void endsAtAJump() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, 0xB8, 1, 0, 0, 0, 0x83, 0xC0, 0x02, 0xEB, 0x00, HLT);   // mov eax,1; add eax,2; jmp $+2; hlt
+                TranslationBlock tb = m.blockAt(EngineMachine.CODE);
+                X86Block code = (X86Block) tb.code();
+                assertEquals(3, code.length());
+                assertEquals(X86Block.END_JUMP, code.end());
+                assertEquals(10, tb.size());
+            }
+        }
+
+        @Test
+        @DisplayName("a block ends after an instruction that changes the key (STI)")
+        void endsAfterSti() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, NOP, 0xFB, NOP, HLT);
+                X86Block code = (X86Block) m.blockAt(EngineMachine.CODE).code();
+                assertEquals(2, code.length());
+                assertEquals(X86Block.END_MODE, code.end());
+            }
+        }
+
+        @Test
+        @DisplayName("a block stops before the first instruction on the next page and covers one page")
+        void stopsAtThePageEnd() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(0x1FFC, NOP, NOP, NOP, NOP, HLT);
+                TranslationBlock tb = m.blockAt(0x1FFC);
+                assertEquals(4, ((X86Block) tb.code()).length());
+                assertEquals(X86Block.END_FALLTHROUGH, ((X86Block) tb.code()).end());
+                assertEquals(TranslationBlock.NO_PAGE, tb.physPage2());
+            }
+        }
+
+        @Test
+        @DisplayName("a block holds at most 64 instructions; under TF one")
+        void lengthLimits() {
+            try (EngineMachine m = new EngineMachine()) {
+                int[] nops = new int[100];
+                java.util.Arrays.fill(nops, NOP);
+                m.load(EngineMachine.CODE, nops);
+                assertEquals(X86FrontEnd.MAX_INSNS, ((X86Block) m.blockAt(EngineMachine.CODE).code()).length());
+                m.cpu().eflagsRest |= TF;
+                assertEquals(1, ((X86Block) m.blockAt(EngineMachine.CODE).code()).length());
+            }
+        }
+
+        @Test
+        @DisplayName("[XB-2] an instruction that crosses a page runs, decoded on its own")
+        void pageCrossingInstructionRuns() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(0x2FFE, 0xB8, 0x78, 0x56, 0x34, 0x12, HLT);                       // mov eax, 12345678h; hlt
+                m.runUntilHalt(0, 0x2FFE);
+                assertEquals(0x1234_5678, m.cpu().regs[EAX]);
+                assertEquals(0x3004, m.cpu().eip);
+            }
+        }
+    }
+
+    @Nested
+    class Chaining {
+        @Test
+        @DisplayName("a loop's back edge is chained and its block translated once")
+        void loopIsChained() {
+            try (EngineMachine m = new EngineMachine()) {
+                // mov ecx, 1000; L: add eax, ecx; dec ecx; jnz L; hlt
+                m.load(EngineMachine.CODE, 0xB9, 0xE8, 0x03, 0, 0, 0x01, 0xC8, 0x49, 0x75, 0xFB, HLT);
+                m.runUntilHalt();
+                assertEquals(500_500, m.cpu().regs[EAX]);
+                TbStats s = m.engine.stats();
+                assertTrue(s.chained() >= 1, s.format());
+                assertTrue(s.translated() <= 4, s.format());
+            }
+        }
+    }
+
+    @Nested
+    class SelfModifyingCode {
+        @Test
+        @DisplayName("[SMC-1] a store into the running block: the next instruction comes from the new bytes")
+        void storeIntoTheRunningBlockIsPrecise() {
+            try (EngineMachine m = new EngineMachine()) {
+                int imm = EngineMachine.CODE + 8;
+                int[] a = le32(imm);
+                // mov byte [CODE+8], 42h; mov al, 11h (its immediate is CODE+8); hlt
+                m.load(EngineMachine.CODE, 0xC6, 0x05, a[0], a[1], a[2], a[3], 0x42, 0xB0, 0x11, HLT);
+                m.runUntilHalt();
+                assertEquals(0x42, m.cpu().regs[EAX] & 0xFF);
+                assertTrue(m.engine.stats().invalidated() >= 1);
+            }
+        }
+
+        @Test
+        @DisplayName("a DMA write over translated code invalidates it")
+        void dmaWriteInvalidates() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, 0xB8, 1, 0, 0, 0, HLT);
+                m.runUntilHalt();
+                assertEquals(1, m.cpu().regs[EAX]);
+                long before = m.engine.stats().invalidated();
+                m.load(EngineMachine.CODE, 0xB8, 2, 0, 0, 0, HLT);
+                m.runUntilHalt();
+                assertEquals(2, m.cpu().regs[EAX]);
+                assertTrue(m.engine.stats().invalidated() > before);
+            }
+        }
+
+        @Test
+        @DisplayName("statistics: stores to data pages only invalidate nothing and reach no invalidator")
+        void dataWritesDoNotInvalidate() {
+            try (EngineMachine m = new EngineMachine()) {
+                int[] d = le32(EngineMachine.DATA);
+                // mov ecx, 1000; L: mov [ecx*4+DATA], ecx; loop L; hlt
+                m.load(EngineMachine.CODE, 0xB9, 0xE8, 0x03, 0, 0, 0x89, 0x0C, 0x8D, d[0], d[1], d[2], d[3], 0xE2, 0xF7, HLT);
+                m.runUntilHalt();
+                assertEquals(1000, m.mem.readDword(EngineMachine.DATA + 4000));
+                assertEquals(1, m.mem.readDword(EngineMachine.DATA + 4));
+                TbStats s = m.engine.stats();
+                assertEquals(0, s.invalidated(), s.format());
+                assertEquals(0, s.codeWrites(), s.format());
+            }
+        }
+    }
+
+    @Nested
+    class Atomics {
+        @Test
+        @DisplayName("[XV-2] a LOCK XADD across a page boundary is atomic against another vCPU's LOCK ADD on its upper half")
+        void misalignedLockXaddAcrossPagesIsExact() throws InterruptedException {
+            final int n = 3000;
+            try (EngineMachine m = new EngineMachine(2, 4096)) {
+                int[] c = le32(n);
+                // vCPU 0: mov ecx, n; L: mov eax, 1; lock xadd [2FFEh], eax; loop L; hlt   (a dword across 3000h)
+                m.load(EngineMachine.CODE, 0xB9, c[0], c[1], c[2], c[3], 0xB8, 1, 0, 0, 0,
+                        0xF0, 0x0F, 0xC1, 0x05, 0xFE, 0x2F, 0x00, 0x00, 0xE2, 0xF1, HLT);
+                // vCPU 1: mov ecx, n; L: lock add word [3000h], 1; loop L; hlt   (the dword's upper half, aligned)
+                m.load(EngineMachine.CODE + 0x100, 0xB9, c[0], c[1], c[2], c[3],
+                        0xF0, 0x66, 0x83, 0x05, 0x00, 0x30, 0x00, 0x00, 0x01, 0xE2, 0xF5, HLT);
+                Throwable[] failure = new Throwable[2];
+                Thread[] threads = new Thread[2];
+                for (int i = 0; i < 2; i++) {
+                    int k = i;
+                    threads[i] = new Thread(() -> {
+                        try {
+                            m.runUntilHalt(k, EngineMachine.CODE + 0x100 * k);
+                        } catch (Throwable e) {
+                            failure[k] = e;
+                        }
+                    }, "vcpu-" + i);
+                    threads[i].setDaemon(true);
+                }
+                for (Thread t : threads) t.start();
+                for (Thread t : threads) {
+                    t.join(120_000);
+                    assertFalse(t.isAlive(), "vCPU thread did not finish");
+                }
+                assertNull(failure[0]);
+                assertNull(failure[1]);
+                // A read-then-write of the misaligned dword racing the other vCPU's compare-and-swap loses updates.
+                assertEquals(n + (n << 16), m.mem.readDword(0x2FFE));
+            }
+        }
+    }
+
+    @Nested
+    class TlbFlushes {
+        private long missesOfARun(EngineMachine m, Runnable before) {
+            long misses = m.engine.stats().jmpCacheMisses();
+            before.run();
+            m.runUntilHalt();
+            return m.engine.stats().jmpCacheMisses() - misses;
+        }
+
+        @Test
+        @DisplayName("[XV-1] a TLB flush (CR3 load, INVLPG) flushes the jump cache with it")
+        void tlbFlushesFlushTheJumpCache() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, 0xB8, 1, 0, 0, 0, HLT);
+                m.runUntilHalt();
+                long warm = missesOfARun(m, () -> { });
+                long afterAll = missesOfARun(m, m.cpu().mmu::flushAll);
+                long afterPage = missesOfARun(m, () -> m.cpu().mmu.flushPage(EngineMachine.CODE));
+                assertEquals(0, warm);
+                assertTrue(afterAll > warm);
+                assertTrue(afterPage > warm);
+            }
+        }
+
+        @Test
+        @DisplayName("[XV-1] a flush asked from another thread is queued to the vCPU, not done there")
+        void flushFromAnotherThreadIsQueued() throws InterruptedException {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, 0xB8, 1, 0, 0, 0, HLT);
+                m.runUntilHalt();
+                long flushesBefore = m.cpu().mmu.supervisorTlb.flushCount();
+                Thread other = new Thread(m.x86[0]::flushTlbFromAnyThread);
+                other.start();
+                other.join();
+                assertEquals(flushesBefore, m.cpu().mmu.supervisorTlb.flushCount(), "flushed on the wrong thread");
+                assertTrue(m.vcpus.get(0).exitRequested());
+                m.vcpus.processPendingWork(m.vcpus.get(0));
+                assertEquals(flushesBefore + 1, m.cpu().mmu.supervisorTlb.flushCount());
+            }
+        }
+    }
+
+    @Nested
+    class Flush {
+        @Test
+        @DisplayName("[FL-1] a cache of two blocks flushes again and again and the guest still computes right")
+        void tinyCacheKeepsTheGuestCorrect() {
+            try (EngineMachine m = new EngineMachine(1, 2)) {
+                // mov ecx, 200; L: call F1; call F2; loop L; hlt   F1: add eax, 1; ret   F2: add ebx, 2; ret
+                m.load(EngineMachine.CODE, 0xB9, 0xC8, 0, 0, 0, 0xE8, 0xF6, 0, 0, 0, 0xE8, 0xF1, 0x01, 0, 0, 0xE2, 0xF4, HLT);
+                m.load(EngineMachine.CODE + 0x100, 0x83, 0xC0, 0x01, 0xC3);
+                m.load(EngineMachine.CODE + 0x200, 0x83, 0xC3, 0x02, 0xC3);
+                m.runUntilHalt();
+                assertEquals(200, m.cpu().regs[EAX]);
+                assertEquals(400, m.cpu().regs[EBX]);
+                TbStats s = m.engine.stats();
+                assertTrue(s.flushes() > 0, s.format());
+            }
+        }
+
+        @Test
+        @DisplayName("[XE-2] flushAll from a thread with no running vCPU drops every block at once")
+        void flushAllWithoutThreads() {
+            try (EngineMachine m = new EngineMachine()) {
+                m.load(EngineMachine.CODE, 0xB8, 1, 0, 0, 0, HLT);
+                m.runUntilHalt();
+                assertTrue(m.engine.size() > 0);
+                m.engine.flushAll();         // this thread owns vCPU 0, outside its exec region
+                assertEquals(0, m.engine.size());
+            }
+        }
+    }
+}
