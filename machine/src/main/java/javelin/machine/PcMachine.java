@@ -26,6 +26,7 @@ import javelin.devices.serial.SerialBackend;
 import java.util.function.Function;
 import javelin.softmmu.HostDrivenClock;
 import javelin.softmmu.IoPortBus;
+import javelin.softmmu.IrqLine;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.exec.VcpuSet;
 
@@ -87,6 +88,9 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     /** Pause and resume, run by the I/O loop without the machine lock (they stop the vCPUs). */
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     private volatile Thread ioThread;
+    /** The first exception that ended a vCPU thread; {@link #run()} rethrows it. */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> vcpuFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean threadsStarted;
     private volatile int exitStatus = -1;
     /**
@@ -143,8 +147,9 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         for (VirtualCpu v : vcpus) {
             v.apic = board.lapics.get(v.index);
             v.cpu.intr = VirtualCpu.lockedAcknowledge(v.apic, lock);
-            // FERR# of the x87 reaches the PIC as IRQ 13 on a PC/AT (used when CR0.NE = 0).
-            v.cpu.ferr = board.isaIrq(PcBoard.IRQ_FPU);
+            // FERR# of the x87 reaches the PIC as IRQ 13 on a PC/AT (used when CR0.NE = 0). The CPU
+            // drives it from its own thread: the wire takes the machine lock, and only on a change.
+            v.cpu.ferr = lockedLine(board.isaIrq(PcBoard.IRQ_FPU));
             var apic = v.apic;
             v.cpu.apicBaseWritten = value -> {
                 lock.lock();
@@ -171,6 +176,11 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             @Override public void shutdown(VirtualCpu v) {
                 requestReset("triple fault on CPU " + v.index);
             }
+
+            @Override public void failed(Throwable t) {
+                vcpuFailure.compareAndSet(null, t);
+                requestExit(1);
+            }
         });
     }
 
@@ -185,6 +195,21 @@ public final class PcMachine implements MachineControl, AutoCloseable {
      */
     public static PcMachine create(MachineConfig config, Function<String, SerialBackend> serialBackends) {
         return new PcMachine(config, serialBackends);
+    }
+
+    /** A line a vCPU drives: changes reach the devices under the machine lock. */
+    private IrqLine lockedLine(IrqLine line) {
+        boolean[] level = {false};
+        return high -> {
+            if (high == level[0]) return;
+            level[0] = high;
+            lock.lock();
+            try {
+                line.setLevel(high);
+            } finally {
+                lock.unlock();
+            }
+        };
     }
 
     /**
@@ -248,7 +273,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
 
     /**
      * Starts the vCPU threads and runs the machine's I/O loop on the calling thread until
-     * something ends it; returns the exit status. The vCPU threads are joined before it returns.
+     * something ends it; returns the exit status. The vCPU threads are joined before it returns;
+     * an exception that ended one of them is rethrown here.
      */
     public int run() {
         ioThread = Thread.currentThread();
@@ -291,6 +317,9 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             clock.pause();
         }
         if (trace != null) trace.stats(vcpus, System.nanoTime() - started, engine.stats().format());
+        Throwable failure = vcpuFailure.get();
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
         return exitStatus;
     }
 

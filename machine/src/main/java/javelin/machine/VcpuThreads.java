@@ -39,6 +39,9 @@ final class VcpuThreads {
 
         /** {@code v} shut down (triple fault); the machine resets or stops. */
         void shutdown(VirtualCpu v);
+
+        /** A vCPU thread ended with an exception (an emulator bug): the machine must stop. */
+        void failed(Throwable t);
     }
 
     private final List<VirtualCpu> cpus;
@@ -137,6 +140,8 @@ final class VcpuThreads {
     private void body(Runnable loop) {
         try {
             loop.run();
+        } catch (RuntimeException | Error e) {
+            host.failed(e);
         } finally {
             synchronized (stopLock) {
                 liveThreads--;

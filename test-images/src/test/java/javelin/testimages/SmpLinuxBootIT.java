@@ -1,5 +1,9 @@
 package javelin.testimages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -12,13 +16,40 @@ import org.junit.jupiter.api.Test;
  * The reference kernel and initrd through SeaBIOS with {@code -smp 4} (one host thread per
  * vCPU): SeaBIOS starts the APs and builds the MP table, Linux reads it, brings up the three APs
  * with INIT-SIPI through its local APIC and routes the ISA interrupts through the I/O APIC. The
- * shell then sees four CPUs, and four CPU-bound background jobs (one sum each) all finish with
+ * MP table in the BIOS segment lists four processors; the shell then sees four CPUs, and four CPU-bound background jobs (one sum each) all finish with
  * the right results. Expected values: the CPU count configured here, and sums computed by hand
  * (1 + ... + 20000 = 200010000, times the job number).
  */
 class SmpLinuxBootIT {
     private static final int CPUS = 4;
     private static final int N = 20000;
+
+    /**
+     * Enabled processor entries of the MP configuration table (Intel MP specification 1.4,
+     * chapter 4): the floating pointer "_MP_" on a 16-byte boundary in the BIOS segment points
+     * to the "PCMP" table, whose entries follow its 44-byte header; a processor entry (type 0)
+     * is 20 bytes with the enable flag in bit 0 of byte 3, every other entry 8 bytes.
+     */
+    private static int mpTableProcessors(PcMachine machine) {
+        ByteBuffer bios = ByteBuffer.wrap(machine.readPhysical(0xF0000, 0x10000)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off < 0x10000; off += 16) {
+            if (bios.getInt(off) != 0x5F504D5F) continue;             // "_MP_"
+            long table = bios.getInt(off + 4) & 0xFFFF_FFFFL;
+            ByteBuffer header = ByteBuffer.wrap(machine.readPhysical(table, 44)).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(0x504D4350, header.getInt(0), "PCMP signature");
+            int length = header.getShort(4) & 0xFFFF;
+            int entries = header.getShort(0x22) & 0xFFFF;
+            ByteBuffer t = ByteBuffer.wrap(machine.readPhysical(table, length)).order(ByteOrder.LITTLE_ENDIAN);
+            int at = 44, processors = 0;
+            for (int e = 0; e < entries; e++) {
+                int type = t.get(at) & 0xFF;
+                if (type == 0 && (t.get(at + 3) & 1) != 0) processors++;
+                at += type == 0 ? 20 : 8;
+            }
+            return processors;
+        }
+        throw new AssertionError("no MP floating pointer in 0xF0000-0xFFFFF");
+    }
 
     @Test
     void fourCpusBootAndRunParallelJobs() throws Exception {
@@ -37,6 +68,7 @@ class SmpLinuxBootIT {
             System.out.printf("SmpLinuxBootIT: -smp %d boot to the shell in %.1f s%n", CPUS,
                     (System.nanoTime() - started) / 1e9);
 
+            assertEquals(CPUS, mpTableProcessors(machine), "processor entries in the MP table SeaBIOS built");
             at = LinuxGuest.ask(com1, "echo nproc=$(nproc) cpuinfo=$(grep -c ^processor /proc/cpuinfo)",
                     "nproc=" + CPUS + " cpuinfo=" + CPUS, at);
 
