@@ -147,6 +147,12 @@ public final class CpuState implements Stateful<CpuState.State> {
      * ({@code javelin.cpu.x86.exec.X86Engine#attach}) before the vCPU thread starts. Not state.
      */
     public javelin.cpu.x86.interp.Interpreter interpreter;
+    /**
+     * The engine's vCPU of this CPU (set by {@code X86Engine#attach}), or null for a lone
+     * interpreter: its exit request ends a block after a generic instruction and pauses a REP
+     * string instruction. Not state.
+     */
+    public javelin.softmmu.exec.Vcpu vcpu;
     /** This vCPU's index (0 = bootstrap processor); the APIC ID until an APIC exists. */
     public final int cpuIndex;
 

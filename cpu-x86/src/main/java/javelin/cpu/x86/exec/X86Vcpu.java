@@ -43,6 +43,7 @@ public final class X86Vcpu {
         this.vcpus = engine.vcpus();
         this.cache = engine.cache();
         this.executor = engine.executor();
+        cpu.vcpu = vcpu;
         this.interp = new Interpreter(cpu);
         interp.setExclusiveAtomics(true);
         cpu.interpreter = interp;

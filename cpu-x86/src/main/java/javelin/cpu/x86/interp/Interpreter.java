@@ -17,6 +17,7 @@ import javelin.cpu.x86.system.ControlTransfer;
 import javelin.cpu.x86.system.Interrupts;
 import javelin.cpu.x86.system.Segmentation;
 import javelin.cpu.x86.system.SystemInstructions;
+import javelin.softmmu.exec.Vcpu;
 import javelin.softmmu.tb.TranslationBlock;
 
 /**
@@ -230,9 +231,11 @@ public final class Interpreter {
      * Runs {@code insns[0..length)} from CS:EIP, which must be the first one's address, and
      * returns how many completed. Stops early ({@link #stoppedEarly()}) after an instruction
      * that did not continue in sequence without being a control transfer (a REP string
-     * instruction that paused), or, when {@code tb} is given, after a store that went through
-     * the NOTDIRTY slow path and invalidated {@code tb} ([SMC-1]: the next instruction then
-     * comes from the new bytes). An exception leaves EIP and ESP as they were before the
+     * instruction that paused); after a generic instruction (port I/O, system rows ...) when
+     * the vCPU's exit request is raised, so an interrupt it raised is taken right after it, as
+     * the interpreter did before blocks; or, when {@code tb} is given, after a store that went
+     * through the NOTDIRTY slow path and invalidated {@code tb} ([SMC-1]: the next instruction
+     * then comes from the new bytes). An exception leaves EIP and ESP as they were before the
      * instruction that raised it, and propagates.
      *
      * <p>The dispatch of the hot forms is written into this loop, so the JIT compiles the loop
@@ -241,6 +244,7 @@ public final class Interpreter {
     public int executeBlock(DecodedInsn[] insns, int length, TranslationBlock tb) {
         final Tracer trace = tracer;
         final Mmu m = mmu;
+        final Vcpu attention = cpu.vcpu;
         m.codeStore = false;
         stoppedEarly = false;
         int i = 0;
@@ -321,10 +325,10 @@ public final class Interpreter {
                     case HotForm.LEA_R32 -> r[d.num0] = ea = effectiveAddress(d);
                     default -> {
                         executeGeneric(d, eip0);
-                        // An exit request raised by the instruction itself (a reset asked through
-                        // port CF9h or the 8042 stops every vCPU) ends the block right after it.
                         if ((m.codeStore && wroteOwnBlock(tb)) || (cpu.eip != next && !d.endsBlock)
-                                || cpu.exitRequested) return stopEarly(i);
+                                || (attention != null && i + 1 < length && attention.exitRequested())) {
+                            return stopEarly(i);
+                        }
                     }
                 }
             }
@@ -525,7 +529,7 @@ public final class Interpreter {
 
     // ---- execution ------------------------------------------------------------------------
 
-    /** The rest of the dispatch: mnemonics too rare to keep in the loop of {@link #execute(int, boolean)}. */
+    /** The rest of the dispatch: mnemonics too rare to keep in the loop of {@link #executeBlock}. */
     private void executeLessCommon(DecodedInsn d, int eip0) {
         final int os = d.opSize;
         final Mnemonic mn = d.mnemonic;

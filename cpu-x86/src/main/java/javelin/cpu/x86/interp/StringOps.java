@@ -49,7 +49,8 @@ final class StringOps {
     }
 
     private static boolean attention(CpuState cpu) {
-        return cpu.exitRequested || ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) || cpu.nmiPending;
+        return cpu.exitRequested || (cpu.vcpu != null && cpu.vcpu.exitRequested())
+                || ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) || cpu.nmiPending;
     }
 
     private static void step(CpuState cpu, SegmentedMemory m, DecodedInsn d, int size, int amask, int delta) {

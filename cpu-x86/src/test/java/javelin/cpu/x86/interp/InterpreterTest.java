@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.softmmu.InterruptSource;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -812,6 +813,29 @@ class InterpreterTest {
             b.runStepwise();
             assertArrayEquals(a.r, b.r);
             assertEquals(a.flags(), b.flags());
+        }
+
+        @Test
+        @DisplayName("an interrupt raised by an OUT is taken right after it, not at the end of the block")
+        void anInterruptRaisedByOutIsTakenAfterIt() {
+            TestMachine m = new TestMachine().code(0xFB, 0x90, 0xE6, 0x80, 0x40, 0x40); // sti; nop; out 80h, al; inc ax; inc ax
+            OneShot src = new OneShot();
+            src.pending = false;
+            m.cpu.intr = src;
+            m.cpu.io.register(0x80, 1, new javelin.softmmu.PortDevice() {
+                @Override public int ioRead(int port, int size) {
+                    return -1;
+                }
+
+                @Override public void ioWrite(int port, int size, int value) {
+                    src.pending = true;              // the device raises its line: the board calls requestAttention
+                    m.vcpu.requestAttention();
+                }
+            });
+            m.run();
+            assertEquals(TestMachine.HANDLER + 1, m.cpu.eip);
+            assertEquals(TestMachine.CODE + 4, m.wordAt(TestMachine.STACK_TOP - 6));   // return address: after the OUT
+            assertEquals(0, m.r[EAX] & 0xFFFF);
         }
 
         @Test
