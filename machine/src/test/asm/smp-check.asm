@@ -3,7 +3,8 @@
 ; algorithm does; each AP runs a real-mode trampoline copied to 0x8000, enters protected mode,
 ; counts itself with LOCK XADD and records its CPUID initial APIC ID with LOCK BTS; AP 1 sends a
 ; fixed IPI to the BSP. The BSP then checks its local APIC timer (periodic) and the I/O APIC
-; routing the PIT (ISA IRQ 0 on pin 2). Reports go to the 0xE9 debug console; check N failing
+; routing the PIT (ISA IRQ 0 on pin 2), and that clearing IA32_APIC_BASE's enable bit hides the
+; APIC page. Reports go to the 0xE9 debug console; check N failing
 ; exits through isa-debug-exit (port 0xF4) with value N; when every check passes the BSP resets
 ; the machine through port 0xCF9 (with -no-reboot: exit status 0).
 ; Expected values come from the SDM (APIC registers, CPUID leaf 1 EBX[31:24], IA32_APIC_BASE)
@@ -215,6 +216,18 @@ bsp32:  mov ax, 0x10
 .pit_done:
         report msg_ioapic
 
+        ; 8: clearing IA32_APIC_BASE bit 11 disables the local APIC: its page reads all ones.
+        mov eax, [LAPIC + 0x30]         ; version register while enabled: 0x14 in bits 7:0
+        and eax, 0xFF
+        fail_unless_equal 8, eax, 0x14
+        mov ecx, 0x1B
+        rdmsr
+        and eax, ~0x800
+        wrmsr
+        mov eax, [LAPIC + 0x30]
+        fail_unless_equal 8, eax, 0xFFFFFFFF
+        report msg_apicbase
+
         report msg_done
         mov al, 0x06                    ; hard reset through the PIIX3 reset control register
         mov dx, 0xCF9
@@ -342,6 +355,7 @@ msg_ids:    db "ids ok", 10, 0
 msg_ipi:    db "ipi ok", 10, 0
 msg_timer:  db "timer ok", 10, 0
 msg_ioapic: db "ioapic ok", 10, 0
+msg_apicbase: db "apicbase ok", 10, 0
 msg_done:   db "all ok", 10, 0
 
         times 0xFFF0 - ($ - $$) db 0xFF
