@@ -9,8 +9,9 @@ import javelin.cpu.x86.interp.Interpreter;
  */
 interface CpuExecutor {
     /**
-     * Owner thread, outside any exec region (the executor enters its own): runs guest code for about {@code slice}
-     * instructions, or less when the CPU halts, shuts down or its exit request is raised.
+     * Owner thread, outside any exec region (the executor enters its own): runs guest code for
+     * about {@code slice} instructions, or less when the CPU halts, shuts down or its exit
+     * request is raised.
      * Returns the instructions retired.
      */
     long run(int slice);
@@ -20,5 +21,4 @@ interface CpuExecutor {
 
     /** Receives every instruction before it executes ({@code -d in_asm,cpu}); null turns it off. */
     void setTracer(Interpreter.Tracer tracer);
-
 }
