@@ -150,6 +150,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             // FERR# of the x87 reaches the PIC as IRQ 13 on a PC/AT (used when CR0.NE = 0). The CPU
             // drives it from its own thread: the wire takes the machine lock, and only on a change.
             v.cpu.ferr = lockedLine(board.isaIrq(PcBoard.IRQ_FPU));
+            // Round robin: a spinning vCPU (PAUSE) gives its turn to the one that holds the lock.
+            if (config.threading() == MachineConfig.VcpuThreading.SINGLE && n > 1) v.cpu.pauseHint = v.vcpu::requestAttention;
             var apic = v.apic;
             v.cpu.apicBaseWritten = value -> {
                 lock.lock();

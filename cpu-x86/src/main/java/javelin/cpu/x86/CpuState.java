@@ -86,6 +86,12 @@ public final class CpuState implements Stateful<CpuState.State> {
      * board forwards bit 11 to the local APIC (which the CPU does not import). Wiring, not state.
      */
     public java.util.function.LongConsumer apicBaseWritten = value -> { };
+    /**
+     * Called on the vCPU's thread by PAUSE (F3 90), the spin-wait hint, or null. A machine that
+     * runs several vCPUs on one thread (round robin) ends the turn there so the vCPU that holds
+     * the lock being spun on can run, as QEMU's helper_pause does. Wiring, not state.
+     */
+    public Runnable pauseHint;
 
     // ---- derived mode caches (recomputed by updateModeCaches) ----
     /** Current privilege level: CS.RPL in protected mode, 3 in v86, 0 in real mode. */
