@@ -314,6 +314,16 @@ ap32:   mov ax, 0x10
         lock xadd [AP_COUNT], eax
         cmp ebx, 1
         jne .park
+        ; AP 1 changes the memory map (i440FX PAM1: 0xC0000-0xC7FFF to RAM and back), so the
+        ; translated code is flushed from an AP's thread (with thread=single, one thread owns all).
+        mov dx, 0xCF8
+        mov eax, 0x80000058
+        out dx, eax
+        mov dx, 0xCFE                   ; data port byte 2: config byte 0x5A, PAM1
+        mov al, 0x33
+        out dx, al
+        mov al, 0x00
+        out dx, al
         mov dword [LAPIC + APIC_SVR], 0x1FF
         mov dword [LAPIC + APIC_ICR_HI], 0          ; to APIC ID 0, physical
         mov dword [LAPIC + APIC_ICR_LO], 0x00004040 ; fixed, assert, vector 0x40
