@@ -206,9 +206,7 @@ public final class Main implements Callable<Integer> {
         if (display != null && !display.equals("none") && !display.equals(DISPLAY_WINDOW)) {
             throw new MachineConfigException("-display: '" + display + "' is not available (none or javafx)");
         }
-        if (!accel.equals("tcg") && !accel.startsWith("tcg,")) {
-            throw new MachineConfigException("-accel: only tcg is available, not '" + accel + "'");
-        }
+        MachineConfig.VcpuThreading threading = parseAccel(accel);
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
         checkSerialPorts();
@@ -221,7 +219,25 @@ public final class Main implements Callable<Integer> {
                 debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
                 postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
-                kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"));
+                kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"), threading);
+    }
+
+    /** QEMU's {@code -accel tcg[,thread=multi|single]}; multi when not given (as QEMU on an x86 host). */
+    static MachineConfig.VcpuThreading parseAccel(String text) {
+        String[] parts = text.split(",", -1);
+        if (!parts[0].equals("tcg")) throw new MachineConfigException("-accel: only tcg is available, not '" + parts[0] + "'");
+        MachineConfig.VcpuThreading threading = MachineConfig.VcpuThreading.MULTI;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i];
+            if (!p.startsWith("thread=")) throw new MachineConfigException("-accel: unknown property '" + p + "' (thread=multi|single)");
+            String value = p.substring("thread=".length());
+            threading = switch (value) {
+                case "multi" -> MachineConfig.VcpuThreading.MULTI;
+                case "single" -> MachineConfig.VcpuThreading.SINGLE;
+                default -> throw new MachineConfigException("-accel: thread=" + value + " is not multi or single");
+            };
+        }
+        return threading;
     }
 
     /**
@@ -279,8 +295,15 @@ public final class Main implements Callable<Integer> {
         return false;
     }
 
-    private static int parseSmp(String text) {
-        String t = text.startsWith("cpus=") ? text.substring(5) : text.split(",")[0];
+    /** {@code -smp N} or {@code -smp cpus=N} (other topology properties are not modelled and are refused). */
+    static int parseSmp(String text) {
+        String[] parts = text.split(",");
+        String t = parts[0].startsWith("cpus=") ? parts[0].substring(5) : parts[0];
+        for (int i = 1; i < parts.length; i++) {
+            if (!parts[i].equals("cpus=" + t) && !parts[i].equals("maxcpus=" + t)) {
+                throw new MachineConfigException("-smp: '" + parts[i] + "' is not supported (only the CPU count)");
+            }
+        }
         try {
             return Integer.parseInt(t);
         } catch (NumberFormatException e) {

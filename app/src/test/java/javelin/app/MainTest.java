@@ -174,4 +174,38 @@ class MainTest {
         assertTrue(items.contains(TraceItem.RESET));
         assertFalse(items.contains(TraceItem.CPU));
     }
+
+    @Nested
+    class SmpAndAccel {
+        @Test
+        void threadModesFollowQemuSyntax() {
+            assertEquals(javelin.machine.MachineConfig.VcpuThreading.MULTI, Main.parseAccel("tcg"));
+            assertEquals(javelin.machine.MachineConfig.VcpuThreading.MULTI, Main.parseAccel("tcg,thread=multi"));
+            assertEquals(javelin.machine.MachineConfig.VcpuThreading.SINGLE, Main.parseAccel("tcg,thread=single"));
+        }
+
+        @Test
+        void badAccelValuesAreOneLineErrors() {
+            assertEquals("-accel: only tcg is available, not 'kvm'",
+                    assertThrows(MachineConfigException.class, () -> Main.parseAccel("kvm")).getMessage());
+            assertEquals("-accel: thread=many is not multi or single",
+                    assertThrows(MachineConfigException.class, () -> Main.parseAccel("tcg,thread=many")).getMessage());
+            String out = run("-accel", "tcg,thread=both", "-display", "none");
+            assertEquals("1|javelin: -accel: thread=both is not multi or single", out.strip());
+        }
+
+        @Test
+        void smpTakesACountOrCpusEqualsCount() {
+            assertEquals(4, Main.parseSmp("4"));
+            assertEquals(4, Main.parseSmp("cpus=4"));
+            assertThrows(MachineConfigException.class, () -> Main.parseSmp("four"));
+            assertThrows(MachineConfigException.class, () -> Main.parseSmp("4,sockets=2"));
+        }
+
+        @Test
+        void smpOutOfRangeIsOneLine() {
+            String out = run("-smp", "17", "-display", "none");
+            assertEquals("1|javelin: -smp: between 1 and 16 CPUs, not 17", out.strip());
+        }
+    }
 }

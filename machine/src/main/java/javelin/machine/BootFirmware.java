@@ -73,8 +73,8 @@ final class BootFirmware {
     static DirectStart install(MachineConfig config, FwCfg fwCfg, Mc146818Rtc rtc, Images images) {
         long ramBelow4g = Math.min(config.ramBytes(), PcBoard.RAM_BELOW_4G_LIMIT);
         long ramAbove4g = config.ramBytes() - ramBelow4g;
-        // One CPU answers SeaBIOS's INIT-SIPI until the multi-threaded engine exists.
-        FwCfgContents.Machine machine = new FwCfgContents.Machine(ramBelow4g, ramAbove4g, 1, config.smp());
+        // Every vCPU answers SeaBIOS's INIT-SIPI, which waits until that many have counted themselves.
+        FwCfgContents.Machine machine = new FwCfgContents.Machine(ramBelow4g, ramAbove4g, config.smp(), config.smp());
         BootOptions boot = config.boot() == null ? BootOptions.DEFAULT : BootOptions.parse(config.boot());
         DirectStart direct = null;
         if (config.kernel() != null) {

@@ -7,14 +7,13 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Set;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Disassembler;
-import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.cpu.x86.interp.Interpreter;
 import javelin.machine.MachineConfig.TraceItem;
-import javelin.softmmu.tb.TbStats;
 
 /**
  * The {@code -d} trace. {@code in_asm}: one line per executed instruction ({@code CS:IP} as the
@@ -30,8 +29,10 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
     private final boolean resets;
     private final boolean stats;
     private final boolean ownsStream;
+    private final boolean multiCpu;
 
-    private InstructionTrace(Writer out, boolean ownsStream, Set<TraceItem> items) {
+    private InstructionTrace(Writer out, boolean ownsStream, Set<TraceItem> items, boolean multiCpu) {
+        this.multiCpu = multiCpu;
         this.out = out;
         this.ownsStream = ownsStream;
         this.insns = items.contains(TraceItem.IN_ASM);
@@ -40,8 +41,8 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         this.stats = items.contains(TraceItem.STATS);
     }
 
-    /** Installs a trace on {@code vcpu} if the configuration asks for one; else null. */
-    static InstructionTrace open(MachineConfig config, X86Vcpu vcpu) {
+    /** The trace the configuration asks for, or null; the machine installs it on each vCPU's executor. */
+    static InstructionTrace open(MachineConfig config) {
         if (config.trace().isEmpty()) return null;
         Writer w;
         try {
@@ -51,13 +52,18 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         } catch (IOException e) {
             throw new MachineConfigException("-D: cannot open " + config.traceFile() + ": " + e.getMessage(), e);
         }
-        InstructionTrace t = new InstructionTrace(w, config.traceFile() != null, config.trace());
-        if (t.insns || t.regs) vcpu.setTracer(t);
-        return t;
+        return new InstructionTrace(w, config.traceFile() != null, config.trace(), config.smp() > 1);
     }
 
-    @Override public void instruction(CpuState cpu, DecodedInsn insn) {
+    /** Whether the executors must report each instruction ({@code in_asm} or {@code cpu}). */
+    boolean tracesInstructions() {
+        return insns || regs;
+    }
+
+    /** Synchronized: with several vCPUs, each instruction's lines stay together, prefixed by the CPU index. */
+    @Override public synchronized void instruction(CpuState cpu, DecodedInsn insn) {
         try {
+            if (multiCpu) out.write("CPU " + cpu.cpuIndex + ": ");
             if (regs) {
                 out.write(String.format("EAX=%08x EBX=%08x ECX=%08x EDX=%08x ESI=%08x EDI=%08x EBP=%08x ESP=%08x%n",
                         cpu.regs[CpuState.EAX], cpu.regs[CpuState.EBX], cpu.regs[CpuState.ECX], cpu.regs[CpuState.EDX],
@@ -78,7 +84,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
     }
 
     /** Records a guest reset or shutdown ({@code -d reset}). */
-    void reset(String what, CpuState cpu) {
+    synchronized void reset(String what, CpuState cpu) {
         if (!resets) return;
         try {
             out.write(String.format("reset: %s at %04x:%08x%n", what, cpu.segSel[CpuState.CS], cpu.eip));
@@ -88,21 +94,35 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         }
     }
 
-    /** Records the run's totals and the code cache's counters ({@code -d stats}). */
-    void stats(long instructions, long hostNanos, TbStats tb) {
+    /**
+     * Records the run's totals ({@code -d stats}): a line per vCPU (instructions and MIPS over the
+     * machine's run time), the total, then the engine's counters (TbStats).
+     */
+    synchronized void stats(List<VirtualCpu> cpus, long hostNanos, String engineStats) {
         if (!stats) return;
         try {
             double seconds = hostNanos / 1e9;
-            out.write(String.format("stats: %d instructions in %.3f s: %.1f MIPS%n", instructions, seconds,
-                    seconds > 0 ? instructions / seconds / 1e6 : 0.0));
-            out.write(tb.format());
+            long total = 0;
+            for (VirtualCpu v : cpus) {
+                long n = v.executor.retired();
+                total += n;
+                if (cpus.size() > 1) {
+                    out.write(String.format("stats: CPU %d: %d instructions: %.1f MIPS%n", v.index, n, mips(n, seconds)));
+                }
+            }
+            out.write(String.format("stats: %d instructions in %.3f s: %.1f MIPS%n", total, seconds, mips(total, seconds)));
+            if (!engineStats.isEmpty()) out.write(engineStats.endsWith("\n") ? engineStats : engineStats + System.lineSeparator());
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("trace write failed", e);
         }
     }
 
-    @Override public void close() throws IOException {
+    private static double mips(long instructions, double seconds) {
+        return seconds > 0 ? instructions / seconds / 1e6 : 0.0;
+    }
+
+    @Override public synchronized void close() throws IOException {
         out.flush();
         if (ownsStream) out.close();      // never close standard error
     }

@@ -26,14 +26,27 @@ import java.util.Set;
  * @param boot      {@code -boot} as QEMU spells it ({@code order=dc,menu=on}), or null
  * @param noFirmware {@code -bios none}: no BIOS at all; a {@code -kernel} starts at its 32-bit entry
  * @param audio     play the PC speaker through OpenAL ({@code -audio none} turns it off)
+ * @param threading how the vCPUs map to host threads ({@code -accel tcg,thread=}); null means
+ *                  {@link VcpuThreading#MULTI}, QEMU's default for TCG on an x86 host
  */
 public record MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
                             boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
                             Path kernel, String initrd, String append, String boot, boolean noFirmware,
-                            boolean audio) {
+                            boolean audio, VcpuThreading threading) {
+
+    /** A configuration with the default threading (one host thread per vCPU). */
+    public MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
+                         DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
+                         boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
+                         Path kernel, String initrd, String append, String boot, boolean noFirmware,
+                         boolean audio) {
+        this(ramBytes, smp, bios, serial, debugcon, debugExit, postcode, trace, traceFile, noReboot, headless, drives,
+                snapshot, kernel, initrd, append, boot, noFirmware, audio, null);
+    }
 
     public MachineConfig {
+        if (threading == null) threading = VcpuThreading.MULTI;
         if (ramBytes < (1 << 20) || ramBytes > (3L << 30)) {
             throw new MachineConfigException("-m: RAM size must be between 1 MiB and 3 GiB, not " + ramBytes + " bytes");
         }
@@ -53,6 +66,20 @@ public record MachineConfig(long ramBytes, int smp, Path bios, List<String> seri
         for (DriveSpec d : drives) {
             if (used[d.index()]) throw new MachineConfigException("IDE index " + d.index() + " is used by two drives");
             used[d.index()] = true;
+        }
+    }
+
+    /** {@code -accel tcg,thread=...}: how vCPUs are run on host threads (QEMU's MTTCG switch). */
+    public enum VcpuThreading {
+        /** One host thread per vCPU ({@code thread=multi}): the vCPUs run in parallel. */
+        MULTI("multi"),
+        /** One host thread runs every vCPU in turn, a slice each ({@code thread=single}, QEMU's round robin). */
+        SINGLE("single");
+
+        public final String qemuName;
+
+        VcpuThreading(String qemuName) {
+            this.qemuName = qemuName;
         }
     }
 

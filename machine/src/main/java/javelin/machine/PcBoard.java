@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javelin.devices.block.BlockBackend;
 import javelin.devices.block.CowOverlay;
@@ -34,6 +35,10 @@ import javelin.devices.rtc.Mc146818Rtc;
 import javelin.devices.serial.SerialBackend;
 import javelin.devices.serial.Uart16550;
 import javelin.devices.timer.Pit8254;
+import javelin.devices.apic.ApicBus;
+import javelin.devices.apic.CpuPins;
+import javelin.devices.apic.IoApic;
+import javelin.devices.apic.LocalApic;
 import javelin.devices.audio.OpenAlSpeakerOutput;
 import javelin.devices.audio.PcSpeaker;
 import javelin.softmmu.CpuAttention;
@@ -70,6 +75,12 @@ final class PcBoard implements AutoCloseable {
     static final int SHADOW_WINDOW = 0x40000, BIOS_IN_SHADOW = 0x20000;
 
     final DualPic pic;
+    /** The APIC bus, one local APIC per vCPU (index = APIC ID), and the I/O APIC (docs/devices-apic.md). */
+    final ApicBus apicBus;
+    final List<LocalApic> lapics = new ArrayList<>();
+    final IoApic ioApic;
+    /** ISA IRQ 0..15: each wire drives the 8259A input and the I/O APIC input (IRQ 0 on pin 2). */
+    private final IrqLine[] isaIrqs = new IrqLine[16];
     final Pit8254 pit;
     final PcSpeaker speaker;
     final SystemControlPortB portB;
@@ -110,82 +121,117 @@ final class PcBoard implements AutoCloseable {
     /** One attached IDE drive, with the name QEMU gives it. */
     record DriveSlot(DriveSpec spec, AtaDrive disk, AtapiCdrom cdrom) { }
 
-    PcBoard(MachineConfig config, PhysicalMemory mem, IoPortBus io, VirtualClock clock, CpuAttention attention,
-            BiosImage bios, Function<String, SerialBackend> serialBackends, Wiring wiring) {
+    /**
+     * Builds the board with the machine lock held (the APICs assert it, and devices may drive
+     * their IRQ lines while they are built).
+     *
+     * @param bspAttention wakes the bootstrap processor when the 8259A raises INTR
+     * @param pins         the core pins of each vCPU, in vCPU order (one local APIC each)
+     */
+    PcBoard(MachineConfig config, PhysicalMemory mem, IoPortBus io, VirtualClock clock, ReentrantLock machineLock,
+            CpuAttention bspAttention, List<? extends CpuPins> pins, BiosImage bios,
+            Function<String, SerialBackend> serialBackends, Wiring wiring) {
         this.mem = mem;
-        pic = new DualPic(attention);
-        io.register(DualPic.MASTER_BASE, 2, pic.master());
-        io.register(DualPic.SLAVE_BASE, 2, pic.slave());
-        io.register(DualPic.ELCR_BASE, 2, pic.elcr());
+        machineLock.lock();
+        try {
+            pic = new DualPic(bspAttention);
+            apicBus = new ApicBus(machineLock);
+            for (int i = 0; i < pins.size(); i++) {
+                // The BSP's LINT0 carries the 8259A's INTR (virtual wire); the APs' LINT0 is unconnected.
+                lapics.add(new LocalApic(apicBus, i, i == 0, clock, i == 0 ? pic : javelin.softmmu.InterruptSource.NONE,
+                        pins.get(i)));
+            }
+            ioApic = new IoApic(apicBus);
+            for (int n = 0; n < 16; n++) {
+                IrqLine toPic = pic.irq(n);
+                // PIT OUT0 is I/O APIC pin 2 (the interrupt source override SeaBIOS's MP table states).
+                IrqLine toIoApic = ioApic.irq(n == IRQ_PIT ? 2 : n);
+                isaIrqs[n] = high -> {
+                    toPic.setLevel(high);
+                    toIoApic.setLevel(high);
+                };
+            }
+            mem.mapMmio(LocalApic.DEFAULT_BASE, LocalApic.PAGE_SIZE, apicBus.mmio(), false);
+            mem.mapMmio(IoApic.DEFAULT_BASE, IoApic.MMIO_SIZE, ioApic, false);
+            io.register(DualPic.MASTER_BASE, 2, pic.master());
+            io.register(DualPic.SLAVE_BASE, 2, pic.slave());
+            io.register(DualPic.ELCR_BASE, 2, pic.elcr());
 
-        speaker = new PcSpeaker();
-        pit = new Pit8254(clock, PORT_PIT, pic.irq(IRQ_PIT), speaker::counter2Changed);
-        io.register(PORT_PIT, 4, pit);
-        portB = new SystemControlPortB(PORT_PORT_B, clock, high -> pit.setGate(2, high), speaker::setDataEnable,
-                () -> pit.out(2));
-        io.register(PORT_PORT_B, 1, portB);
-        portA = new FastA20Port(PORT_PORT_A, high -> {
-            a20FromPortA = high;
-            wiring.a20Changed(a20FromPortA || a20FromKbd);
-        }, pulse(wiring));
-        io.register(PORT_PORT_A, 1, portA);
+            speaker = new PcSpeaker();
+            pit = new Pit8254(clock, PORT_PIT, isaIrq(IRQ_PIT), speaker::counter2Changed);
+            io.register(PORT_PIT, 4, pit);
+            portB = new SystemControlPortB(PORT_PORT_B, clock, high -> pit.setGate(2, high), speaker::setDataEnable,
+                    () -> pit.out(2));
+            io.register(PORT_PORT_B, 1, portB);
+            portA = new FastA20Port(PORT_PORT_A, high -> {
+                a20FromPortA = high;
+                wiring.a20Changed(a20FromPortA || a20FromKbd);
+            }, pulse(wiring));
+            io.register(PORT_PORT_A, 1, portA);
 
-        rtc = new Mc146818Rtc(PORT_RTC, clock, pic.irq(IRQ_RTC), LocalDateTime.now());
-        io.register(PORT_RTC, 2, rtc);
+            rtc = new Mc146818Rtc(PORT_RTC, clock, isaIrq(IRQ_RTC), LocalDateTime.now());
+            io.register(PORT_RTC, 2, rtc);
 
-        i8042 = new I8042(PORT_KBD_DATA, clock, pic.irq(IRQ_KBD), pic.irq(IRQ_MOUSE), high -> {
-            a20FromKbd = high;
-            wiring.a20Changed(a20FromPortA || a20FromKbd);
-        }, pulse(wiring));
-        io.register(PORT_KBD_DATA, 1, i8042);
-        io.register(PORT_KBD_CMD, 1, i8042);
+            i8042 = new I8042(PORT_KBD_DATA, clock, isaIrq(IRQ_KBD), isaIrq(IRQ_MOUSE), high -> {
+                a20FromKbd = high;
+                wiring.a20Changed(a20FromPortA || a20FromKbd);
+            }, pulse(wiring));
+            io.register(PORT_KBD_DATA, 1, i8042);
+            io.register(PORT_KBD_CMD, 1, i8042);
 
-        for (int n = 0; n < config.serial().size(); n++) {
-            SerialBackend backend = serialBackends.apply(config.serial().get(n));
-            resources.add(backend);
-            Uart16550 uart = new Uart16550("com" + (n + 1), COM_BASES[n], clock, pic.irq(COM_IRQS[n]), backend);
-            io.register(COM_BASES[n], 8, uart);
-            serialPorts.add(uart);
+            for (int n = 0; n < config.serial().size(); n++) {
+                SerialBackend backend = serialBackends.apply(config.serial().get(n));
+                resources.add(backend);
+                Uart16550 uart = new Uart16550("com" + (n + 1), COM_BASES[n], clock, isaIrq(COM_IRQS[n]), backend);
+                io.register(COM_BASES[n], 8, uart);
+                serialPorts.add(uart);
+            }
+
+            // PCI: host bridge, PIIX3 ISA bridge and IDE, the standard VGA.
+            pci = new PciHostBus(io, PORT_PCI_CONFIG);
+            long shadowRom = mem.allocateBlock(SHADOW_WINDOW);
+            fillShadowRom(shadowRom, bios);
+            vram = new VideoMemory(mem, VideoMemory.DEFAULT_SIZE);
+            vbe = new BochsVbe(PORT_VBE, vram);
+            vga = new Vga(PORT_VGA, vram, vbe, clock);
+            io.register(PORT_VGA, Vga.PORT_COUNT, vga);
+            io.register(PORT_VBE, BochsVbe.PORT_COUNT, vbe);
+            mem.mapMmio(VGA_WINDOW, Vga.WINDOW_SIZE, vga, false);
+            host = new I440fxHost(mem, shadowRom, dramVisible -> {
+                // SMRAM open: 0xA0000–0xBFFFF shows the DRAM beneath the VGA window.
+                if (dramVisible) mem.mapRam(VGA_WINDOW, Vga.WINDOW_SIZE, VGA_WINDOW);
+                else mem.mapMmio(VGA_WINDOW, Vga.WINDOW_SIZE, vga, false);
+            });
+            List<IrqLine> pirqTargets = new ArrayList<>();
+            for (int n = 0; n < 16; n++) pirqTargets.add(isaIrq(n));
+            isa = new Piix3IsaBridge(io, pirqTargets, hard -> wiring.resetRequested());
+            ide = new PiixIde(io, mem, isaIrq(IRQ_IDE0), isaIrq(IRQ_IDE1));
+            vgaPci = new StdVgaPci(mem, vram, null);
+            pci.attach(SLOT_HOST, 0, host);
+            pci.attach(SLOT_PIIX3, FN_ISA, isa);
+            pci.attach(SLOT_PIIX3, FN_IDE, ide);
+            pci.attach(SLOT_VGA, 0, vgaPci);
+            attachDrives(config);
+
+            fwCfg = new FwCfg(mem, FwCfg.PC_DMA_BASE);
+            io.register(FwCfg.PC_BASE, FwCfg.PORT_COUNT, fwCfg);
+            io.register(FwCfg.PC_DMA_BASE, FwCfg.DMA_PORT_COUNT, fwCfg);
+
+            if (config.audio()) resources.add(OpenAlSpeakerOutput.open(speaker));   // silent if there is no device
+
+            framebuffer = new Framebuffer(720, 400);
+            renderer = new VgaRenderer(vga, framebuffer);
+        } finally {
+            machineLock.unlock();
         }
-
-        // PCI: host bridge, PIIX3 ISA bridge and IDE, the standard VGA.
-        pci = new PciHostBus(io, PORT_PCI_CONFIG);
-        long shadowRom = mem.allocateBlock(SHADOW_WINDOW);
-        fillShadowRom(shadowRom, bios);
-        vram = new VideoMemory(mem, VideoMemory.DEFAULT_SIZE);
-        vbe = new BochsVbe(PORT_VBE, vram);
-        vga = new Vga(PORT_VGA, vram, vbe, clock);
-        io.register(PORT_VGA, Vga.PORT_COUNT, vga);
-        io.register(PORT_VBE, BochsVbe.PORT_COUNT, vbe);
-        mem.mapMmio(VGA_WINDOW, Vga.WINDOW_SIZE, vga, false);
-        host = new I440fxHost(mem, shadowRom, dramVisible -> {
-            // SMRAM open: 0xA0000–0xBFFFF shows the DRAM beneath the VGA window.
-            if (dramVisible) mem.mapRam(VGA_WINDOW, Vga.WINDOW_SIZE, VGA_WINDOW);
-            else mem.mapMmio(VGA_WINDOW, Vga.WINDOW_SIZE, vga, false);
-        });
-        List<IrqLine> isaIrqs = new ArrayList<>();
-        for (int n = 0; n < 16; n++) isaIrqs.add(pic.irq(n));
-        isa = new Piix3IsaBridge(io, isaIrqs, hard -> wiring.resetRequested());
-        ide = new PiixIde(io, mem, pic.irq(IRQ_IDE0), pic.irq(IRQ_IDE1));
-        vgaPci = new StdVgaPci(mem, vram, null);
-        pci.attach(SLOT_HOST, 0, host);
-        pci.attach(SLOT_PIIX3, FN_ISA, isa);
-        pci.attach(SLOT_PIIX3, FN_IDE, ide);
-        pci.attach(SLOT_VGA, 0, vgaPci);
-        attachDrives(config);
-
-        fwCfg = new FwCfg(mem, FwCfg.PC_DMA_BASE);
-        io.register(FwCfg.PC_BASE, FwCfg.PORT_COUNT, fwCfg);
-        io.register(FwCfg.PC_DMA_BASE, FwCfg.DMA_PORT_COUNT, fwCfg);
-
-        if (config.audio()) resources.add(OpenAlSpeakerOutput.open(speaker));   // silent if there is no device
-
-        framebuffer = new Framebuffer(720, 400);
-        renderer = new VgaRenderer(vga, framebuffer);
         renderer.start();
-
         for (Stateful<?> s : List.of(pic, pit, speaker, portB, portA, i8042)) powerOn.add(PowerOn.of(s));
         for (Uart16550 uart : serialPorts) powerOn.add(PowerOn.of(uart));
+    }
+
+    /** ISA IRQ {@code n}: to the 8259A pair and the I/O APIC. */
+    IrqLine isaIrq(int n) {
+        return isaIrqs[n];
     }
 
     /** A reset wire: the rising edge of a pulse asks for a system reset. */
@@ -252,6 +298,8 @@ final class PcBoard implements AutoCloseable {
         vbe.reset();
         vga.reset();
         fwCfg.reset();
+        for (LocalApic a : lapics) a.reset();
+        ioApic.reset();
     }
 
     @Override public void close() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,23 +26,26 @@ import javelin.devices.serial.SerialBackend;
 import java.util.function.Function;
 import javelin.softmmu.HostDrivenClock;
 import javelin.softmmu.IoPortBus;
+import javelin.softmmu.IrqLine;
 import javelin.softmmu.PhysicalMemory;
-import javelin.softmmu.exec.Vcpu;
 import javelin.softmmu.exec.VcpuSet;
 
 /**
  * A PC: the board's chips ({@link PcBoard}), RAM with the legacy holes, the firmware ROM, the
- * debug devices QEMU offers (0xE9 console, isa-debug-exit, POST-code log), one vCPU, the
- * virtual clock and the machine lock, and the run loop that drives them.
+ * debug devices QEMU offers (0xE9 console, isa-debug-exit, POST-code log), 1 to 16 vCPUs with
+ * their local APICs, the virtual clock and the machine lock, and the loops that drive them.
  *
  * <p>Physical layout (as QEMU's {@code pc}): RAM at 0..0x9FFFF and 0x100000..end of RAM; the
  * VGA window at 0xA0000; 0xC0000..0xFFFFF under the i440FX PAM registers (the ROM view holds the
- * firmware's last 128 KiB at 0xE0000); the firmware again at the top of 4 GiB.
+ * firmware's last 128 KiB at 0xE0000); the I/O APIC at 0xFEC00000, each vCPU's local APIC at
+ * 0xFEE00000; the firmware again at the top of 4 GiB.
  *
- * <p>Threads: the vCPU thread runs {@link #run()}: instructions in slices, and between slices
- * the due timers (with the machine lock held) and requests from other threads (pause, reset,
- * input events), which are queued and applied there so devices are only ever touched under the
- * lock. Other threads use {@link MachineControl}.
+ * <p>Threads (docs/architecture.md, "Threads"): the vCPUs run on {@link VcpuThreads} (one
+ * thread each, or one round-robin thread). The thread that calls {@link #run()} becomes the
+ * machine's I/O loop: with the machine lock held it runs the work other threads posted (input
+ * events, media changes) and the timers that fell due, then sleeps until the next deadline.
+ * Pause, resume and reset are applied by the I/O loop too, without the machine lock, with every
+ * vCPU stopped in an exclusive section. Other threads use {@link MachineControl}.
  */
 public final class PcMachine implements MachineControl, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PcMachine.class.getName());
@@ -52,43 +56,54 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     static final int PORT_DEBUGCON = 0xE9;
     static final int PORT_POST = 0x80;
     static final int PORT_POST_ALT = 0x190;
-    /** Translation blocks kept before the engine flushes its whole code cache. */
-    private static final int TB_CAPACITY = 1 << 16;
     private static final long A20_ENABLED = 0xFFFF_FFFFL, A20_DISABLED = 0xFFEF_FFFFL;
     /** The unit of a page walk (SDM vol. 3, 4.3): 4 KiB, also inside larger pages. */
     private static final int PAGE_SIZE = 4096;
+    /** Translation blocks kept before the engine flushes its whole code cache. */
+    private static final int TB_CAPACITY = 1 << 16;
+    /** The longest the I/O loop sleeps without a deadline (it is unparked for anything sooner). */
+    private static final long IO_IDLE_NANOS = 10_000_000L;
 
     private final MachineConfig config;
     private final ReentrantLock lock = new ReentrantLock();
     private final HostDrivenClock clock = new HostDrivenClock();
+    private final IoLoopClock deviceClock = new IoLoopClock(clock);
     private final PhysicalMemory mem;
     private final IoPortBus io;
-    private final CpuState cpu;
-    private final VcpuSet vcpus = new VcpuSet(1);
-    private final Vcpu vcpu = vcpus.get(0);
-    /** The translation-block engine (invalidated by stores into code, flushed by remaps). */
+    private final VcpuSet vcpuSet;
+    /** The translation-block engine shared by every vCPU (docs/engine.md). */
     private final X86Engine engine;
-    /** Runs a slice of X86Vcpu.DEFAULT_SLICE instructions per call, then the loop runs the timers. */
-    private final X86Vcpu x86;
+    private final List<VirtualCpu> vcpus = new ArrayList<>();
+    /** The bootstrap processor's state (vCPU 0). */
+    private final CpuState cpu;
     /** A kernel started without firmware (Multiboot, -bios none), restarted on reset; else null. */
     private final BootFirmware.DirectStart directStart;
     private final PcBoard board;
+    private final VcpuThreads threads;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final InstructionTrace trace;
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
-    /** Work posted by other threads, run by the vCPU thread under the machine lock. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> posted = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private volatile Thread vcpuThread;
+    /** Work posted by other threads, run by the I/O loop under the machine lock. */
+    private final ConcurrentLinkedQueue<Runnable> posted = new ConcurrentLinkedQueue<>();
+    /** Pause and resume, run by the I/O loop without the machine lock (they stop the vCPUs). */
+    private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
+    private volatile Thread ioThread;
+    /** The first exception that ended a vCPU thread; {@link #run()} rethrows it. */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> vcpuFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean threadsStarted;
     private volatile int exitStatus = -1;
-    private volatile boolean resetRequested;
+    /**
+     * Why a reset was asked for, or null: a vCPU or device thread sets it (and stops every vCPU:
+     * {@link VcpuThreads#requestStop}), the I/O loop serves it.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<String> resetRequested =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean paused;
     private volatile RunState runState = RunState.PAUSED;
 
     private PcMachine(MachineConfig config, Function<String, SerialBackend> serialBackends) {
         this.config = config;
-        if (config.smp() > 1) {
-            throw new MachineConfigException("-smp " + config.smp() + ": only one vCPU until the multi-threaded engine exists");
-        }
         BootFirmware.Images firmware = BootFirmware.resolve(config);
         BiosImage bios = firmware.bios();
         this.mem = new PhysicalMemory(config.ramBytes(), EXTRA_BACKING, lock);
@@ -98,38 +113,77 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             mem.mapRam(HIGH_RAM_START, config.ramBytes() - HIGH_RAM_START, HIGH_RAM_START);
         }
         if (bios != null) mem.loadRom(bios.highBase(), bios.bytes());
-        this.cpu = new CpuState(mem, io, 0);
-        cpu.clock = clock;
-        mem.addMappingListener(cpu.mmu::flushAll);
+        int n = config.smp();
+        this.vcpuSet = new VcpuSet(n);
+        this.engine = new X86Engine(mem, vcpuSet, TB_CAPACITY);
+        for (int i = 0; i < n; i++) {
+            CpuState c = new CpuState(mem, io, i);
+            c.clock = clock;
+            X86Vcpu x86 = engine.attach(vcpuSet.get(i), c);
+            x86.setSlice(VcpuThreads.SLICE);
+            vcpus.add(new VirtualCpu(i, c, vcpuSet.get(i), new EngineExecutor(x86)));
+        }
+        this.cpu = vcpus.get(0).cpu;
+        // TLB entries hold backing offsets: every vCPU flushes its own after a mapping change.
+        mem.addMappingListener(() -> {
+            for (VirtualCpu v : vcpus) onCpu(v, v.cpu.mmu::flushAll);
+        });
         try {
-            this.board = new PcBoard(config, mem, io, clock, this::wakeVcpu, bios, serialBackends, new PcBoard.Wiring() {
-                @Override public void a20Changed(boolean enabled) {
-                    setA20(enabled);
-                }
+            this.board = new PcBoard(config, mem, io, deviceClock, lock, vcpus.get(0).vcpu, vcpus, bios, serialBackends,
+                    new PcBoard.Wiring() {
+                        @Override public void a20Changed(boolean enabled) {
+                            setA20(enabled);
+                        }
 
-                @Override public void resetRequested() {
-                    requestReset();
-                }
-            });
+                        @Override public void resetRequested() {
+                            requestReset("reset request");
+                        }
+                    });
         } catch (RuntimeException e) {
             mem.close();
             throw e;
         }
         resources.add(board);
-        cpu.intr = board.pic;
-        // FERR# of the x87 reaches the PIC as IRQ 13 on a PC/AT (used when CR0.NE = 0).
-        cpu.ferr = board.pic.irq(PcBoard.IRQ_FPU);
+        for (VirtualCpu v : vcpus) {
+            v.apic = board.lapics.get(v.index);
+            v.cpu.intr = VirtualCpu.lockedAcknowledge(v.apic, lock);
+            // FERR# of the x87 reaches the PIC as IRQ 13 on a PC/AT (used when CR0.NE = 0). The CPU
+            // drives it from its own thread: the wire takes the machine lock, and only on a change.
+            v.cpu.ferr = lockedLine(board.isaIrq(PcBoard.IRQ_FPU));
+            // Round robin: a spinning vCPU (PAUSE) gives its turn to the one that holds the lock.
+            if (config.threading() == MachineConfig.VcpuThreading.SINGLE && n > 1) v.cpu.pauseHint = v.vcpu::requestAttention;
+            var apic = v.apic;
+            v.cpu.apicBaseWritten = value -> {
+                lock.lock();
+                try {
+                    apic.setGloballyEnabled((value & CpuState.APIC_BASE_ENABLE) != 0);
+                } finally {
+                    lock.unlock();
+                }
+            };
+        }
         wireDebugDevices();
         this.directStart = BootFirmware.install(config, board.fwCfg, board.rtc, firmware);
         if (directStart != null) directStart.start(mem, cpu);
-        this.engine = new X86Engine(mem, vcpus, TB_CAPACITY);
-        this.x86 = engine.attach(vcpu, cpu);
-        vcpu.setWakeUp(() -> {
-            Thread t = vcpuThread;
-            if (t != null) LockSupport.unpark(t);
+        this.trace = InstructionTrace.open(config);
+        if (trace != null) {
+            resources.add(trace);
+            if (trace.tracesInstructions()) for (VirtualCpu v : vcpus) v.executor.setTracer(trace);
+        }
+        this.threads = new VcpuThreads(vcpus, vcpuSet, board.apicBus, new VcpuThreads.Host() {
+            @Override public boolean stopping() {
+                return exitStatus >= 0;
+            }
+
+            @Override public void shutdown(VirtualCpu v) {
+                requestReset("triple fault on CPU " + v.index);
+            }
+
+            @Override public void failed(Throwable t) {
+                vcpuFailure.compareAndSet(null, t);
+                requestExit(1);
+            }
         });
-        this.trace = InstructionTrace.open(config, x86);
-        if (trace != null) resources.add(trace);
     }
 
     public static PcMachine create(MachineConfig config) {
@@ -145,17 +199,42 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         return new PcMachine(config, serialBackends);
     }
 
-    private void setA20(boolean enabled) {
-        long mask = enabled ? A20_ENABLED : A20_DISABLED;
-        if (cpu == null) return;
-        Runnable change = () -> {
-            if (cpu.a20Mask != mask) {
-                cpu.a20Mask = mask;
-                cpu.mmu.flushAll();     // TLB entries hold A20-masked physical pages
+    /** A line a vCPU drives: changes reach the devices under the machine lock. */
+    private IrqLine lockedLine(IrqLine line) {
+        boolean[] level = {false};
+        return high -> {
+            if (high == level[0]) return;
+            level[0] = high;
+            lock.lock();
+            try {
+                line.setLevel(high);
+            } finally {
+                lock.unlock();
             }
         };
-        if (x86 != null) x86.runOnOwner(change);
-        else change.run();
+    }
+
+    /**
+     * Runs {@code work} on {@code v}'s thread: at once if that is the calling thread, if the
+     * threads have not started, or inside an exclusive section (every vCPU is stopped); else
+     * queued (run-on-cpu), to run before {@code v} executes its next instruction slice.
+     */
+    private void onCpu(VirtualCpu v, Runnable work) {
+        if (!threadsStarted || v.vcpu.isOwnerThread() || vcpuSet.exclusive().heldByCurrentThread()) work.run();
+        else vcpuSet.runOnCpu(v.vcpu, work);
+    }
+
+    /** The A20 gate changed: every vCPU's TLB holds A20-masked physical pages, so each flushes. */
+    private void setA20(boolean enabled) {
+        long mask = enabled ? A20_ENABLED : A20_DISABLED;
+        for (VirtualCpu v : vcpus) {
+            onCpu(v, () -> {
+                if (v.cpu.a20Mask != mask) {
+                    v.cpu.a20Mask = mask;
+                    v.cpu.mmu.flushAll();
+                }
+            });
+        }
     }
 
     private void wireDebugDevices() {
@@ -176,90 +255,122 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         }
     }
 
-    /** Ends the emulation with the given process status (isa-debug-exit, quit). */
+    /** Ends the emulation with the given process status (isa-debug-exit, quit); any thread. */
     public void requestExit(int status) {
-        exitStatus = status;
-        cpu.exitRequested = true;
-        wakeVcpu();
+        if (exitStatus < 0) exitStatus = status;
+        threads.kickAll();
+        wakeIoLoop();
     }
 
-    private void requestReset() {
-        resetRequested = true;
-        cpu.exitRequested = true;
-        wakeVcpu();
+    /** Asks the I/O loop for a system reset; any thread (a vCPU inside an I/O access, QMP). */
+    private void requestReset(String why) {
+        if (resetRequested.compareAndSet(null, why) && threads != null) threads.requestStop();
+        wakeIoLoop();
     }
 
-    /** Makes the vCPU leave its block loop (and wakes it from a halt): interrupts, requests. */
-    private void wakeVcpu() {
-        vcpu.requestAttention();
+    private void wakeIoLoop() {
+        Thread t = ioThread;
+        if (t != null) LockSupport.unpark(t);
     }
 
-    /** Runs the machine on the calling thread until something ends it; returns the exit status. */
+    /**
+     * Starts the vCPU threads and runs the machine's I/O loop on the calling thread until
+     * something ends it; returns the exit status. The vCPU threads are joined before it returns;
+     * an exception that ended one of them is rethrown here.
+     */
     public int run() {
-        vcpuThread = Thread.currentThread();
-        vcpu.bindToCurrentThread();
+        ioThread = Thread.currentThread();
+        deviceClock.setIoThread(ioThread);
         long started = System.nanoTime();
         clock.resume();
         runState = RunState.RUNNING;
-        while (exitStatus < 0) {
-            vcpus.processPendingWork(vcpu);
-            if (!paused) x86.run();
-            cpu.exitRequested = exitStatus >= 0;
-            if (cpu.shutdownRequested || resetRequested) {
-                String why = cpu.shutdownRequested ? "triple fault" : "reset request";
-                cpu.shutdownRequested = false;
-                resetRequested = false;
-                if (trace != null) trace.reset(why, cpu);
-                if (config.noReboot()) {
-                    LOG.log(System.Logger.Level.DEBUG, "guest reset with -no-reboot: exiting");
-                    fire(Event.SHUTDOWN);
-                    exitStatus = 0;
-                    break;
+        threadsStarted = true;
+        threads.start(config.threading());
+        try {
+            while (exitStatus < 0) {
+                String why = resetRequested.get();
+                if (why != null) {
+                    if (trace != null) trace.reset(why, cpu);
+                    if (config.noReboot()) {
+                        LOG.log(System.Logger.Level.DEBUG, "guest reset with -no-reboot: exiting");
+                        fire(Event.SHUTDOWN);
+                        exitStatus = 0;
+                        break;
+                    }
+                    systemReset();
+                    resetRequested.set(null);
+                    threads.resumeAll();        // the stop the request made
                 }
-                systemReset();
+                for (Runnable r; (r = control.poll()) != null; ) r.run();
+                lock.lock();
+                try {
+                    for (Runnable r; (r = posted.poll()) != null; ) r.run();
+                    clock.runExpiredTimers();
+                } finally {
+                    lock.unlock();
+                }
+                if (exitStatus < 0 && posted.isEmpty() && control.isEmpty() && resetRequested.get() == null) idle();
             }
-            lock.lock();
-            try {
-                for (Runnable r; (r = posted.poll()) != null; ) r.run();
-                clock.runExpiredTimers();
-            } finally {
-                lock.unlock();
-            }
-            if ((cpu.halted || paused) && exitStatus < 0 && posted.isEmpty() && !resetRequested) idle();
+        } finally {
+            if (exitStatus < 0) exitStatus = 0;
+            threads.kickAll();
+            threads.join();
+            runState = RunState.SHUTDOWN;
+            clock.pause();
         }
-        runState = RunState.SHUTDOWN;
-        clock.pause();
-        if (trace != null) trace.stats(x86.retired(), System.nanoTime() - started, engine.stats());
+        if (trace != null) trace.stats(vcpus, System.nanoTime() - started, engine.stats().format());
+        Throwable failure = vcpuFailure.get();
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
         return exitStatus;
     }
 
-    /** Whole-machine reset: chips first (they re-drive A20 and IRQ lines), then the CPU. */
+    /**
+     * Whole-machine reset with every vCPU thread stopped between turns (as QEMU pauses all vCPUs
+     * around qemu_system_reset): chips first (they re-drive A20 and IRQ lines), then every CPU
+     * (APs back to wait-for-SIPI), then every translated block.
+     */
     private void systemReset() {
-        lock.lock();
+        threads.stopAll();
         try {
-            board.reset();
+            lock.lock();
+            try {
+                board.reset();
+            } finally {
+                lock.unlock();
+            }
+            for (VirtualCpu v : vcpus) {
+                v.clearPins();
+                v.cpu.reset();
+            }
+            engine.flushAll();
+            // A directly started kernel has no firmware to return to: reload and restart it, as QEMU does.
+            if (directStart != null) directStart.start(mem, cpu);
         } finally {
-            lock.unlock();
+            threads.resumeAll();
         }
-        cpu.reset();
-        engine.flushAll();
-        // A directly started kernel has no firmware to return to: reload and restart it, as QEMU does.
-        if (directStart != null) directStart.start(mem, cpu);
         fire(Event.RESET);
     }
 
-    /** Nothing to run: sleep until the next timer, a posted request, or an interrupt wakes us. */
+    /** Nothing to do: sleep until the next timer, or until posted work, a reset or an exit wakes us. */
     private void idle() {
+        deviceClock.sleeping(Long.MAX_VALUE);
         long next = clock.nextDeadline();
+        deviceClock.sleeping(next);
         long now = clock.nanos();
-        long waitNanos = paused || next == Long.MAX_VALUE ? 10_000_000L : Math.max(0, next - now);
-        if (waitNanos > 0) LockSupport.parkNanos(Math.min(waitNanos, 10_000_000L));
+        long waitNanos = paused || next == Long.MAX_VALUE ? IO_IDLE_NANOS : Math.max(0, next - now);
+        if (waitNanos > 0) LockSupport.parkNanos(this, Math.min(waitNanos, IO_IDLE_NANOS));
+        deviceClock.awake();
     }
 
     private void post(Runnable work) {
         posted.add(work);
-        cpu.exitRequested = true;
-        wakeVcpu();
+        wakeIoLoop();
+    }
+
+    private void postControl(Runnable work) {
+        control.add(work);
+        wakeIoLoop();
     }
 
     private void fire(Event e) {
@@ -272,9 +383,15 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         return runState;
     }
 
+    /**
+     * Asynchronous, as QMP's {@code stop}: returns at once; the I/O loop stops every vCPU thread
+     * between turns, stops the clock, and only then reports {@link Event#STOP} and
+     * {@link RunState#PAUSED}.
+     */
     @Override public void pause() {
-        post(() -> {
+        postControl(() -> {
             if (paused || runState == RunState.SHUTDOWN) return;
+            threads.stopAll();
             paused = true;
             clock.pause();
             runState = RunState.PAUSED;
@@ -283,17 +400,18 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     }
 
     @Override public void resume() {
-        post(() -> {
+        postControl(() -> {
             if (!paused) return;
-            paused = false;
             clock.resume();
+            paused = false;
             runState = RunState.RUNNING;
+            threads.resumeAll();
             fire(Event.RESUME);
         });
     }
 
     @Override public void reset() {
-        requestReset();
+        requestReset("system_reset");
     }
 
     @Override public void powerButton() {
@@ -334,8 +452,15 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         post(() -> board.i8042.mouseMove(dx, dy, dz, buttons));
     }
 
+    /** Every vCPU; read without stopping them, so a running machine gives a snapshot that may tear. */
     @Override public List<CpuInfo> cpus() {
-        String mode = !cpu.protectedMode() ? "real" : cpu.v86Mode() ? "v86" : cpu.code32 ? "protected32" : "protected16";
+        List<CpuInfo> out = new ArrayList<>();
+        for (VirtualCpu v : vcpus) out.add(cpuInfo(v.index, v.cpu));
+        return out;
+    }
+
+    private static CpuInfo cpuInfo(int index, CpuState cpu) {
+        String mode = cpu.waitingForSipi ? "wait-for-sipi" : !cpu.protectedMode() ? "real" : cpu.v86Mode() ? "v86" : cpu.code32 ? "protected32" : "protected16";
         String regs = String.format("EAX=%08x EBX=%08x ECX=%08x EDX=%08x%nESI=%08x EDI=%08x EBP=%08x ESP=%08x%n"
                         + "EIP=%08x EFL=%08x CPL=%d%nCS=%04x SS=%04x DS=%04x ES=%04x FS=%04x GS=%04x%nCR0=%08x CR2=%08x CR3=%08x CR4=%08x%n",
                 cpu.regs[CpuState.EAX], cpu.regs[CpuState.EBX], cpu.regs[CpuState.ECX], cpu.regs[CpuState.EDX],
@@ -343,7 +468,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
                 cpu.eip, cpu.getEflags(), cpu.cpl, cpu.segSel[CpuState.CS], cpu.segSel[CpuState.SS],
                 cpu.segSel[CpuState.DS], cpu.segSel[CpuState.ES], cpu.segSel[CpuState.FS], cpu.segSel[CpuState.GS],
                 cpu.cr0, cpu.cr2, cpu.cr3, cpu.cr4);
-        return List.of(new CpuInfo(0, cpu.halted, mode, cpu.eip & 0xFFFF_FFFFL, regs));
+        return new CpuInfo(index, cpu.halted || cpu.waitingForSipi, mode, cpu.eip & 0xFFFF_FFFFL, regs);
     }
 
     @Override public List<BlockInfo> blockDevices() {

@@ -75,6 +75,23 @@ public final class CpuState implements Stateful<CpuState.State> {
     public long tscOffset;
     public int sysenterCs, sysenterEsp, sysenterEip;
     public long apicBaseMsr;
+    /** IA32_APIC_BASE bit 8: this processor is the bootstrap processor (SDM vol. 3A, "MP initialization"). */
+    public static final long APIC_BASE_BSP = 1L << 8;
+    /** IA32_APIC_BASE bit 11: the local APIC is globally enabled. */
+    public static final long APIC_BASE_ENABLE = 1L << 11;
+    /** The local APIC's reset base address (bits 35:12 of IA32_APIC_BASE). */
+    public static final long APIC_BASE_DEFAULT = 0xFEE0_0000L;
+    /**
+     * Called after every WRMSR to IA32_APIC_BASE with the new value, on the vCPU's thread: the
+     * board forwards bit 11 to the local APIC (which the CPU does not import). Wiring, not state.
+     */
+    public java.util.function.LongConsumer apicBaseWritten = value -> { };
+    /**
+     * Called on the vCPU's thread by PAUSE (F3 90), the spin-wait hint, or null. A machine that
+     * runs several vCPUs on one thread (round robin) ends the turn there so the vCPU that holds
+     * the lock being spun on can run, as QEMU's helper_pause does. Wiring, not state.
+     */
+    public Runnable pauseHint;
 
     // ---- derived mode caches (recomputed by updateModeCaches) ----
     /** Current privilege level: CS.RPL in protected mode, 3 in v86, 0 in real mode. */
@@ -86,6 +103,12 @@ public final class CpuState implements Stateful<CpuState.State> {
 
     // ---- execution state ----
     public boolean halted;
+    /**
+     * Wait-for-SIPI (SDM vol. 3A, "MP initialization"): an application processor after power-on,
+     * reset or INIT executes nothing and takes no interrupt until a startup IPI
+     * ({@link #startup}). The run loop does not run a CPU in this state.
+     */
+    public boolean waitingForSipi;
     /** Interrupts are inhibited for one instruction after MOV SS/POP SS/STI. */
     public boolean interruptShadow;
     public boolean nmiPending;
@@ -177,14 +200,56 @@ public final class CpuState implements Stateful<CpuState.State> {
         miscEnableMsr = 0;
         mtrrMsrs.clear();
         sysenterCs = sysenterEsp = sysenterEip = 0;
-        apicBaseMsr = 0xFEE0_0000L | (1L << 11) | (cpuIndex == 0 ? 1L << 8 : 0);
+        apicBaseMsr = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (cpuIndex == 0 ? APIC_BASE_BSP : 0);
         fpu.powerOnReset();
         halted = false;
+        // Only the bootstrap processor runs the firmware; the others wait for a startup IPI.
+        waitingForSipi = cpuIndex != 0;
         interruptShadow = false;
         nmiPending = false;
         nmiBlocked = false;
         updateModeCaches();
         mmu.flushAll();
+    }
+
+    /**
+     * The INIT signal (SDM vol. 3A, 9.1.1 and table 9-1, "following INIT"): the registers go to
+     * their RESET values, but the x87 state, the MTRRs, PAT, IA32_MISC_ENABLE, IA32_APIC_BASE,
+     * the SYSENTER MSRs and the time-stamp counter are kept (as the caches would be). The
+     * bootstrap processor then starts at the reset vector; an application processor waits for a
+     * startup IPI.
+     */
+    public void init() {
+        javelin.cpu.x86.fpu.Fpu.State fpuKept = fpu.saveState();
+        java.util.Map<Integer, Long> mtrrKept = new java.util.TreeMap<>(mtrrMsrs);
+        long pat = patMsr, misc = miscEnableMsr, apicBase = apicBaseMsr;
+        int csMsr = sysenterCs, espMsr = sysenterEsp, eipMsr = sysenterEip;
+        reset();
+        fpu.restoreState(fpuKept);
+        mtrrMsrs.putAll(mtrrKept);
+        patMsr = pat;
+        miscEnableMsr = misc;
+        apicBaseMsr = apicBase;
+        sysenterCs = csMsr;
+        sysenterEsp = espMsr;
+        sysenterEip = eipMsr;
+        waitingForSipi = (apicBaseMsr & APIC_BASE_BSP) == 0;
+    }
+
+    /**
+     * A startup IPI with {@code vector}: a processor waiting for SIPI starts in real mode at
+     * {@code vector << 12} (CS selector {@code vector << 8}, base {@code vector << 12}, IP 0);
+     * any other processor ignores it (SDM vol. 3A, "MP initialization protocol"). Returns
+     * whether the processor started.
+     */
+    public boolean startup(int vector) {
+        if (!waitingForSipi) return false;
+        waitingForSipi = false;
+        halted = false;
+        segSel[CS] = (vector & 0xFF) << 8;
+        segBase[CS] = (vector & 0xFF) << 12;
+        eip = 0;
+        return true;
     }
 
     /** Loads a segment register the real-mode (and v86) way: base = selector * 16. */
@@ -255,7 +320,7 @@ public final class CpuState implements Stateful<CpuState.State> {
                         int cr3, int cr4, List<Integer> dr, long efer, long tscOffset, int sysenterCs, int sysenterEsp,
                         int sysenterEip, long apicBaseMsr, boolean halted, boolean interruptShadow, boolean nmiPending,
                         boolean nmiBlocked, long a20Mask, boolean shutdownRequested, List<Long> pdpte, long patMsr,
-                        long miscEnableMsr, Map<Integer, Long> mtrrMsrs) {
+                        long miscEnableMsr, Map<Integer, Long> mtrrMsrs, boolean waitingForSipi) {
         public static final int VERSION = 1;
         private static final String ID = "cpu";
 
@@ -279,6 +344,23 @@ public final class CpuState implements Stateful<CpuState.State> {
             }
         }
 
+        /**
+         * The record before {@code waitingForSipi} was added (in place, still version 1: a file
+         * without it loads as {@code false}, which is what every snapshot taken before SMP meant).
+         */
+        public State(int version, List<Integer> regs, int eip, int eflags, List<Integer> segSel,
+                     List<Integer> segBase, List<Integer> segLimit, List<Integer> segAttr, List<Integer> ldtr,
+                     List<Integer> tr, int gdtrBase, int gdtrLimit, int idtrBase, int idtrLimit, int cr0, int cr2,
+                     int cr3, int cr4, List<Integer> dr, long efer, long tscOffset, int sysenterCs, int sysenterEsp,
+                     int sysenterEip, long apicBaseMsr, boolean halted, boolean interruptShadow, boolean nmiPending,
+                     boolean nmiBlocked, long a20Mask, boolean shutdownRequested, List<Long> pdpte, long patMsr,
+                     long miscEnableMsr, Map<Integer, Long> mtrrMsrs) {
+            this(version, regs, eip, eflags, segSel, segBase, segLimit, segAttr, ldtr, tr, gdtrBase, gdtrLimit,
+                    idtrBase, idtrLimit, cr0, cr2, cr3, cr4, dr, efer, tscOffset, sysenterCs, sysenterEsp, sysenterEip,
+                    apicBaseMsr, halted, interruptShadow, nmiPending, nmiBlocked, a20Mask, shutdownRequested, pdpte,
+                    patMsr, miscEnableMsr, mtrrMsrs, false);
+        }
+
         private static <T> List<T> copy(List<T> list, int size, String field) {
             if (list == null || list.size() != size) {
                 throw new SnapshotFormatException(ID, field, "needs " + size + " entries");
@@ -294,7 +376,7 @@ public final class CpuState implements Stateful<CpuState.State> {
                 gdtrBase, gdtrLimit, idtrBase, idtrLimit, cr0, cr2, cr3, cr4, ints(dr), efer, tscOffset, sysenterCs,
                 sysenterEsp, sysenterEip, apicBaseMsr, halted, interruptShadow, nmiPending, nmiBlocked, a20Mask,
                 shutdownRequested, java.util.Arrays.stream(pdpte).boxed().toList(), patMsr, miscEnableMsr,
-                new TreeMap<>(mtrrMsrs));
+                new TreeMap<>(mtrrMsrs), waitingForSipi);
     }
 
     @Override
@@ -341,6 +423,7 @@ public final class CpuState implements Stateful<CpuState.State> {
         miscEnableMsr = s.miscEnableMsr();
         mtrrMsrs.clear();
         mtrrMsrs.putAll(s.mtrrMsrs());
+        waitingForSipi = s.waitingForSipi();
         setEflags(s.eflags());
         updateModeCaches();
         mmu.flushAll();

@@ -5,9 +5,10 @@ package javelin.cpu.x86;
  * implemented (issue 2): features are added here in the same change that implements them.
  *
  * <p>The model is a family 6 i686. Advertised: FPU (the x87, issue 3), VME, DE (CR4.DE), PSE,
- * TSC, MSR, PAE, CX8, SEP (SYSENTER/SYSEXIT), MTRR (as MSR storage), PGE, CMOV, PAT (as MSR
- * storage), FXSR (FXSAVE/FXRSTOR of the x87 state), and in the extended leaves NX. Not
- * advertised: MCE/MCA, APIC (no local APIC yet), PSE-36, MMX, SSE.
+ * TSC, MSR, PAE, CX8, APIC (the xAPIC every PC board has, devices.apic; the initial APIC ID in
+ * leaf 1 EBX[31:24] is the vCPU index), SEP (SYSENTER/SYSEXIT), MTRR (as MSR storage), PGE,
+ * CMOV, PAT (as MSR storage), FXSR (FXSAVE/FXRSTOR of the x87 state), and in the extended
+ * leaves NX. Not advertised: MCE/MCA, PSE-36, MMX, SSE, x2APIC, TSC-deadline.
  */
 public final class Cpuid {
     /** Family 6, model 1, stepping 9: a Pentium Pro, the i686 this CPU models. */
@@ -24,7 +25,7 @@ public final class Cpuid {
 
     /** What CPUID.1:EDX reports. */
     public static final int FEATURES_EDX = FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR
-            | FEAT_PAE | FEAT_CX8 | FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_FXSR;
+            | FEAT_PAE | FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_FXSR;
 
     static final int MAX_BASIC_LEAF = 2;
     static final int MAX_EXTENDED_LEAF = 0x8000_0004;

@@ -43,6 +43,7 @@ class CpuStateTest {
         cpu.mtrrMsrs.put(0x2FF, 0xC00L);
         cpu.pdpte[2] = 0x5001;
         cpu.interruptShadow = true;
+        cpu.waitingForSipi = true;
         return cpu;
     }
 
@@ -114,7 +115,73 @@ class CpuStateTest {
                 assertEquals(0xFFFF_0000, cpu.segBase[CS]);
                 assertEquals(0xAA55, cpu.regs[EAX]);
                 assertEquals(List.of(0, 0, 0, 0, 0, 0, 0xFFFF_0FF0, 0x400), s.dr());
+                assertFalse(s.waitingForSipi(), "a file from before SMP has no waiting processor");
             }
+        }
+    }
+
+    @Nested
+    class InitAndStartup {
+        private CpuState ap() {
+            ReentrantLock lock = new ReentrantLock();
+            return new CpuState(new PhysicalMemory(4096, 0, lock), new IoPortBus(lock), 1);
+        }
+
+        @Test
+        void anApplicationProcessorWaitsForSipiAfterPowerOnButTheBspRuns() {
+            assertTrue(ap().waitingForSipi);
+            assertFalse(newCpu().waitingForSipi);
+        }
+
+        @Test
+        void startupStartsAtVectorTimes4KInRealMode() {
+            CpuState cpu = ap();
+            assertTrue(cpu.startup(0x9A));
+            assertFalse(cpu.waitingForSipi);
+            assertEquals(0x9A00, cpu.segSel[CS]);
+            assertEquals(0x9A000, cpu.segBase[CS]);
+            assertEquals(0, cpu.eip);
+            assertFalse(cpu.protectedMode());
+        }
+
+        @Test
+        void aSecondStartupIsIgnored() {
+            CpuState cpu = ap();
+            cpu.startup(0x10);
+            cpu.eip = 0x1234;
+            assertFalse(cpu.startup(0x20), "not waiting for SIPI: ignored");
+            assertEquals(0x1000, cpu.segSel[CS]);
+            assertEquals(0x1234, cpu.eip);
+        }
+
+        @Test
+        void initResetsRegistersKeepsMsrsAndMakesAnApWaitAgain() {
+            CpuState cpu = ap();
+            cpu.startup(0x10);
+            cpu.cr0 |= CR0_PE;
+            cpu.regs[EAX] = 42;
+            cpu.mtrrMsrs.put(0x2FF, 0xC06L);
+            cpu.patMsr = 0x0007_0406_0007_0401L;
+            cpu.tscOffset = 777;
+            cpu.fpu.powerOnReset();
+            cpu.init();
+            assertTrue(cpu.waitingForSipi);
+            assertEquals(0, cpu.regs[EAX]);
+            assertFalse(cpu.protectedMode());
+            assertEquals(0xFFF0, cpu.eip);
+            assertEquals(0xC06L, cpu.mtrrMsrs.get(0x2FF), "MTRRs unchanged by INIT (SDM table 9-1)");
+            assertEquals(0x0007_0406_0007_0401L, cpu.patMsr);
+            assertEquals(777, cpu.tscOffset, "INIT does not reset the TSC");
+        }
+
+        @Test
+        void initOfTheBootstrapProcessorRestartsAtTheResetVector() {
+            CpuState cpu = newCpu();
+            cpu.eip = 0x5555;
+            cpu.init();
+            assertFalse(cpu.waitingForSipi);
+            assertEquals(0xFFF0, cpu.eip);
+            assertEquals(0xF000, cpu.segSel[CS]);
         }
     }
 }

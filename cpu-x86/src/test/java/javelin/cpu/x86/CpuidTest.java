@@ -26,6 +26,19 @@ class CpuidTest {
     }
 
     @Test
+    void leafOneAdvertisesTheLocalApicButNotX2ApicOrTscDeadline() {
+        int[] r = Cpuid.query(1, 0);
+        assertEquals(1 << 9, r[3] & (1 << 9), "EDX bit 9: APIC on chip");
+        assertEquals(0, r[2] & (1 << 21), "ECX bit 21: no x2APIC");
+        assertEquals(0, r[2] & (1 << 24), "ECX bit 24: no TSC-deadline timer");
+    }
+
+    @Test
+    void eachVcpuReportsItsOwnInitialApicId() {
+        for (int i = 0; i < 16; i++) assertEquals(i, Cpuid.query(1, i)[1] >>> 24);
+    }
+
+    @Test
     void extendedLeafAdvertisesNx() {
         assertEquals(Cpuid.EXT_FEAT_NX, Cpuid.query(0x8000_0001, 0)[3] & Cpuid.EXT_FEAT_NX);
     }

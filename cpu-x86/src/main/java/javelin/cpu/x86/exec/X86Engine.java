@@ -57,12 +57,20 @@ public final class X86Engine {
 
     /** [XE-2] Drops every block; callable from any thread. */
     public void flushAll() {
+        // With several vCPUs on one thread (round robin) the caller is the one inside its exec
+        // region; starting the section as another of them would wait for the caller itself.
+        Vcpu owned = null;
         for (Vcpu v : vcpus.all()) {
-            if (v.isOwnerThread()) {
-                if (v.isRunning()) vcpus.runSafeOnCpu(v, cache::flushAllExclusive);
-                else vcpus.runExclusive(v, cache::flushAllExclusive);
+            if (!v.isOwnerThread()) continue;
+            if (v.isRunning()) {
+                vcpus.runSafeOnCpu(v, cache::flushAllExclusive);
                 return;
             }
+            if (owned == null) owned = v;
+        }
+        if (owned != null) {
+            vcpus.runExclusive(owned, cache::flushAllExclusive);
+            return;
         }
         X86Vcpu first = attached.isEmpty() ? null : attached.getFirst();
         if (first != null && first.threadAlive()) vcpus.runSafeOnCpu(first.vcpu(), cache::flushAllExclusive);

@@ -751,7 +751,10 @@ public final class Interpreter {
             case CLI -> SystemInstructions.cli(cpu);
             case STI -> SystemInstructions.sti(cpu);
             case HLT -> SystemInstructions.hlt(cpu);
-            case NOP -> { }
+            case NOP -> {
+                // F3 90 is PAUSE: a spin-wait hint a round-robin machine turns into a switch of vCPU.
+                if (d.rep() && d.operandCount() == 0 && cpu.pauseHint != null) cpu.pauseHint.run();
+            }
             case WAIT -> x87.waitInstruction();
             case ESC -> x87.execute(d, ea, eip0);
             case FXSAVE -> x87.fxsaveOrRestore(d, ea, true);

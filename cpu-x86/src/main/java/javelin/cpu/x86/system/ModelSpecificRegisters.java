@@ -60,6 +60,7 @@ final class ModelSpecificRegisters {
             case IA32_APIC_BASE -> {
                 if ((value & ~APIC_BASE_WRITABLE) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
                 cpu.apicBaseMsr = value;
+                cpu.apicBaseWritten.accept(value);     // bit 11 reaches the local APIC
             }
             // Writing 0 before CPUID is how software asks for the revision (SDM vol. 3, 10.11.7.1);
             // no microcode can be loaded, so writes change nothing.

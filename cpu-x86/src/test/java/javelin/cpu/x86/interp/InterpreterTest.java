@@ -22,6 +22,18 @@ class InterpreterTest {
     }
 
     @Nested
+    class SpinWaitHint {
+        @Test
+        void pauseCallsTheMachinesHintAndPlainNopDoesNot() {
+            TestMachine m = new TestMachine().code(0xF3, 0x90, 0x90, 0xF3, 0x90);     // pause; nop; pause
+            int[] calls = {0};
+            m.cpu.pauseHint = () -> calls[0]++;
+            m.run();
+            assertEquals(2, calls[0]);
+        }
+    }
+
+    @Nested
     class Arithmetic {
         @Test
         void addSignedOverflowSetsOfSfAf() {

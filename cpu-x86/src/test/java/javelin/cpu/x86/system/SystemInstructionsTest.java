@@ -246,6 +246,37 @@ class SystemInstructionsTest {
         }
 
         @Test
+        void apicBaseReadsTheBspFlagEnableAndDefaultBaseOnTheBootstrapProcessor() {
+            cpu.regs[CpuState.ECX] = 0x1B;
+            SystemInstructions.rdmsr(cpu);
+            // SDM vol. 3A, "Local APIC Status and Location": base FEE00000H, EN (bit 11), BSP (bit 8).
+            assertEquals(0xFEE0_0900, cpu.regs[CpuState.EAX]);
+            assertEquals(0, cpu.regs[CpuState.EDX]);
+        }
+
+        @Test
+        void apicBaseOfAnApplicationProcessorHasNoBspFlag() {
+            CpuState ap = new CpuState(cpu.mem, cpu.io, 2);
+            ap.regs[CpuState.ECX] = 0x1B;
+            SystemInstructions.rdmsr(ap);
+            assertEquals(0xFEE0_0800, ap.regs[CpuState.EAX]);
+        }
+
+        @Test
+        void apicBaseWritesReachTheBoardWithTheNewValue() {
+            long[] seen = {-1};
+            cpu.apicBaseWritten = v -> seen[0] = v;
+            cpu.regs[CpuState.ECX] = 0x1B;
+            cpu.regs[CpuState.EAX] = 0xFEE0_0100;     // clear EN: the APIC is globally disabled
+            cpu.regs[CpuState.EDX] = 0;
+            SystemInstructions.wrmsr(cpu);
+            assertEquals(0xFEE0_0100L, seen[0]);
+            cpu.regs[CpuState.EAX] = 0xFEE0_0001;     // reserved bit 0
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.wrmsr(cpu));
+            assertEquals(0xFEE0_0100L, seen[0], "a refused write is not forwarded");
+        }
+
+        @Test
         void sysenterMsrsRoundTrip() {
             cpu.regs[CpuState.ECX] = 0x174;
             cpu.regs[CpuState.EAX] = 0x10;
