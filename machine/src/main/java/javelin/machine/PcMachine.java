@@ -563,7 +563,9 @@ public final class PcMachine implements MachineControl, AutoCloseable {
      * (64-bit reads are not torn on the 64-bit JVMs Javelin runs on).
      */
     @Override public long[] instructionsRetired() {
-        return new long[] {x86.retired()};
+        long[] out = new long[vcpus.size()];
+        for (int i = 0; i < out.length; i++) out[i] = vcpus.get(i).executor.retired();
+        return out;
     }
 
     @Override public List<DriveActivity> driveActivity() {
