@@ -54,8 +54,19 @@ class NoVncBrowserTest {
     @AfterEach
     void stop() throws Exception {
         if (browser != null) {
+            // Chromium's helper processes (zygote, renderer, crashpad) outlive the main one and
+            // keep writing into the profile; end them all before JUnit deletes the @TempDir.
+            List<ProcessHandle> family = new java.util.ArrayList<>(browser.descendants().toList());
             browser.destroy();
             if (!browser.waitFor(10, TimeUnit.SECONDS)) browser.destroyForcibly().waitFor();
+            for (ProcessHandle p : family) p.destroy();
+            for (ProcessHandle p : family) {
+                try {
+                    p.onExit().get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    p.destroyForcibly();
+                }
+            }
         }
         if (http != null) http.stop(0);
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS);

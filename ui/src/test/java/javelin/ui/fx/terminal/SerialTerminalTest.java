@@ -94,8 +94,15 @@ class SerialTerminalTest {
         return screen().getHeight();
     }
 
+    /** Row {@code row}'s text, read under the buffer's lock (the emulator's thread writes it). */
     private String line(int row) {
-        return screen().getLine(row).getText().stripTrailing();
+        TerminalTextBuffer buffer = screen();
+        buffer.lock();
+        try {
+            return buffer.getLine(row).getText().stripTrailing();
+        } finally {
+            buffer.unlock();
+        }
     }
 
     /** Waits (10 s backstop) until the emulator's thread has caught up with what was sent. */
