@@ -329,12 +329,16 @@ public final class Main implements Callable<Integer> {
 
     /**
      * With no arguments: boot the disk images chosen for the next start ({@link NextStartMedia}),
-     * else the reference CD (docs/images.md), with COM1 on the terminal, in
-     * the window when a display is available (the default {@code -display}), building the
-     * images first if they are not in the cache yet.
+     * else the reference CD (docs/images.md), building the images first if they are not in the
+     * cache yet. In the window when a display is available (the default {@code -display}), with
+     * COM1 in its serial console view; headless with COM1 on the terminal.
      */
     static String[] defaultArguments() {
-        Path chosen = NextStartMedia.file(System.getenv());
+        return defaultArguments(System.getenv());
+    }
+
+    static String[] defaultArguments(java.util.Map<String, String> env) {
+        Path chosen = NextStartMedia.file(env);
         Optional<NextStartMedia> media;
         try {
             media = NextStartMedia.load(chosen);
@@ -347,7 +351,8 @@ public final class Main implements Callable<Integer> {
         } else {
             args.addAll(List.of("-cdrom", DefaultImage.referenceCd().toString()));
         }
-        args.addAll(List.of("-serial", "stdio"));
+        // Headless, COM1 is the terminal; with a window it is the window's serial console view.
+        if (Display.choose(null, env) == Display.NONE) args.addAll(List.of("-serial", "stdio"));
         return args.toArray(String[]::new);
     }
 

@@ -32,6 +32,31 @@ class MainTest {
     }
 
     @Nested
+    class NoArguments {
+        /** The next-start CD stands in for the reference CD, so no image is built. */
+        private java.util.Map<String, String> env(Path config, String display) throws IOException {
+            Path cd = Files.createFile(config.resolve("cd.iso"));
+            new javelin.ui.fx.NextStartMedia(null, null, cd).save(javelin.ui.fx.NextStartMedia.file(java.util.Map.of("XDG_CONFIG_HOME", config.toString())));
+            return display == null ? java.util.Map.of("XDG_CONFIG_HOME", config.toString())
+                    : java.util.Map.of("XDG_CONFIG_HOME", config.toString(), "DISPLAY", display);
+        }
+
+        @Test
+        void headlessPutsCom1OnTheTerminal(@TempDir Path config) throws IOException {
+            java.util.List<String> args = java.util.List.of(Main.defaultArguments(env(config, null)));
+            assertTrue(args.contains("-cdrom"), args::toString);
+            assertEquals("stdio", args.get(args.indexOf("-serial") + 1), args::toString);
+        }
+
+        @Test
+        void withADisplayCom1IsTheWindowsConsole(@TempDir Path config) throws IOException {
+            java.util.List<String> args = java.util.List.of(Main.defaultArguments(env(config, ":0")));
+            assertTrue(args.contains("-cdrom"), args::toString);
+            assertFalse(args.contains("-serial"), "no -serial: the window makes COM1 its vc console " + args);
+        }
+    }
+
+    @Nested
     class DisplayChoice {
         @Test
         void withoutTheOptionAWindowOpensWhenTheEnvironmentNamesADisplay() {
