@@ -15,9 +15,10 @@ import javelin.devices.input.KeyCode;
  * position, and does not say which of a left/right pair was pressed. So the table is the US
  * layout read backwards, and:
  * <ul>
- *   <li>Shift, Ctrl and the Windows key always arrive as the left one; AltGr is the right Alt.
- *       Right Shift, right Ctrl, right Windows and keypad Enter (which JavaFX reports as
- *       {@code ENTER}) cannot be produced; see {@link #UNREACHABLE}.</li>
+ *   <li>Shift, Ctrl and the Windows key map to the left one; AltGr is the right Alt. Right
+ *       Shift, right Ctrl, right Windows and keypad Enter (which JavaFX reports as
+ *       {@code ENTER}) are not in the table: {@link #rightTwin} names them, and
+ *       {@link KeyboardForwarder} picks one of a pair with a {@link KeyLocator}.</li>
  *   <li>The keypad with Num Lock off: X11 reports {@code KP_Up} and friends as {@code KP_UP},
  *       and keypad 5 as {@code BEGIN} or {@code CLEAR}; these go to the keypad keys. Layouts
  *       that report keypad Home/End/PgUp/PgDn/Ins/Del as the plain navigation keys reach the
@@ -32,17 +33,29 @@ import javelin.devices.input.KeyCode;
  * native scan code, which JavaFX does not expose (docs/window.md, "Keyboard").
  */
 final class KeyMap {
-    /** PC keys that no JavaFX key code maps to (JavaFX has no key location). */
-    static final Set<KeyCode> UNREACHABLE = Set.of(
+    /**
+     * PC keys that no JavaFX key code maps to (JavaFX has no key location); only a
+     * {@link KeyLocator} reaches them, through {@link #rightTwin}.
+     */
+    static final Set<KeyCode> NEEDS_LOCATION = Set.of(
             KeyCode.RIGHT_SHIFT, KeyCode.RIGHT_CONTROL, KeyCode.RIGHT_META, KeyCode.KP_ENTER);
 
     private static final Map<javafx.scene.input.KeyCode, KeyCode> TABLE = build();
+    private static final Map<javafx.scene.input.KeyCode, KeyCode> RIGHT_TWINS = buildTwins();
 
     private KeyMap() { }
 
     /** The PC key for a host key, or empty for keys a PC keyboard does not have (media keys, F13+). */
     static Optional<KeyCode> toPc(javafx.scene.input.KeyCode host) {
         return Optional.ofNullable(TABLE.get(host));
+    }
+
+    /**
+     * The right-hand key that shares {@code host} with the table's left-hand key (right Shift for
+     * {@code SHIFT}, keypad Enter for {@code ENTER}), or empty for keys without a twin.
+     */
+    static Optional<KeyCode> rightTwin(javafx.scene.input.KeyCode host) {
+        return Optional.ofNullable(RIGHT_TWINS.get(host));
     }
 
     /** The whole table, for tests and documentation. */
@@ -92,7 +105,7 @@ final class KeyMap {
         put(m, "COLON", KeyCode.SEMICOLON);
         put(m, "QUOTEDBL", KeyCode.QUOTE);
         put(m, "GREATER", KeyCode.PERIOD);
-        // Modifiers: JavaFX has no key location, so the left key of each pair.
+        // Modifiers: JavaFX has no key location, so the left key of each pair (buildTwins has the right).
         put(m, "SHIFT", KeyCode.LEFT_SHIFT);
         put(m, "CONTROL", KeyCode.LEFT_CONTROL);
         put(m, "ALT", KeyCode.LEFT_ALT);
@@ -130,6 +143,17 @@ final class KeyMap {
         put(m, "KP_DOWN", KeyCode.KP2);
         put(m, "BEGIN", KeyCode.KP5);
         put(m, "CLEAR", KeyCode.KP5);
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Map<javafx.scene.input.KeyCode, KeyCode> buildTwins() {
+        Map<javafx.scene.input.KeyCode, KeyCode> m = new EnumMap<>(javafx.scene.input.KeyCode.class);
+        put(m, "SHIFT", KeyCode.RIGHT_SHIFT);
+        put(m, "CONTROL", KeyCode.RIGHT_CONTROL);
+        put(m, "WINDOWS", KeyCode.RIGHT_META);
+        put(m, "META", KeyCode.RIGHT_META);
+        put(m, "COMMAND", KeyCode.RIGHT_META);
+        put(m, "ENTER", KeyCode.KP_ENTER);
         return Collections.unmodifiableMap(m);
     }
 

@@ -3,6 +3,7 @@ package javelin.ui.fx;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javafx.scene.input.KeyEvent;
 import javelin.devices.input.KeyCode;
@@ -18,17 +19,28 @@ import javelin.machine.MachineControl;
  *
  * <p>The window's own shortcuts are Ctrl+Alt+key ({@link #hotkey}), as QEMU's: such a key's
  * press and release go to the window, not the guest (Ctrl and Alt themselves, already pressed,
- * do reach the guest). Runs on the JavaFX thread; {@link MachineControl#keyEvent} posts to the
+ * do reach the guest).
+ *
+ * <p>Shift, Ctrl, Windows and Enter come from JavaFX without saying left or right (keypad Enter
+ * is the "right" Enter). A {@link KeyLocator} says which physical key is down when the press
+ * arrives; the release goes to the PC key the press went to, found in the held set (at release
+ * the host key is already up, so asking again would tell nothing). Runs on the JavaFX thread; {@link MachineControl#keyEvent} posts to the
  * machine.
  */
 final class KeyboardForwarder {
     private final MachineControl control;
+    private final KeyLocator locator;
     private final Set<KeyCode> down = EnumSet.noneOf(KeyCode.class);
     private final Map<javafx.scene.input.KeyCode, Runnable> hotkeys = new EnumMap<>(javafx.scene.input.KeyCode.class);
     private final Set<javafx.scene.input.KeyCode> hotkeysDown = EnumSet.noneOf(javafx.scene.input.KeyCode.class);
 
     KeyboardForwarder(MachineControl control) {
+        this(control, KeyLocator.NONE);
+    }
+
+    KeyboardForwarder(MachineControl control, KeyLocator locator) {
         this.control = control;
+        this.locator = locator;
     }
 
     /** Makes Ctrl+Alt+{@code key} run {@code action} instead of reaching the guest. */
@@ -45,14 +57,50 @@ final class KeyboardForwarder {
                 if (hotkeysDown.add(e.getCode())) action.run();    // once, not per host auto-repeat
                 return;
             }
-            KeyMap.toPc(e.getCode()).ifPresent(k -> {
+            KeyMap.toPc(e.getCode()).ifPresent(left -> {
+                KeyCode k = KeyMap.rightTwin(e.getCode()).map(right -> pressed(e.getCode(), left, right)).orElse(left);
                 if (down.add(k)) control.keyEvent(k, true);
             });
         } else if (e.getEventType() == KeyEvent.KEY_RELEASED) {
             if (hotkeysDown.remove(e.getCode())) return;
-            KeyMap.toPc(e.getCode()).ifPresent(k -> {
-                if (down.remove(k)) control.keyEvent(k, false);
+            KeyMap.toPc(e.getCode()).ifPresent(left -> {
+                Optional<KeyCode> right = KeyMap.rightTwin(e.getCode());
+                if (right.isEmpty()) {
+                    if (down.remove(left)) control.keyEvent(left, false);
+                } else {
+                    released(e.getCode(), left, right.get());
+                }
             });
+        }
+    }
+
+    /** Which key of a pair a press is: the one the locator sees, or the left one when it cannot tell. */
+    private KeyCode pressed(javafx.scene.input.KeyCode host, KeyCode left, KeyCode right) {
+        return switch (locator.sideOf(host)) {
+            case RIGHT -> right;
+            // Both held: this press is the one not already sent.
+            case BOTH -> down.contains(left) && !down.contains(right) ? right : left;
+            case LEFT, UNKNOWN -> left;
+        };
+    }
+
+    /** Releases the held key of a pair; with both held, the one the locator no longer sees (both if it sees neither). */
+    private void released(javafx.scene.input.KeyCode host, KeyCode left, KeyCode right) {
+        boolean l = down.contains(left), r = down.contains(right);
+        if (l && r) {
+            switch (locator.sideOf(host)) {
+                case LEFT -> l = false;     // left still held: the right one went up
+                case RIGHT -> r = false;
+                case BOTH, UNKNOWN -> { }
+            }
+        }
+        if (l) {
+            down.remove(left);
+            control.keyEvent(left, false);
+        }
+        if (r) {
+            down.remove(right);
+            control.keyEvent(right, false);
         }
     }
 

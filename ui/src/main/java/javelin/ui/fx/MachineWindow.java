@@ -106,7 +106,7 @@ public final class MachineWindow {
         this.stage = stage;
         this.title = title;
         this.screen = new ScreenView(control.framebuffer());
-        this.keyboard = new KeyboardForwarder(control);
+        this.keyboard = new KeyboardForwarder(control, KeyLocator.forThisPlatform());
         this.mouse = new MouseForwarder(control, new PointerOnScreen());
         keyboard.hotkey(javafx.scene.input.KeyCode.G, mouse::release);
         keyboard.hotkey(javafx.scene.input.KeyCode.F, () -> setFullScreen(!stage.isFullScreen()));

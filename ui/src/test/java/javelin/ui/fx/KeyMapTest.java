@@ -21,7 +21,21 @@ class KeyMapTest {
         Set<KeyCode> missing = EnumSet.allOf(KeyCode.class);
         missing.removeAll(KeyMap.table().values());
         assertEquals(Set.of(KeyCode.RIGHT_SHIFT, KeyCode.RIGHT_CONTROL, KeyCode.RIGHT_META, KeyCode.KP_ENTER), missing);
-        assertEquals(KeyMap.UNREACHABLE, missing);
+        assertEquals(KeyMap.NEEDS_LOCATION, missing);
+    }
+
+    @Test
+    void theKeysNeedingALocationAreTheRightTwinsOfShiftCtrlWindowsAndEnter() {
+        assertEquals(Optional.of(KeyCode.RIGHT_SHIFT), KeyMap.rightTwin(javafx.scene.input.KeyCode.SHIFT));
+        assertEquals(Optional.of(KeyCode.RIGHT_CONTROL), KeyMap.rightTwin(javafx.scene.input.KeyCode.CONTROL));
+        assertEquals(Optional.of(KeyCode.RIGHT_META), KeyMap.rightTwin(javafx.scene.input.KeyCode.WINDOWS));
+        assertEquals(Optional.of(KeyCode.RIGHT_META), KeyMap.rightTwin(javafx.scene.input.KeyCode.META));
+        assertEquals(Optional.of(KeyCode.KP_ENTER), KeyMap.rightTwin(javafx.scene.input.KeyCode.ENTER));
+        assertEquals(Optional.empty(), KeyMap.rightTwin(javafx.scene.input.KeyCode.ALT), "AltGr is its own key");
+        assertEquals(Optional.empty(), KeyMap.rightTwin(javafx.scene.input.KeyCode.A));
+        Set<KeyCode> twins = EnumSet.noneOf(KeyCode.class);
+        for (javafx.scene.input.KeyCode host : javafx.scene.input.KeyCode.values()) KeyMap.rightTwin(host).ifPresent(twins::add);
+        assertEquals(KeyMap.NEEDS_LOCATION, twins);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import javafx.scene.input.KeyEvent;
 import javelin.devices.input.KeyCode;
 import javelin.ui.qmp.FakeMachine;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class KeyboardForwarderTest {
@@ -80,6 +81,107 @@ class KeyboardForwarderTest {
         keyboard.handle(key(KeyEvent.KEY_PRESSED, javafx.scene.input.KeyCode.G));
         keyboard.handle(new KeyEvent(KeyEvent.KEY_PRESSED, "", "", javafx.scene.input.KeyCode.H, false, true, true, false));
         assertEquals(List.of("+G", "+H"), sent());
+    }
+
+    /** A locator that answers what the test says is held. */
+    private static final class HeldKeys implements KeyLocator {
+        Side side = Side.UNKNOWN;
+        int asked;
+
+        @Override public Side sideOf(javafx.scene.input.KeyCode host) {
+            asked++;
+            return side;
+        }
+    }
+
+    @Nested
+    class LeftAndRight {
+        private final HeldKeys held = new HeldKeys();
+        private final KeyboardForwarder located = new KeyboardForwarder(machine, held);
+
+        private void press(javafx.scene.input.KeyCode code, KeyLocator.Side side) {
+            held.side = side;
+            located.handle(key(KeyEvent.KEY_PRESSED, code));
+        }
+
+        private void release(javafx.scene.input.KeyCode code, KeyLocator.Side side) {
+            held.side = side;
+            located.handle(key(KeyEvent.KEY_RELEASED, code));
+        }
+
+        @Test
+        void theRightKeyOfEachPairReachesTheGuestAsTheRightPcKey() {
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.RIGHT);
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);   // at release the key is already up
+            press(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.RIGHT);
+            release(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.UNKNOWN);
+            press(javafx.scene.input.KeyCode.WINDOWS, KeyLocator.Side.RIGHT);
+            release(javafx.scene.input.KeyCode.WINDOWS, KeyLocator.Side.UNKNOWN);
+            press(javafx.scene.input.KeyCode.ENTER, KeyLocator.Side.RIGHT);
+            release(javafx.scene.input.KeyCode.ENTER, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+RIGHT_SHIFT", "-RIGHT_SHIFT", "+RIGHT_CONTROL", "-RIGHT_CONTROL",
+                    "+RIGHT_META", "-RIGHT_META", "+KP_ENTER", "-KP_ENTER"), sent());
+        }
+
+        @Test
+        void theLeftKeyAndAnUnlocatedPressStayLeft() {
+            press(javafx.scene.input.KeyCode.ENTER, KeyLocator.Side.LEFT);
+            release(javafx.scene.input.KeyCode.ENTER, KeyLocator.Side.UNKNOWN);
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);     // tapped faster than the query
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+ENTER", "-ENTER", "+LEFT_SHIFT", "-LEFT_SHIFT"), sent());
+        }
+
+        @Test
+        void autoRepeatOfTheRightKeyIsStillDropped() {
+            press(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.RIGHT);
+            press(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.RIGHT);
+            release(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+RIGHT_CONTROL", "-RIGHT_CONTROL"), sent());
+        }
+
+        @Test
+        void bothHeldThenEachReleasedSendsTheMatchingKey() {
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.LEFT);
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.BOTH);        // right Shift joins
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.LEFT);      // right goes up, left still held
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+LEFT_SHIFT", "+RIGHT_SHIFT", "-RIGHT_SHIFT", "-LEFT_SHIFT"), sent());
+        }
+
+        @Test
+        void rightHeldThenLeftJoinsAndGoesUpFirst() {
+            press(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.RIGHT);
+            press(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.BOTH);
+            release(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.RIGHT);
+            release(javafx.scene.input.KeyCode.CONTROL, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+RIGHT_CONTROL", "+LEFT_CONTROL", "-LEFT_CONTROL", "-RIGHT_CONTROL"), sent());
+        }
+
+        @Test
+        void bothHeldAndBothGoneAtOneReleaseReleasesBoth() {
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.LEFT);
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.BOTH);
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+LEFT_SHIFT", "+RIGHT_SHIFT", "-LEFT_SHIFT", "-RIGHT_SHIFT"), sent());
+        }
+
+        @Test
+        void focusLossReleasesTheRightKey() {
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.RIGHT);
+            located.releaseAll();
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+RIGHT_SHIFT", "-RIGHT_SHIFT"), sent());
+        }
+
+        @Test
+        void keysWithoutATwinNeverAskTheLocator() {
+            press(javafx.scene.input.KeyCode.A, KeyLocator.Side.RIGHT);
+            release(javafx.scene.input.KeyCode.A, KeyLocator.Side.RIGHT);
+            press(javafx.scene.input.KeyCode.ALT, KeyLocator.Side.RIGHT);
+            assertEquals(List.of("+A", "-A", "+LEFT_ALT"), sent());
+            assertEquals(0, held.asked, "one X server round trip per ambiguous press only");
+        }
     }
 
     @Test
