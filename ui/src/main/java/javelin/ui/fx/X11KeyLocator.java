@@ -56,6 +56,11 @@ final class X11KeyLocator implements KeyLocator {
      * libX11 is missing, native access is denied, or the server refuses.
      */
     static Optional<X11KeyLocator> open() {
+        return open(null);
+    }
+
+    /** As {@link #open()}, on the named display (":1"); null means {@code DISPLAY}. */
+    static Optional<X11KeyLocator> open(String displayName) {
         try {
             Arena arena = Arena.global();      // the library and the connection live as long as the process
             SymbolLookup x11 = SymbolLookup.libraryLookup("libX11.so.6", arena);
@@ -66,7 +71,8 @@ final class X11KeyLocator implements KeyLocator {
                     FunctionDescriptor.of(ValueLayout.JAVA_BYTE, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
             MethodHandle queryKeymap = linker.downcallHandle(x11.findOrThrow("XQueryKeymap"),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-            MemorySegment display = (MemorySegment) openDisplay.invokeExact(MemorySegment.NULL);
+            MemorySegment name = displayName == null ? MemorySegment.NULL : arena.allocateFrom(displayName);
+            MemorySegment display = (MemorySegment) openDisplay.invokeExact(name);
             if (display.equals(MemorySegment.NULL)) {
                 LOG.log(System.Logger.Level.DEBUG, "XOpenDisplay failed; right Shift/Ctrl/Windows and keypad Enter arrive as the left keys");
                 return Optional.empty();
