@@ -36,6 +36,6 @@ interface KeyLocator {
                 && !glass.equalsIgnoreCase("Headless") && !glass.equalsIgnoreCase("Monocle")
                 && System.getProperty("os.name", "").startsWith("Linux");
         if (!x11) return NONE;
-        return X11KeyLocator.open().map(l -> (KeyLocator) l).orElse(NONE);
+        return X11KeyLocator.shared().map(l -> (KeyLocator) l).orElse(NONE);
     }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
  * which physical key (X key code) is held.
  *
  * <p>Uses libX11 through the Foreign Function & Memory API on its own display connection,
- * opened once and used only on the JavaFX thread (Xlib connections are not thread-safe, and
+ * opened once per process and used only on the JavaFX thread (Xlib connections are not thread-safe, and
  * glass's connection is not ours to share). The query is a server round trip per press of one
  * of the four ambiguous keys, a few hundred microseconds locally. A key tapped and released
  * before JavaFX handles its press reads as neither: the caller then keeps the left key.
@@ -49,6 +49,14 @@ final class X11KeyLocator implements KeyLocator {
         this.control = control;
         this.windows = windows;
         this.enter = enter;
+    }
+
+    private static Optional<X11KeyLocator> shared;
+
+    /** One locator on {@code DISPLAY} per process, opened on first use: every window shares its connection. */
+    static synchronized Optional<X11KeyLocator> shared() {
+        if (shared == null) shared = open();
+        return shared;
     }
 
     /**
