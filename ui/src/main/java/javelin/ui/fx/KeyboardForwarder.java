@@ -24,8 +24,9 @@ import javelin.machine.MachineControl;
  * <p>Shift, Ctrl, Windows and Enter come from JavaFX without saying left or right (keypad Enter
  * is the "right" Enter). A {@link KeyLocator} says which physical key is down when the press
  * arrives; the release goes to the PC key the press went to, found in the held set (at release
- * the host key is already up, so asking again would tell nothing). Runs on the JavaFX thread; {@link MachineControl#keyEvent} posts to the
- * machine.
+ * the host key is already up, so asking again would tell nothing).
+ *
+ * <p>Runs on the JavaFX thread; {@link MachineControl#keyEvent} posts to the machine.
  */
 final class KeyboardForwarder {
     private final MachineControl control;
