@@ -285,6 +285,23 @@ public final class CpuState implements Stateful<CpuState.State> {
         return (cr0 & CR0_PG) != 0;
     }
 
+    /**
+     * Flat 32-bit protected mode without descriptor tables: CR0.PE set, and the segment caches
+     * loaded as a boot loader leaves them, CS = 08h (code, base 0, 4 GiB, 32-bit) and the data
+     * segments = 10h (data, base 0, 4 GiB). For benchmarks and tests that start guest code
+     * directly.
+     */
+    public void enterFlatProtectedMode() {
+        cr0 |= CR0_PE;
+        for (int s = 0; s < 6; s++) {
+            segSel[s] = s == CS ? 0x08 : 0x10;
+            segBase[s] = 0;
+            segLimit[s] = -1;
+            segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
+        }
+        updateModeCaches();
+    }
+
     /** Recomputes CPL and default sizes after CS, SS, CR0 or EFLAGS.VM changed. */
     public void updateModeCaches() {
         if (!protectedMode()) {

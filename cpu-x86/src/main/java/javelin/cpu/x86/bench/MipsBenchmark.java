@@ -71,14 +71,7 @@ public final class MipsBenchmark {
             X86Vcpu x86 = new X86Engine(mem, vcpus, 4096).attach(vcpu, cpu);
             x86.setSlice(Long.MAX_VALUE);
             load(mem);
-            cpu.cr0 |= CR0_PE;
-            for (int s = 0; s < 6; s++) {
-                cpu.segSel[s] = s == CS ? 0x08 : 0x10;
-                cpu.segBase[s] = 0;
-                cpu.segLimit[s] = -1;
-                cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
-            }
-            cpu.updateModeCaches();
+            cpu.enterFlatProtectedMode();
             cpu.eip = CODE;
             cpu.regs[ESP] = STACK_TOP;
             cpu.regs[EDI] = outer;

@@ -143,7 +143,7 @@ public final class SmpBenchmark {
             X86Vcpu[] x86 = new X86Vcpu[n];
             for (int i = 0; i < n; i++) {
                 CpuState cpu = new CpuState(mem, io, i);
-                flat(cpu);
+                cpu.enterFlatProtectedMode();
                 cpu.eip = eip[i];
                 cpu.regs[ESI] = esi[i];
                 cpu.regs[EDI] = edi[i];
@@ -222,17 +222,6 @@ public final class SmpBenchmark {
             edi[i] = ACK + LINE * i;
         }
         return run(n, eip, esi, edi);
-    }
-
-    private static void flat(CpuState cpu) {
-        cpu.cr0 |= CR0_PE;
-        for (int s = 0; s < 6; s++) {
-            cpu.segSel[s] = s == CS ? 0x08 : 0x10;
-            cpu.segBase[s] = 0;
-            cpu.segLimit[s] = -1;
-            cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
-        }
-        cpu.updateModeCaches();
     }
 
     private static void load(PhysicalMemory mem, int at, int[] code) {

@@ -34,14 +34,7 @@ final class EngineMachine implements AutoCloseable {
         x86 = new X86Vcpu[n];
         for (int i = 0; i < n; i++) {
             CpuState cpu = new CpuState(mem, new IoPortBus(lock), i);
-            cpu.cr0 |= CR0_PE;
-            for (int s = 0; s < 6; s++) {
-                cpu.segSel[s] = s == CS ? 0x08 : 0x10;
-                cpu.segBase[s] = 0;
-                cpu.segLimit[s] = -1;
-                cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
-            }
-            cpu.updateModeCaches();
+            cpu.enterFlatProtectedMode();
             cpu.eip = CODE;
             cpu.regs[ESP] = STACK_TOP - 0x1000 * i;
             cpus[i] = cpu;

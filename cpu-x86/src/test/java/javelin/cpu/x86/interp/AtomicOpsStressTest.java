@@ -30,14 +30,7 @@ class AtomicOpsStressTest {
             Throwable[] failure = new Throwable[1];
             for (int t = 0; t < THREADS; t++) {
                 CpuState cpu = new CpuState(mem, new IoPortBus(lock), t);
-                cpu.cr0 |= CR0_PE;
-                for (int s = 0; s < 6; s++) {
-                    cpu.segSel[s] = s == CS ? 0x08 : 0x10;
-                    cpu.segBase[s] = 0;
-                    cpu.segLimit[s] = -1;
-                    cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
-                }
-                cpu.updateModeCaches();
+                cpu.enterFlatProtectedMode();
                 cpu.eip = 0x1000;
                 cpu.regs[ESP] = 0x8000 + 0x1000 * t;
                 Interpreter interp = new Interpreter(cpu);

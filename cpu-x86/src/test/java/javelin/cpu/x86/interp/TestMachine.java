@@ -54,14 +54,7 @@ final class TestMachine {
 
     /** Flat 4 GiB segments with D/B = 1, CPL 0, protected mode (paging off). */
     TestMachine flat32() {
-        cpu.cr0 |= CR0_PE;
-        for (int s = 0; s < 6; s++) {
-            cpu.segSel[s] = s == CS ? 0x08 : 0x10;
-            cpu.segBase[s] = 0;
-            cpu.segLimit[s] = -1;
-            cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
-        }
-        cpu.updateModeCaches();
+        cpu.enterFlatProtectedMode();
         return this;
     }
 

@@ -48,13 +48,7 @@ final class JavelinExecutor {
         cpu.gdtrLimit = 23;
         cpu.idtrBase = IDT;
         cpu.idtrLimit = 32 * 8 - 1;
-        for (int s = 0; s < 6; s++) {
-            cpu.segSel[s] = s == CS ? 0x08 : 0x10;
-            cpu.segBase[s] = 0;
-            cpu.segLimit[s] = -1;
-            cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
-        }
-        cpu.updateModeCaches();
+        cpu.enterFlatProtectedMode();
     }
 
     OracleResult run(OracleCase c) {

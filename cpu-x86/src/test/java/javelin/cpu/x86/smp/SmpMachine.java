@@ -62,16 +62,9 @@ final class SmpMachine implements AutoCloseable {
     }
 
     private static CpuState flatProtectedMode(CpuState cpu, int vcpus) {
-        cpu.cr0 |= CR0_PE;
-        for (int s = 0; s < 6; s++) {
-            cpu.segSel[s] = s == CS ? 0x08 : 0x10;
-            cpu.segBase[s] = 0;
-            cpu.segLimit[s] = -1;
-            cpu.segAttr[s] = ATTR_P | ATTR_S | ATTR_DB | ATTR_G | (s == CS ? 0xB : 0x3);
-        }
+        cpu.enterFlatProtectedMode();
         cpu.gdtrLimit = 0;
         cpu.idtrLimit = 0;
-        cpu.updateModeCaches();
         cpu.eip = ENTRY;
         java.util.Arrays.fill(cpu.regs, 0);
         cpu.regs[EBP] = cpu.cpuIndex;
