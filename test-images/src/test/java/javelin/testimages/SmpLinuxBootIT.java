@@ -10,18 +10,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javelin.machine.MachineConfig;
 import javelin.machine.PcMachine;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The reference kernel and initrd through SeaBIOS with {@code -smp 4} (one host thread per
- * vCPU): SeaBIOS starts the APs and builds the MP table, Linux reads it, brings up the three APs
+ * vCPU), and with {@code -smp 2 -accel tcg,thread=single} (both vCPUs in turn on one thread): SeaBIOS starts the APs and builds the MP table, Linux reads it, brings up the three APs
  * with INIT-SIPI through its local APIC and routes the ISA interrupts through the I/O APIC. The
- * MP table in the BIOS segment lists four processors; the shell then sees four CPUs, and four CPU-bound background jobs (one sum each) all finish with
- * the right results. Expected values: the CPU count configured here, and sums computed by hand
+ * MP table in the BIOS segment lists every processor; the shell then sees as many CPUs, and
+ * four CPU-bound background jobs (one sum each) all finish with the right results. Expected values: the CPU count configured here, and sums computed by hand
  * (1 + ... + 20000 = 200010000, times the job number).
  */
 class SmpLinuxBootIT {
-    private static final int CPUS = 4;
     private static final int N = 20000;
 
     /**
@@ -51,13 +51,14 @@ class SmpLinuxBootIT {
         throw new AssertionError("no MP floating pointer in 0xF0000-0xFFFFF");
     }
 
-    @Test
-    void fourCpusBootAndRunParallelJobs() throws Exception {
+    @ParameterizedTest(name = "-smp {0}, thread={1}")
+    @CsvSource({"4, MULTI", "2, SINGLE"})
+    void everyCpuBootsAndRunsParallelJobs(int cpus, MachineConfig.VcpuThreading threading) throws Exception {
         var kernel = ReferenceImages.image("vmlinuz-686");
         String initrd = ReferenceImages.image("initrd.img").toString();
-        var config = new MachineConfig(256L << 20, CPUS, null, List.of("test-pipe"), null, null, null, Set.of(), null,
+        var config = new MachineConfig(256L << 20, cpus, null, List.of("test-pipe"), null, null, null, Set.of(), null,
                 true, true, List.of(), false, kernel, initrd, "console=ttyS0,115200", null, false, false,
-                MachineConfig.VcpuThreading.MULTI);
+                threading);
         String release = LinuxGuest.kernelRelease();
         ConsolePipe com1 = new ConsolePipe();
         try (PcMachine machine = PcMachine.create(config, spec -> com1)) {
@@ -65,12 +66,12 @@ class SmpLinuxBootIT {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             int at = com1.await("JAVELIN-READY " + release, 0, LinuxGuest.BOOT_TIMEOUT_SECONDS);
             at = com1.await("javelin# ", at, LinuxGuest.STEP_TIMEOUT_SECONDS);
-            System.out.printf("SmpLinuxBootIT: -smp %d boot to the shell in %.1f s%n", CPUS,
+            System.out.printf("SmpLinuxBootIT: -smp %d thread=%s boot to the shell in %.1f s%n", cpus, threading,
                     (System.nanoTime() - started) / 1e9);
 
-            assertEquals(CPUS, mpTableProcessors(machine), "processor entries in the MP table SeaBIOS built");
+            assertEquals(cpus, mpTableProcessors(machine), "processor entries in the MP table SeaBIOS built");
             at = LinuxGuest.ask(com1, "echo nproc=$(nproc) cpuinfo=$(grep -c ^processor /proc/cpuinfo)",
-                    "nproc=" + CPUS + " cpuinfo=" + CPUS, at);
+                    "nproc=" + cpus + " cpuinfo=" + cpus, at);
 
             long jobs = System.nanoTime();
             // Each job sums 1..N times its number; the results print in any order, then a marker
@@ -79,8 +80,9 @@ class SmpLinuxBootIT {
                     + " echo R$i=$s) & done; wait; echo JOBS-$((2+2))-DONE\n");
             com1.await("JOBS-4-DONE\r\n", at, LinuxGuest.STEP_TIMEOUT_SECONDS);
             long sum = (long) N * (N + 1) / 2;
-            for (int i = 1; i <= CPUS; i++) com1.await("R" + i + "=" + sum * i + "\r\n", at, 1);
-            System.out.printf("SmpLinuxBootIT: four parallel jobs in %.1f s%n", (System.nanoTime() - jobs) / 1e9);
+            for (int i = 1; i <= 4; i++) com1.await("R" + i + "=" + sum * i + "\r\n", at, 1);
+            System.out.printf("SmpLinuxBootIT: -smp %d thread=%s: four parallel jobs in %.1f s%n", cpus, threading,
+                    (System.nanoTime() - jobs) / 1e9);
 
             machine.quit();
             run.get(60, TimeUnit.SECONDS);
