@@ -11,6 +11,7 @@
 ; and from the CPU count the test configured, which the ROM reads from CMOS 0x5F (count - 1).
         bits 16
         org 0
+%include "smp-rom.inc"
 %define ROM         0xF0000             ; where the last 64 KiB of the ROM appear below 1 MiB
 %define AP_COUNT    0x500               ; dword: APs that ran the trampoline (LOCK XADD)
 %define ID_MASK     0x504               ; dword: bit n set by the CPU whose initial APIC ID is n
@@ -45,16 +46,7 @@
         jne fail
 %endmacro
 
-start:  cli
-        xor ax, ax
-        mov ds, ax
-        mov ss, ax
-        mov sp, 0x7000
-        o32 lgdt [cs:gdt_desc]
-        mov eax, cr0
-        or al, 1
-        mov cr0, eax
-        jmp dword 0x08:ROM + bsp32
+start:  enter_flat_pm bsp32
 
         bits 32
 bsp32:  mov ax, 0x10
@@ -332,29 +324,9 @@ ap32:   mov ax, 0x10
         jmp .park
 
 ; ---- AP trampoline, copied to 0x8000; runs in real mode at CS = 0x0800 ----
-        bits 16
-trampoline:
-        cli
-        xor ax, ax
-        mov ds, ax
-        o32 lgdt [TRAMPOLINE + (tramp_gdt_desc - trampoline)]
-        mov eax, cr0
-        or al, 1
-        mov cr0, eax
-        jmp dword 0x08:ROM + ap32
-tramp_gdt_desc:
-        dw gdt_end - gdt - 1
-        dd ROM + gdt
-trampoline_end:
+        ap_trampoline ap32
 
-        align 8
-gdt:    dq 0
-        dq 0x00CF9A000000FFFF           ; 0x08: flat 32-bit code
-        dq 0x00CF92000000FFFF           ; 0x10: flat 32-bit data
-gdt_end:
-gdt_desc:
-        dw gdt_end - gdt - 1
-        dd ROM + gdt
+        flat_gdt
 idt_desc:
         dw 256 * 8 - 1
         dd IDT
@@ -368,6 +340,4 @@ msg_ioapic: db "ioapic ok", 10, 0
 msg_apicbase: db "apicbase ok", 10, 0
 msg_done:   db "all ok", 10, 0
 
-        times 0xFFF0 - ($ - $$) db 0xFF
-reset:  jmp 0xF000:start
-        times 0x10000 - ($ - $$) db 0xFF
+        reset_vector

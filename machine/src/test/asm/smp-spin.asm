@@ -4,6 +4,7 @@
 ; MachineControl.readPhysical: frozen while paused, moving while running.
         bits 16
         org 0
+%include "smp-rom.inc"
 %define ROM         0xF0000
 %define BOOTS       0x700               ; dword: boots of the BSP (kept across resets)
 %define AP_STARTS   0x704               ; dword: trampoline runs (kept across resets)
@@ -11,16 +12,7 @@
 %define TRAMPOLINE  0x8000
 %define LAPIC       0xFEE00000
 
-start:  cli
-        xor ax, ax
-        mov ds, ax
-        mov ss, ax
-        mov sp, 0x7000
-        o32 lgdt [cs:gdt_desc]
-        mov eax, cr0
-        or al, 1
-        mov cr0, eax
-        jmp dword 0x08:ROM + bsp32
+start:  enter_flat_pm bsp32
 
         bits 32
 bsp32:  mov ax, 0x10
@@ -51,20 +43,7 @@ count:  mov eax, 1                      ; every CPU: its counter, forever
 .loop:  inc dword [edi]
         jmp .loop
 
-        bits 16
-trampoline:
-        cli
-        xor ax, ax
-        mov ds, ax
-        o32 lgdt [TRAMPOLINE + (tramp_gdt_desc - trampoline)]
-        mov eax, cr0
-        or al, 1
-        mov cr0, eax
-        jmp dword 0x08:ROM + ap32
-tramp_gdt_desc:
-        dw gdt_end - gdt - 1
-        dd ROM + gdt
-trampoline_end:
+        ap_trampoline ap32
 
         bits 32
 ap32:   mov ax, 0x10
@@ -73,16 +52,6 @@ ap32:   mov ax, 0x10
         lock inc dword [AP_STARTS]      ; a second run after a reset shows the AP waited for SIPI again
         jmp count
 
-        align 8
-gdt:    dq 0
-        dq 0x00CF9A000000FFFF
-        dq 0x00CF92000000FFFF
-gdt_end:
-gdt_desc:
-        dw gdt_end - gdt - 1
-        dd ROM + gdt
+        flat_gdt
 
-        times 0xFFF0 - ($ - $$) db 0xFF
-        bits 16
-reset:  jmp 0xF000:start
-        times 0x10000 - ($ - $$) db 0xFF
+        reset_vector

@@ -8,7 +8,9 @@ final class Nasm {
     private Nasm() { }
 
     static Path assemble(Path source, Path output) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("nasm", "-f", "bin", "-o", output.toString(), source.toString())
+        // -i: %include files (smp-rom.inc) sit beside the source.
+        Path dir = source.toAbsolutePath().getParent();
+        Process p = new ProcessBuilder("nasm", "-f", "bin", "-i", dir + "/", "-o", output.toString(), source.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) throw new AssertionError("nasm failed on " + source + ":\n" + log);
