@@ -60,10 +60,19 @@ final class CaseGenerator {
 
     private final class Code {
         final ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int undefinedFlags;
-        int undefinedRegs;
-        /** The count comes from CL: OF is undefined unless CL & 31 is 1. */
-        boolean countInCl;
+        final List<OracleCase.UndefinedPart> undefined = new ArrayList<>();
+        /** The count of a shift or double shift, or {@link #COUNT_IN_CL} when CL holds it (decided by the register value). */
+        int count = NO_COUNT;
+        /** The shift is a SHL/SAL/SHR/SAR (AF undefined), not a rotate. */
+        boolean shiftSetsAf;
+        /** The destination register of a BSF/BSR, undefined if the source is zero; -1 for other instructions. */
+        int bitScanDestination = -1;
+        /** A 16-bit SHLD/SHRD: a masked count above 16 leaves the result undefined. */
+        boolean doubleShift16;
+        /** The r/m operand: a memory operand at [EBX + memDisp], or register rmReg. */
+        boolean rmIsMemory;
+        int memDisp;
+        int rmReg;
         String name;
 
         Code op(int... bytes) {
@@ -75,7 +84,13 @@ final class CaseGenerator {
             for (int i = 0; i < size; i++) b.write(value >>> (8 * i));
             return this;
         }
+
+        void undefinedFlags(Undefined what, int flags) {
+            undefined.add(OracleCase.UndefinedPart.flags(what, flags));
+        }
     }
+
+    private static final int NO_COUNT = -2, COUNT_IN_CL = -1;
 
     /** A register number for a 16/32-bit operand: never ESP. */
     private int gpr() {
@@ -85,15 +100,18 @@ final class CaseGenerator {
 
     /** Appends a ModRM byte for a register or an [EBX]/[EBX+disp8] memory operand. */
     private void modrm(Code c, int reg, boolean allowMem, boolean byteOp) {
-        if (allowMem && rnd.nextInt(3) == 0) {
+        c.rmIsMemory = allowMem && rnd.nextInt(3) == 0;
+        if (c.rmIsMemory) {
             if (rnd.nextBoolean()) {
+                c.memDisp = 0;
                 c.op(reg << 3 | 3);
             } else {
-                c.op(0x40 | reg << 3 | 3, rnd.nextInt(40));
+                c.memDisp = rnd.nextInt(40);
+                c.op(0x40 | reg << 3 | 3, c.memDisp);
             }
         } else {
-            int rm = byteOp ? rnd.nextInt(8) : gpr();
-            c.op(0xC0 | reg << 3 | rm);
+            c.rmReg = byteOp ? rnd.nextInt(8) : gpr();
+            c.op(0xC0 | reg << 3 | c.rmReg);
         }
     }
 
@@ -111,7 +129,7 @@ final class CaseGenerator {
                 c.op(alu << 3 | low);
                 modrm(c, byteOp ? rnd.nextInt(8) : gpr(), true, byteOp);
                 c.name = "alu" + alu;
-                if (alu == 1 || alu == 4 || alu == 6) c.undefinedFlags = AF;
+                if (alu == 1 || alu == 4 || alu == 6) c.undefinedFlags(Undefined.LOGIC_AF, AF);
             }
             case 2 -> {                                      // ALU AL/eAX, imm
                 int alu = rnd.nextInt(8);
@@ -119,7 +137,7 @@ final class CaseGenerator {
                 c.op(alu << 3 | (byteOp ? 4 : 5));
                 c.imm(byteOp ? 1 : size, randomValue());
                 c.name = "alu-acc" + alu;
-                if (alu == 1 || alu == 4 || alu == 6) c.undefinedFlags = AF;
+                if (alu == 1 || alu == 4 || alu == 6) c.undefinedFlags(Undefined.LOGIC_AF, AF);
             }
             case 3 -> {                                      // 80/81/83 group
                 int alu = rnd.nextInt(8);
@@ -128,7 +146,7 @@ final class CaseGenerator {
                 modrm(c, alu, true, op == 0x80);
                 c.imm(op == 0x81 ? size : 1, randomValue());
                 c.name = "grp1-" + alu;
-                if (alu == 1 || alu == 4 || alu == 6) c.undefinedFlags = AF;
+                if (alu == 1 || alu == 4 || alu == 6) c.undefinedFlags(Undefined.LOGIC_AF, AF);
             }
             case 4, 5 -> {                                   // shifts and rotates
                 int kind = rnd.nextInt(7);
@@ -137,20 +155,14 @@ final class CaseGenerator {
                 boolean byteOp = (op & 1) == 0;
                 c.op(op);
                 modrm(c, kind, true, byteOp);
-                int count;
                 if (op <= 0xC1) {
-                    count = rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextInt(34);
-                    c.imm(1, count);
-                } else if (op <= 0xD1) {
-                    count = 1;
+                    c.count = rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextInt(34);
+                    c.imm(1, c.count);
                 } else {
-                    count = -1;   // CL: decided by the register value
-                    c.countInCl = true;
+                    c.count = op <= 0xD1 ? 1 : COUNT_IN_CL;
                 }
                 c.name = "shift" + kind;
-                // AF is undefined after shifts (SHL/SHR/SAR); OF unless the masked count is 1 (SDM vol. 2, SAL/SAR/SHL/SHR, RCL/RCR/ROL/ROR).
-                if (kind >= 4) c.undefinedFlags |= AF;
-                if (count >= 0 && (count & 0x1F) != 1) c.undefinedFlags |= OF;
+                c.shiftSetsAf = kind >= 4;
             }
             case 6 -> {                                      // INC/DEC
                 if (rnd.nextBoolean()) {
@@ -170,9 +182,9 @@ final class CaseGenerator {
                 modrm(c, kind, true, byteOp);
                 if (kind == 0) c.imm(byteOp ? 1 : size, randomValue());
                 c.name = "grp3-" + kind;
-                if (kind == 0) c.undefinedFlags = AF;
-                if (kind == 4 || kind == 5) c.undefinedFlags = SF | ZF | AF | PF;
-                if (kind >= 6) c.undefinedFlags = ALL6;
+                if (kind == 0) c.undefinedFlags(Undefined.LOGIC_AF, AF);
+                if (kind == 4 || kind == 5) c.undefinedFlags(Undefined.MUL_FLAGS, SF | ZF | AF | PF);
+                if (kind >= 6) c.undefinedFlags(Undefined.DIV_FLAGS, ALL6);
             }
             case 9 -> {                                      // IMUL forms
                 int f = rnd.nextInt(3);
@@ -186,7 +198,7 @@ final class CaseGenerator {
                     c.imm(f == 1 ? size : 1, randomValue());
                 }
                 c.name = "imul";
-                c.undefinedFlags = SF | ZF | AF | PF;
+                c.undefinedFlags(Undefined.MUL_FLAGS, SF | ZF | AF | PF);
             }
             case 10 -> {                                     // BT/BTS/BTR/BTC
                 if (rnd.nextBoolean()) {
@@ -198,30 +210,28 @@ final class CaseGenerator {
                     c.imm(1, rnd.nextInt(256));
                 }
                 c.name = "bt";
-                c.undefinedFlags = OF | SF | AF | PF;
+                c.undefinedFlags(Undefined.BIT_TEST_FLAGS, OF | SF | AF | PF);
             }
             case 11 -> {                                     // BSF/BSR
                 c.op(0x0F, rnd.nextBoolean() ? 0xBC : 0xBD);
                 int reg = gpr();
                 modrm(c, reg, true, false);
                 c.name = "bsf/bsr";
-                c.undefinedFlags = CF | OF | SF | AF | PF;
-                c.undefinedRegs = 1 << reg;   // undefined when the source is 0
+                c.undefinedFlags(Undefined.BIT_SCAN_FLAGS, CF | OF | SF | AF | PF);
+                c.bitScanDestination = reg;
             }
             case 12 -> {                                     // SHLD/SHRD
                 boolean imm = rnd.nextBoolean();
                 c.op(0x0F, (rnd.nextBoolean() ? 0xA4 : 0xAC) + (imm ? 0 : 1));
                 modrm(c, gpr(), true, false);
-                int count = -1;
                 if (imm) {
-                    count = rnd.nextInt(o16 ? 17 : 32);
-                    c.imm(1, count);
+                    c.count = rnd.nextInt(o16 && rnd.nextInt(4) == 0 ? 32 : o16 ? 17 : 32);
+                    c.imm(1, c.count);
+                } else {
+                    c.count = COUNT_IN_CL;
                 }
                 c.name = "shld/shrd";
-                c.undefinedFlags = AF | (count == 1 ? 0 : OF);
-                c.countInCl = !imm;
-                if (!imm && o16) c.undefinedFlags = ALL6;
-                if (!imm && o16) c.undefinedRegs = 0xFF;
+                c.doubleShift16 = o16;
             }
             case 13 -> {                                     // SETcc / CMOVcc
                 if (rnd.nextBoolean()) {
@@ -255,19 +265,20 @@ final class CaseGenerator {
             case 17 -> {                                     // BCD adjust
                 int f = rnd.nextInt(6);
                 switch (f) {
-                    case 0 -> { c.op(0x27); c.undefinedFlags = OF; }
-                    case 1 -> { c.op(0x2F); c.undefinedFlags = OF; }
-                    case 2 -> { c.op(0x37); c.undefinedFlags = OF | SF | ZF | PF; }
-                    case 3 -> { c.op(0x3F); c.undefinedFlags = OF | SF | ZF | PF; }
-                    case 4 -> { c.op(0xD4, rnd.nextInt(8) == 0 ? 0 : rnd.nextInt(256)); c.undefinedFlags = OF | AF | CF; }
-                    default -> { c.op(0xD5, rnd.nextInt(256)); c.undefinedFlags = OF | AF | CF; }
+                    case 0 -> { c.op(0x27); c.undefinedFlags(Undefined.BCD_FLAGS, OF); }
+                    case 1 -> { c.op(0x2F); c.undefinedFlags(Undefined.BCD_FLAGS, OF); }
+                    case 2 -> { c.op(0x37); c.undefinedFlags(Undefined.BCD_FLAGS, OF | SF | ZF | PF); }
+                    case 3 -> { c.op(0x3F); c.undefinedFlags(Undefined.BCD_FLAGS, OF | SF | ZF | PF); }
+                    case 4 -> { c.op(0xD4, rnd.nextInt(8) == 0 ? 0 : rnd.nextInt(256)); c.undefinedFlags(Undefined.BCD_FLAGS, OF | AF | CF); }
+                    default -> { c.op(0xD5, rnd.nextInt(256)); c.undefinedFlags(Undefined.BCD_FLAGS, OF | AF | CF); }
                 }
                 c.name = "bcd";
             }
             case 18 -> {                                     // BSWAP
-                c.op(0x0F, 0xC8 + gpr());
+                int reg = gpr();
+                c.op(0x0F, 0xC8 + reg);
                 c.name = "bswap";
-                if (o16) c.undefinedRegs = 0xFF;
+                if (o16) c.undefined.add(new OracleCase.UndefinedPart(Undefined.BSWAP_16BIT, 0, 0, 1 << reg, 0, 0));
             }
             case 19 -> {                                     // TEST / MOV r/m
                 int op = new int[] {0x84, 0x85, 0x88, 0x89, 0x8A, 0x8B}[rnd.nextInt(6)];
@@ -275,7 +286,7 @@ final class CaseGenerator {
                 c.op(op);
                 modrm(c, byteOp ? rnd.nextInt(8) : gpr(), true, byteOp);
                 c.name = "test/mov";
-                if (op <= 0x85) c.undefinedFlags = AF;
+                if (op <= 0x85) c.undefinedFlags(Undefined.LOGIC_AF, AF);
             }
             case 20 -> {                                     // LEA
                 if (o16) c.op(0x66);
@@ -293,15 +304,53 @@ final class CaseGenerator {
         for (int i = 0; i < 8; i++) regs[i] = randomValue();
         regs[ESP] = 0;
         regs[EBX] = OracleCase.DATA_ADDR + rnd.nextInt(16);
-        if (c.name.startsWith("shift") || c.name.startsWith("shld")) {
-            regs[1] = rnd.nextInt(4) == 0 ? randomValue() : rnd.nextInt(34);
-            if (c.countInCl && (regs[1] & 0x1F) != 1) c.undefinedFlags |= OF;
+        if (c.count != NO_COUNT) {
+            if (c.count == COUNT_IN_CL) regs[1] = rnd.nextInt(4) == 0 ? randomValue() : rnd.nextInt(34);
+            undefinedOfCount(c, c.count == COUNT_IN_CL ? regs[1] & 0x1F : c.count & 0x1F,
+                    regs[EBX] - OracleCase.DATA_ADDR + c.memDisp, size);
         }
         byte[] data = new byte[OracleCase.DATA_SIZE];
         for (int i = 0; i < data.length; i++) data[i] = (byte) randomValue();
+        if (c.bitScanDestination >= 0) {
+            int memOffset = regs[EBX] - OracleCase.DATA_ADDR + c.memDisp;
+            if (rnd.nextInt(4) == 0) {       // a zero source, often enough to exercise the class
+                if (c.rmIsMemory) java.util.Arrays.fill(data, memOffset, memOffset + size, (byte) 0);
+                else regs[c.rmReg] = 0;
+            }
+            long source = 0;
+            for (int i = 0; i < size; i++) {
+                source |= c.rmIsMemory ? (data[memOffset + i] & 0xFFL) << (8 * i) : 0;
+            }
+            if (!c.rmIsMemory) source = regs[c.rmReg] & (size == 2 ? 0xFFFFL : 0xFFFF_FFFFL);
+            if (source == 0) {
+                c.undefined.add(new OracleCase.UndefinedPart(Undefined.BIT_SCAN_ZERO_DESTINATION, 0, 0,
+                        1 << c.bitScanDestination, 0, 0));
+            }
+        }
         int eflags = rnd.nextInt() & (ALL6 | 0x400);
         return new OracleCase(OracleCase.Kind.INTEGER, c.name + (o16 ? "/16" : ""), List.of(regs), eflags,
-                new byte[OracleCase.FSAVE_SIZE], data, c.b.toByteArray(), c.undefinedFlags, 0, c.undefinedRegs);
+                new byte[OracleCase.FSAVE_SIZE], data, c.b.toByteArray(), c.undefined);
+    }
+
+    /**
+     * The undefined parts that depend on a shift's masked count (SDM vol. 2, SAL/SAR/SHL/SHR,
+     * RCL/RCR/ROL/ROR, SHLD, SHRD): none for a count of 0 (nothing changes); AF after a shift;
+     * OF unless the count is 1; for a 16-bit double shift by more than 16, the result and flags.
+     */
+    private static void undefinedOfCount(Code c, int count, int memOffset, int size) {
+        if (count == 0) return;
+        if (c.name.startsWith("shld")) {
+            if (c.doubleShift16 && count > 16) {
+                int regs = c.rmIsMemory ? 0 : 1 << c.rmReg;
+                int from = c.rmIsMemory ? memOffset : 0, to = c.rmIsMemory ? memOffset + size : 0;
+                c.undefined.add(new OracleCase.UndefinedPart(Undefined.DOUBLE_SHIFT_WIDE_COUNT, ALL6, 0, regs, from, to));
+            } else {
+                c.undefinedFlags(Undefined.DOUBLE_SHIFT_FLAGS, AF | (count == 1 ? 0 : OF));
+            }
+            return;
+        }
+        if (c.shiftSetsAf) c.undefinedFlags(Undefined.SHIFT_AF, AF);
+        if (count != 1) c.undefinedFlags(Undefined.SHIFT_OF, OF);
     }
 
     // ---------------------------------------------------------------- x87 values
@@ -447,8 +496,10 @@ final class CaseGenerator {
                 undefined |= second.undefinedStatus();
             }
         }
+        List<OracleCase.UndefinedPart> parts = new ArrayList<>();
+        if (undefined != 0) parts.add(OracleCase.UndefinedPart.status(Undefined.X87_CONDITION_CODES, undefined));
         return new OracleCase(transcendental ? OracleCase.Kind.X87_TRANSCENDENTAL : OracleCase.Kind.X87,
-                name, List.of(regs), eflags, fsave, data, code, 0, undefined, 0);
+                name, List.of(regs), eflags, fsave, data, code, parts);
     }
 
     /**
