@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -86,19 +88,24 @@ class WindowBootIT {
                 checkWindowShows(ImageIO.read(dump.toFile()), ImageIO.read(shot.toFile()));
                 qmp.execute("{\"execute\":\"cont\"}");
                 qmp.event("RESUME");
-            }
 
-            String word = "win-" + ThreadLocalRandom.current().nextInt(10_000, 100_000);
-            x(display, "xdotool", "windowfocus", "--sync", window);
-            int from = Files.readString(com1, StandardCharsets.ISO_8859_1).length();
-            x(display, "xdotool", "type", "--delay", "40", "echo " + word + " >/dev/ttyS0");
-            x(display, "xdotool", "key", "Return");
-            try {
-                awaitText(com1, word, from, 60, emulator);
-            } catch (AssertionError noAnswerYet) {
-                // As LinuxGuest.ask: ash may swallow an Enter typed while it waits for a cursor report.
+                String word = "win-" + ThreadLocalRandom.current().nextInt(10_000, 100_000);
+                String typed = "echo " + word + " >/dev/ttyS0";
+                x(display, "xdotool", "windowfocus", "--sync", window);
+                int from = Files.readString(com1, StandardCharsets.ISO_8859_1).length();
+                x(display, "xdotool", "type", "--delay", "40", typed);
                 x(display, "xdotool", "key", "Return");
-                awaitText(com1, word, from, LinuxGuest.STEP_TIMEOUT_SECONDS, emulator);
+                try {
+                    awaitText(com1, word, from, 60, emulator);
+                } catch (AssertionError noAnswerYet) {
+                    // As LinuxGuest.ask: ash may swallow an Enter typed while it waits for a cursor report.
+                    x(display, "xdotool", "key", "Return");
+                    try {
+                        awaitText(com1, word, from, LinuxGuest.STEP_TIMEOUT_SECONDS, emulator);
+                    } catch (AssertionError noAnswer) {
+                        throw withTypingDiagnosis(noAnswer, typed, com1, from, qmp);
+                    }
+                }
             }
         } catch (AssertionError | RuntimeException e) {
             try {
@@ -130,6 +137,59 @@ class WindowBootIT {
         other.getGraphics().drawImage(fb, 268, 215, null);
         other.getGraphics().drawImage(fb.getSubimage(0, 16, 720, 384), 268, 215, null);   // scrolled by a text row
         org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> checkWindowShows(fb, other));
+    }
+
+    /**
+     * The diagnosis without a boot: a line whose echo lost characters to keyboard overruns, the
+     * kernel's messages printed into the middle of it on tty1, as Linux's VGA console shows it.
+     */
+    @Test
+    void theTypingDiagnosisNamesTheKeysThatDidNotEcho() {
+        String typed = "echo win-82843 >/dev/ttyS0";
+        String unknown = "[   81.204417] atkbd serio0: Unknown key pressed (translated set 2, code 0x0 on isa0060/serio0).";
+        String use = "[   81.205010] atkbd serio0: Use 'setkeycodes 00 <keycode>' to make it known.";
+        String com1 = "JAVELIN-READY\r\n" + unknown + "\r\n" + use + "\r\n[   82.0] other driver: fine\r\n";
+        List<String> screen = new ArrayList<>();
+        screen.add("javelin# ");
+        screen.add("javelin# ");
+        String line = "javelin# echo win-82843 >/dev" + unknown;           // the message starts at the cursor
+        screen.add(line.substring(0, 80));
+        screen.add(line.substring(80));
+        screen.add(use);
+        screen.add("yS");                                                    // echo continues after the messages
+        screen.add("javelin# ");
+        screen.add("ls /proc (stale text from before a roll-over)");
+        String d = typingDiagnosis(typed, com1, screen);
+        assertTrue(d.contains("tty1 echoed:  echo win-82843 >/devyS\n"), d);
+        assertTrue(d.contains("not echoed:   '/' at 20, 't' at 21, 't' at 22, '0' at 25"), d);
+        assertTrue(d.contains(unknown) && d.contains(use) && !d.contains("other driver"), d);
+        assertTrue(d.contains("(2)"), "counts the keyboard messages: " + d);
+
+        String clean = typingDiagnosis(typed, "", List.of("javelin# echo win-82843 >/dev/ttyS0", "javelin# "));
+        assertTrue(clean.contains("not echoed:   nothing"), clean);
+        assertTrue(clean.contains("none on COM1"), clean);
+        assertTrue(typingDiagnosis(typed, "", List.of("javelin# ")).contains("tty1 echoed:  nothing"));
+        assertEquals(">/devyS", withoutMessage(">/dev[ 1.0] atkbd key" + "code 0.yS", "[ 1.0] atkbd key code 0."),
+                "a blank lost where the console wrapped the message");
+    }
+
+    @Test
+    void vgaTextRowsComeFromAnXpHalfwordDump() {
+        StringBuilder xp = new StringBuilder();
+        int[] cells = new int[2 * 80];
+        for (int i = 0; i < cells.length; i++) cells[i] = 0x0720;                  // grey on black spaces
+        String text = "javelin# ls";
+        for (int i = 0; i < text.length(); i++) cells[80 + i] = 0x0700 | text.charAt(i);
+        cells[159] = 0x07B3;                                                       // a CP437 box line: not ASCII
+        for (int i = 0; i < cells.length; i += 8) {
+            xp.append(String.format("%016x:", 0xB8000 + 2 * i));
+            for (int j = i; j < i + 8; j++) xp.append(String.format(" 0x%04x", cells[j]));
+            xp.append('\n');
+        }
+        List<String> rows = vgaTextRows(xp.toString());
+        assertEquals(2, rows.size());
+        assertEquals(" ".repeat(80), rows.get(0));
+        assertEquals("javelin# ls" + " ".repeat(68) + "?", rows.get(1));
     }
 
     /** The framebuffer holds text, and the screenshot contains it exactly somewhere (the window's screen area). */
@@ -173,6 +233,137 @@ class WindowBootIT {
             if (((fb[p] ^ sc[(oy + y) * sw + ox + x]) & 0xFFFFFF) != 0 && ++misses > probes.length / 100) return false;
         }
         return true;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // What went wrong with the typed keys
+
+    /** The shell's prompt (test-images/scripts/init sets PS1). */
+    static final String PROMPT = "javelin# ";
+    /** Linux's VGA text console: 80 columns of character and attribute bytes at 0xB8000. */
+    static final int TEXT_COLUMNS = 80;
+    static final int TEXT_WINDOW = 0xB8000;
+    static final int TEXT_WINDOW_CELLS = 0x8000 / 2;
+    /** Kernel lines about the keyboard: atkbd's "Unknown key pressed" and "Use 'setkeycodes'". */
+    static final Pattern KEYBOARD_MESSAGE = Pattern.compile("\\[\\s*\\d+\\.\\d+\\] atkbd [^\\r\\n]*");
+
+    /**
+     * The failure with what the guest made of the typed line: the kernel's keyboard messages on
+     * COM1 since typing began, and the line as the shell on tty1 echoed it (read from VGA text
+     * memory through HMP {@code xp}, since the echo goes to the VGA console, not to COM1) with
+     * the typed characters that did not come through.
+     */
+    private AssertionError withTypingDiagnosis(AssertionError failure, String typed, Path com1, int from,
+                                               RemoteConsolesIT.QmpClient qmp) {
+        String diagnosis;
+        try {
+            String serial = Files.readString(com1, StandardCharsets.ISO_8859_1);
+            String xp = qmp.execute("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"xp /"
+                    + TEXT_WINDOW_CELLS + "hx 0x" + Integer.toHexString(TEXT_WINDOW) + "\"}}").asText();
+            diagnosis = typingDiagnosis(typed, serial.substring(Math.min(from, serial.length())), vgaTextRows(xp));
+        } catch (Exception | AssertionError e) {
+            failure.addSuppressed(e);
+            return failure;
+        }
+        AssertionError described = new AssertionError(diagnosis + "\n" + failure.getMessage(), failure);
+        for (Throwable t : failure.getSuppressed()) described.addSuppressed(t);
+        return described;
+    }
+
+    /** The rows of VGA text memory from an {@code xp /Nhx} dump: character bytes, non-ASCII as '?'. */
+    static List<String> vgaTextRows(String xp) {
+        StringBuilder text = new StringBuilder();
+        for (String line : xp.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) continue;
+            for (String cell : line.substring(colon + 1).trim().split("\\s+")) {
+                if (!cell.startsWith("0x")) continue;
+                int ch = Integer.parseInt(cell.substring(2), 16) & 0xFF;
+                text.append(ch >= 0x20 && ch < 0x7F ? (char) ch : '?');
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        for (int at = 0; at + TEXT_COLUMNS <= text.length(); at += TEXT_COLUMNS) rows.add(text.substring(at, at + TEXT_COLUMNS));
+        return rows;
+    }
+
+    /**
+     * Compares {@code typed} with its echo on tty1. The echo is the text after a prompt up to the
+     * next prompt row (the console wraps long lines, so rows are joined with their trailing
+     * blanks dropped), with the kernel's keyboard messages taken out: the kernel prints them on
+     * tty1 too, at the cursor, in the middle of the line being typed. Of several prompts (older
+     * ones, stale rows after the console rolled over) the echo most like the typed line counts.
+     */
+    static String typingDiagnosis(String typed, String com1SinceTyping, List<String> screenRows) {
+        List<String> messages = new ArrayList<>();
+        Matcher m = KEYBOARD_MESSAGE.matcher(com1SinceTyping);
+        while (m.find()) messages.add(m.group());
+        String echoed = "";
+        int best = -1;
+        for (int row = 0; row < screenRows.size(); row++) {
+            if (!screenRows.get(row).startsWith(PROMPT)) continue;
+            StringBuilder joined = new StringBuilder(screenRows.get(row).substring(PROMPT.length()).stripTrailing());
+            for (int next = row + 1; next < screenRows.size() && !screenRows.get(next).startsWith(PROMPT); next++) {
+                joined.append(screenRows.get(next).stripTrailing());
+            }
+            String candidate = joined.toString();
+            for (String message : messages) candidate = withoutMessage(candidate, message);
+            int common = commonSubsequence(typed, candidate).size();
+            if (common > best) {
+                best = common;
+                echoed = candidate;
+            }
+        }
+        List<Integer> kept = commonSubsequence(typed, echoed);
+        StringBuilder missing = new StringBuilder();
+        for (int i = 0; i < typed.length(); i++) {
+            if (kept.contains(i)) continue;
+            if (!missing.isEmpty()) missing.append(", ");
+            missing.append('\'').append(typed.charAt(i)).append("' at ").append(i);
+        }
+        StringBuilder out = new StringBuilder("typing diagnosis:\n");
+        out.append("  typed:        ").append(typed).append('\n');
+        out.append("  tty1 echoed:  ").append(echoed.isEmpty() ? "nothing after a prompt" : echoed).append('\n');
+        out.append("  not echoed:   ").append(missing.isEmpty() ? "nothing" : missing).append('\n');
+        if (messages.isEmpty()) {
+            out.append("  kernel keyboard messages since typing began: none on COM1\n");
+        } else {
+            out.append("  kernel keyboard messages since typing began (").append(messages.size()).append("):\n");
+            for (String message : messages) out.append("    ").append(message).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** {@code text} without {@code message}, where the console may have dropped a blank at a row end. */
+    static String withoutMessage(String text, String message) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : message.strip().toCharArray()) {
+            regex.append(Character.isWhitespace(c) ? "\\s*" : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(regex.toString()).matcher(text).replaceAll("");
+    }
+
+    /** Indexes into {@code a} of a longest common subsequence of {@code a} and {@code b}. */
+    static List<Integer> commonSubsequence(String a, String b) {
+        int[][] length = new int[a.length() + 1][b.length() + 1];
+        for (int i = a.length() - 1; i >= 0; i--) {
+            for (int j = b.length() - 1; j >= 0; j--) {
+                length[i][j] = a.charAt(i) == b.charAt(j) ? length[i + 1][j + 1] + 1 : Math.max(length[i + 1][j], length[i][j + 1]);
+            }
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0, j = 0; i < a.length() && j < b.length(); ) {
+            if (a.charAt(i) == b.charAt(j)) {
+                kept.add(i);
+                i++;
+                j++;
+            } else if (length[i + 1][j] >= length[i][j + 1]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return kept;
     }
 
     private Process startEmulator(int display, List<String> args) throws IOException {

@@ -1,13 +1,17 @@
 package javelin.devices.input;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javelin.softmmu.IrqLine;
 import javelin.softmmu.PortDevice;
 import javelin.softmmu.VirtualClock;
 import javelin.softmmu.state.SnapshotFormatException;
+import javelin.softmmu.state.StateUpgrader;
 import javelin.softmmu.state.Stateful;
 
 /**
@@ -155,10 +159,16 @@ public final class I8042 implements PortDevice, Stateful<I8042.State> {
     // ---------------------------------------------------------------------------------------
     // Host input (machine lock held)
 
+    /**
+     * A host key went down. Host events wait in the keyboard's typeahead until the guest has read
+     * enough to make room for the whole scan code, so a burst of keys is delayed, never dropped
+     * or cut ({@link Ps2Keyboard}).
+     */
     public void pressKey(KeyCode key) {
         keyboard.press(key);
     }
 
+    /** A host key went up; queued behind earlier host events as {@link #pressKey} is. */
     public void releaseKey(KeyCode key) {
         keyboard.release(key);
     }
@@ -361,11 +371,35 @@ public final class I8042 implements PortDevice, Stateful<I8042.State> {
      * Controller RAM (32 bytes, byte 0 the command byte), output port, status flags, the pending
      * controller command (−1 none), queued controller replies (bit 8 set for the auxiliary side),
      * the output buffer, and the keyboard's and mouse's own state.
+     *
+     * <p>Version 2 splits the keyboard's {@code queue} into its command {@code replies} and its
+     * scan code {@code outputBuffer}, and adds the host {@code typeahead}; {@link #UPGRADES}
+     * reads version 1 (a saved tree is read with
+     * {@link javelin.softmmu.state.StateJson#read}).
      */
     public record State(int version, List<Integer> ram, int outputPort, boolean sysFlag, boolean lastWasCommand,
                         int pendingCommand, List<Integer> controllerQueue, boolean translateBreak, boolean obf,
                         boolean obfAux, int obfData, Ps2Keyboard.State keyboard, Ps2Mouse.State mouse) {
-        public static final int VERSION = 1;
+        public static final int VERSION = 2;
+        /** The upgraders from each older version, keyed by the version they read. */
+        public static final Map<Integer, StateUpgrader> UPGRADES = Map.of(1, State::fromVersion1);
+
+        /**
+         * Version 1 had one keyboard {@code queue} of replies and scan codes together; its bytes
+         * become the output buffer, read in the same order, with no replies ahead of them and
+         * nothing typed ahead.
+         */
+        static void fromVersion1(ObjectNode state) {
+            if (!(state.get("keyboard") instanceof ObjectNode keyboard)) {
+                throw new SnapshotFormatException("i8042", "keyboard", "missing");
+            }
+            JsonNode queue = keyboard.remove("queue");
+            if (queue == null || !queue.isArray()) throw new SnapshotFormatException("i8042.keyboard", "queue", "missing");
+            keyboard.putArray("replies");
+            keyboard.set("outputBuffer", queue);
+            keyboard.putArray("typeahead");
+            state.put("version", 2);
+        }
 
         public State {
             String c = "i8042";

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javelin.softmmu.ManualClock;
 import javelin.softmmu.state.SnapshotFormatException;
+import javelin.softmmu.state.StateJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -537,23 +538,124 @@ class I8042Test {
         @Test
         void rejectsShortRam() {
             I8042.State s = kbc.saveState();
-            assertThrows(SnapshotFormatException.class, () -> new I8042.State(1, List.of(0), s.outputPort(),
+            assertThrows(SnapshotFormatException.class, () -> new I8042.State(I8042.State.VERSION, List.of(0), s.outputPort(),
                     false, false, -1, List.of(), false, false, false, 0, s.keyboard(), s.mouse()));
         }
 
-        private <T> T fixture(String name, Class<T> type) throws java.io.IOException {
+        @Test
+        void roundTripKeepsKeysTypedAhead() throws Exception {
+            writeCommandByte(0x41);
+            for (KeyCode k : List.of(KeyCode.H, KeyCode.E, KeyCode.L, KeyCode.L, KeyCode.O, KeyCode.SPACE,
+                    KeyCode.RIGHT_CONTROL, KeyCode.UP, KeyCode.DOWN, KeyCode.ENTER)) {
+                kbc.pressKey(k);
+                kbc.releaseKey(k);
+            }
+            I8042.State saved = kbc.saveState();
+            assertTrue(saved.keyboard().typeahead().size() > 2, "a burst longer than the keyboard's buffer");
+            ObjectMapper json = new ObjectMapper();
+            I8042.State read = read(json.readTree(json.writeValueAsString(saved)));
+            assertEquals(saved, read);
+            I8042 fresh = newController(new ManualClock(clock.nanos()));
+            fresh.restoreState(read);
+            assertEquals(saved, fresh.saveState());
+            List<Integer> theirs = new ArrayList<>();
+            while ((fresh.ioRead(0x64, 1) & 1) != 0) theirs.add(fresh.ioRead(0x60, 1));
+            assertEquals(List.of(0x23, 0xA3, 0x12, 0x92, 0x26, 0xA6, 0x26, 0xA6, 0x18, 0x98, 0x39, 0xB9,
+                    0xE0, 0x1D, 0xE0, 0x9D, 0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0x50, 0xE0, 0xD0, 0x1C, 0x9C), theirs,
+                    "set 1 codes of the IBM table, none lost across the restore");
+        }
+
+        @Test
+        void rejectsATypeaheadKeyThatDoesNotExist() {
+            I8042.State s = kbc.saveState();
+            SnapshotFormatException e = assertThrows(SnapshotFormatException.class,
+                    () -> new Ps2Keyboard.HostKey("ANY_KEY", true));
+            assertEquals("typeahead", e.field());
+            assertThrows(SnapshotFormatException.class, () -> keyboardWith(s.keyboard(), List.of(0x1C),
+                    java.util.Collections.nCopies(Ps2Keyboard.TYPEAHEAD_LIMIT + 1, new Ps2Keyboard.HostKey("A", true))));
+        }
+
+        @Test
+        void rejectsATypeaheadWhoseFirstKeyWouldFit() {
+            I8042.State s = kbc.saveState();
+            SnapshotFormatException e = assertThrows(SnapshotFormatException.class,
+                    () -> keyboardWith(s.keyboard(), List.of(0x1C), List.of(new Ps2Keyboard.HostKey("A", false))));
+            assertEquals("typeahead", e.field());
+            List<Integer> full = java.util.Collections.nCopies(Ps2Keyboard.OUTPUT_BUFFER_SIZE - 1, 0x1C);
+            assertEquals(1, keyboardWith(s.keyboard(), full, List.of(new Ps2Keyboard.HostKey("A", false))).typeahead().size(),
+                    "F0 1C does not fit behind 15 bytes");
+        }
+
+        private static Ps2Keyboard.State keyboardWith(Ps2Keyboard.State k, List<Integer> outputBuffer,
+                                                      List<Ps2Keyboard.HostKey> typeahead) {
+            return new Ps2Keyboard.State(k.replies(), outputBuffer, typeahead, k.scanSet(), k.scanning(), k.leds(),
+                    k.typematic(), k.pendingCommand(), k.lastSent(), k.repeatingKey(), k.repeatDeadline());
+        }
+
+        private static I8042.State read(com.fasterxml.jackson.databind.JsonNode tree) {
+            return StateJson.read(new ObjectMapper(), tree, I8042.State.class, I8042.State.VERSION, I8042.State.UPGRADES, "i8042");
+        }
+
+        private com.fasterxml.jackson.databind.JsonNode fixture(String name) throws java.io.IOException {
             try (var in = getClass().getResourceAsStream("/state/" + name)) {
-                return new ObjectMapper().readValue(in, type);
+                return new ObjectMapper().readTree(in);
             }
         }
 
         @Test
-        void loadsTheVersion1Fixture() throws Exception {
-            kbc.restoreState(fixture("i8042-v1.json", I8042.State.class));
+        void loadsTheVersion1FixtureThroughItsUpgrader() throws Exception {
+            I8042.State upgraded = read(fixture("i8042-v1.json"));
+            assertEquals(I8042.State.VERSION, upgraded.version());
+            assertEquals(List.of(), upgraded.keyboard().typeahead());
+            assertEquals(List.of(), upgraded.keyboard().replies());
+            kbc.restoreState(upgraded);
             kbc.pressKey(KeyCode.A);
             assertEquals(List.of(0x1E), drain(), "translated set 2");
             kbc.mouseMove(1, 0, 0, 0);
             assertEquals(List.of(0x08, 1, 0, 0), drain(), "IntelliMouse packet");
+        }
+
+        @Test
+        void version1KeyboardQueueBecomesTheOutputBufferInOrder() throws Exception {
+            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) fixture("i8042-v1.json");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("keyboard")).putArray("queue").add(0xFA).add(0x1C);
+            I8042.State upgraded = read(tree);
+            assertEquals(List.of(0xFA, 0x1C), upgraded.keyboard().outputBuffer());
+            kbc.restoreState(upgraded);
+            command(0xAE);                       // loads the output buffer from the keyboard
+            assertEquals(List.of(0xFA, 0x1E), drain());
+        }
+
+        @Test
+        void version1BoundDirectlyIsRefusedNotMisread() {
+            Exception e = assertThrows(Exception.class, () -> {
+                try (var in = getClass().getResourceAsStream("/state/i8042-v1.json")) {
+                    new ObjectMapper().readValue(in, I8042.State.class);
+                }
+            });
+            Throwable t = e;
+            while (t != null && !(t instanceof SnapshotFormatException)) t = t.getCause();
+            assertTrue(t instanceof SnapshotFormatException, String.valueOf(e));
+        }
+
+        @Test
+        void loadsTheVersion2Fixture() throws Exception {
+            kbc.restoreState(read(fixture("i8042-v2.json")));
+            assertTrue(irq1, "the ACK in the output buffer raises IRQ 1");
+            assertEquals(List.of(0xFA), drain(), "the ACK to ED; keys wait for the LED byte");
+            data(0x04);
+            assertEquals(List.of(0xFA,
+                    0x2A, 0x1E, 0x9E, 0xAA, 0x30, 0xB0, 0xE0, 0x48, 0xE0, 0x1D, 0x2E,       // buffered
+                    0xE0, 0xC8, 0xE0, 0x9D, 0xAE, 0x1C, 0x9C), drain());                      // typed ahead
+            assertEquals(0x04, kbc.keyboardLeds());
+        }
+
+        @Test
+        void aNewerVersionIsRefused() throws Exception {
+            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) fixture("i8042-v2.json");
+            tree.put("version", I8042.State.VERSION + 1);
+            SnapshotFormatException e = assertThrows(SnapshotFormatException.class, () -> read(tree));
+            assertEquals("i8042", e.component());
         }
     }
 }

@@ -26,6 +26,16 @@ import javelin.machine.MachineControl;
  * arrives; the release goes to the PC key the press went to, found in the held set (at release
  * the host key is already up, so asking again would tell nothing).
  *
+ * <p>The locator answers for the moment it is asked, not for when the key moved, so an event
+ * handled late (a busy JavaFX thread, {@code xdotool type}) can get a later answer. That only
+ * ever picks a side, never drops a key: every press sends one of its pair and its release goes
+ * to what the press sent. A press whose key is already up reads as neither and goes to the left
+ * key (the side JavaFX itself assumes); a press seen while only the twin is down goes to the
+ * twin, and its release then releases the twin, so nothing stays stuck. One case is lost: a key
+ * tapped while its twin is held and already sent, both events of the tap handled late, looks
+ * exactly like host auto-repeat of the held twin; the tap is dropped and its release lets the
+ * twin go early. Telling them apart needs the event's own key code, which JavaFX does not give.
+ *
  * <p>Runs on the JavaFX thread; {@link MachineControl#keyEvent} posts to the machine.
  */
 final class KeyboardForwarder {

@@ -175,6 +175,39 @@ class KeyboardForwarderTest {
         }
 
         @Test
+        void aPressHandledAfterItsKeyWentUpGoesToTheLeftKeyOfEachPair() {
+            // A late JavaFX thread: by the time it asks, the key typed with xdotool is up again.
+            for (javafx.scene.input.KeyCode host : List.of(javafx.scene.input.KeyCode.SHIFT,
+                    javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.WINDOWS, javafx.scene.input.KeyCode.ENTER)) {
+                press(host, KeyLocator.Side.UNKNOWN);
+                release(host, KeyLocator.Side.UNKNOWN);
+            }
+            assertEquals(List.of("+LEFT_SHIFT", "-LEFT_SHIFT", "+LEFT_CONTROL", "-LEFT_CONTROL",
+                    "+LEFT_META", "-LEFT_META", "+ENTER", "-ENTER"), sent());
+        }
+
+        @Test
+        void aShiftedCharacterHandledLateKeepsItsShift() {
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);
+            press(javafx.scene.input.KeyCode.PERIOD, KeyLocator.Side.UNKNOWN);
+            release(javafx.scene.input.KeyCode.PERIOD, KeyLocator.Side.UNKNOWN);
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+LEFT_SHIFT", "+PERIOD", "-PERIOD", "-LEFT_SHIFT"), sent());
+            assertEquals(1, held.asked, "asked for the Shift press only: its release goes where the press went");
+        }
+
+        @Test
+        void aLatePressThatSeesOnlyTheTwinDownStillPairsEveryRelease() {
+            // Left Shift tapped, then right Shift pressed, all before the first event is handled.
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.RIGHT);       // left's press, seen as right
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.RIGHT);     // left's release
+            press(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.RIGHT);       // right's press
+            release(javafx.scene.input.KeyCode.SHIFT, KeyLocator.Side.UNKNOWN);
+            assertEquals(List.of("+RIGHT_SHIFT", "-RIGHT_SHIFT", "+RIGHT_SHIFT", "-RIGHT_SHIFT"), sent(),
+                    "a side may be wrong, but no press is lost and no key stays down");
+        }
+
+        @Test
         void keysWithoutATwinNeverAskTheLocator() {
             press(javafx.scene.input.KeyCode.A, KeyLocator.Side.RIGHT);
             release(javafx.scene.input.KeyCode.A, KeyLocator.Side.RIGHT);
