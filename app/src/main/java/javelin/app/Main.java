@@ -209,15 +209,16 @@ public final class Main implements Callable<Integer> {
         MachineConfig.VcpuThreading threading = parseAccel(accel);
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
-        checkSerialPorts();
+        List<CharDevSpec> serialPorts = serialPorts();
+        CharDevSpec debugconSpec = debugcon == null ? null : chardev("-debugcon", debugcon);
+        CharDevSpec postcodeSpec = postcode == null ? null : chardev("-postcode", postcode);
         boolean noFirmware = "none".equals(bios);
         String audioDriver = audio.startsWith("driver=") ? audio.substring(7) : audio.split(",")[0];
         if (!audioDriver.equals("none") && !audioDriver.equals("openal")) {
             throw new MachineConfigException("-audio: unknown driver '" + audioDriver + "' (none or openal)");
         }
-        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serialPorts(),
-                debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
-                postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serialPorts,
+                debugconSpec, debugExit, postcodeSpec,
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
                 kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"), threading);
     }
@@ -241,24 +242,25 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * {@code -serial} specs as given; with the window (asked for or the default) and none given,
-     * COM1 is its console ({@code vc}), as QEMU's GTK display does.
+     * {@code -serial} back ends as given; with the window (asked for or the default) and none
+     * given, COM1 is its console ({@code vc}), as QEMU's GTK display does.
      */
-    private List<String> serialPorts() {
+    private List<CharDevSpec> serialPorts() {
         if (serial.isEmpty() && Display.choose(display, System.getenv()) != Display.NONE) {
-            return List.of(WindowedMachines.SERIAL_CONSOLE);
+            return List.of(new CharDevSpec.VirtualConsole());
         }
-        return serial;
+        List<CharDevSpec> ports = new ArrayList<>();
+        for (String s : serial) ports.add(chardev("-serial", s));
+        return ports;
     }
 
-    private void checkSerialPorts() {
-        for (String s : serial) {
-            if (!s.equals(WindowedMachines.SERIAL_CONSOLE)) {
-                RemoteConsoles.checkSerial(s);
-            } else if (Display.choose(display, System.getenv()) == Display.NONE) {
-                throw new MachineConfigException("-serial vc: the console is shown in the window; add -display javafx");
-            }
+    /** A back end for {@code option}; {@code vc} only when the window opens. */
+    private CharDevSpec chardev(String option, String text) {
+        CharDevSpec spec = CharDevSpec.parse(option, text);
+        if (spec instanceof CharDevSpec.VirtualConsole && Display.choose(display, System.getenv()) == Display.NONE) {
+            throw new MachineConfigException(option + " vc: the console is shown in the window; add -display javafx");
         }
+        return spec;
     }
 
     /** The configuration a machine profile's arguments describe, in the window (a one-line error if bad). */

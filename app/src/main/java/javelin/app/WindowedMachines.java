@@ -9,6 +9,7 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javelin.devices.serial.SerialBackend;
+import javelin.machine.CharDevSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
@@ -34,8 +35,6 @@ import javelin.ui.fx.terminal.SerialTerminal;
  * install its machine there closes it. Only the main thread runs and closes machines.
  */
 final class WindowedMachines {
-    /** The {@code -serial} back end shown as a terminal in the window (QEMU's "virtual console"). */
-    static final String SERIAL_CONSOLE = "vc";
     private static final String TITLE = "Javelin";
 
     private final MachineProfileStore store;
@@ -56,9 +55,9 @@ final class WindowedMachines {
             RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
             SerialTerminal[] console = {null};
             int[] port = {0};
-            Function<String, SerialBackend> backends = spec -> {
+            Function<CharDevSpec, SerialBackend> backends = spec -> {
                 port[0]++;
-                if (!spec.equals(SERIAL_CONSOLE)) return remote.openSerial(spec);
+                if (!(spec instanceof CharDevSpec.VirtualConsole)) return remote.openSerial(spec);
                 if (console[0] != null) throw new MachineConfigException("-serial vc: only one port can be the window's console");
                 console[0] = new SerialTerminal("COM" + port[0]);
                 return console[0];

@@ -130,7 +130,7 @@ final class PcBoard implements AutoCloseable {
      */
     PcBoard(MachineConfig config, PhysicalMemory mem, IoPortBus io, VirtualClock clock, ReentrantLock machineLock,
             CpuAttention bspAttention, List<? extends CpuPins> pins, BiosImage bios,
-            Function<String, SerialBackend> serialBackends, Wiring wiring) {
+            Function<CharDevSpec, SerialBackend> serialBackends, Wiring wiring) {
         this.mem = mem;
         machineLock.lock();
         try {

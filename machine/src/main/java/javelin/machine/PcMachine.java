@@ -102,7 +102,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private volatile boolean paused;
     private volatile RunState runState = RunState.PAUSED;
 
-    private PcMachine(MachineConfig config, Function<String, SerialBackend> serialBackends) {
+    private PcMachine(MachineConfig config, Function<CharDevSpec, SerialBackend> serialBackends) {
         this.config = config;
         BootFirmware.Images firmware = BootFirmware.resolve(config);
         BiosImage bios = firmware.bios();
@@ -195,7 +195,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
      * {@code -serial} spec): for front ends with back ends of their own (TCP, unix sockets) and
      * for tests that talk to the guest's console.
      */
-    public static PcMachine create(MachineConfig config, Function<String, SerialBackend> serialBackends) {
+    public static PcMachine create(MachineConfig config, Function<CharDevSpec, SerialBackend> serialBackends) {
         return new PcMachine(config, serialBackends);
     }
 
@@ -239,7 +239,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
 
     private void wireDebugDevices() {
         if (config.debugcon() != null) {
-            OutputStream sink = config.debugcon().open();
+            OutputStream sink = SerialBackends.openOutput("-debugcon", config.debugcon());
             resources.add(sink);
             io.register(PORT_DEBUGCON, 1, new DebugConsole(sink));
         }
@@ -247,7 +247,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             io.register(config.debugExit().iobase(), config.debugExit().iosize(), new IsaDebugExit(this::requestExit));
         }
         if (config.postcode() != null) {
-            OutputStream sink = config.postcode().open();
+            OutputStream sink = SerialBackends.openOutput("-postcode", config.postcode());
             resources.add(sink);
             PostCodeLogger post = new PostCodeLogger(new PrintStream(sink, true, StandardCharsets.US_ASCII));
             io.register(PORT_POST, 1, post);

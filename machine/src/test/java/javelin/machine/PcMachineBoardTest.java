@@ -26,7 +26,7 @@ class PcMachineBoardTest {
         Path rom = Nasm.assemble(Path.of("src/test/asm/board-check.asm"), dir.resolve("board.rom"));
         Path debug = dir.resolve("debugcon.txt");
         Path com1 = dir.resolve("com1.txt");
-        MachineConfig config = new MachineConfig(32L << 20, 1, rom, List.of("file:" + com1, "null"),
+        MachineConfig config = new MachineConfig(32L << 20, 1, rom, List.of(new CharDevSpec.File(com1), new CharDevSpec.Null()),
                 CharDevSpec.parse("-debugcon", "file:" + debug), new MachineConfig.DebugExitPorts(0xF4, 4), null,
                 Set.of(), null, true, true, List.of(), false, null, null, null, null, false, false);
         int status;

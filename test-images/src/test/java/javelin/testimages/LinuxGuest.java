@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javelin.machine.CharDevSpec;
 import javelin.machine.DriveSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.PcMachine;
@@ -30,10 +31,16 @@ final class LinuxGuest {
         return m.group(1);
     }
 
+    /**
+     * COM1's back end in the tests' configurations: a console the front end provides, which here
+     * is the test itself (a {@link ConsolePipe} given to {@code PcMachine.create}).
+     */
+    static final CharDevSpec TEST_CONSOLE = new CharDevSpec.VirtualConsole();
+
     /** 256 MiB, COM1 to the test, -no-reboot; drives, kernel and -snapshot as given. */
     static MachineConfig config(List<DriveSpec> drives, boolean snapshot, Path kernel, String initrd, String append,
                                 boolean noFirmware) {
-        return new MachineConfig(256L << 20, 1, null, List.of("test-pipe"), null, null, null, Set.of(), null, true, true,
+        return new MachineConfig(256L << 20, 1, null, List.of(TEST_CONSOLE), null, null, null, Set.of(), null, true, true,
                 drives, snapshot, kernel, initrd, append, null, noFirmware, false);
     }
 

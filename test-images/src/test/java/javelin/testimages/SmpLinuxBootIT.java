@@ -56,7 +56,7 @@ class SmpLinuxBootIT {
     void everyCpuBootsAndRunsParallelJobs(int cpus, MachineConfig.VcpuThreading threading) throws Exception {
         var kernel = ReferenceImages.image("vmlinuz-686");
         String initrd = ReferenceImages.image("initrd.img").toString();
-        var config = new MachineConfig(256L << 20, cpus, null, List.of("test-pipe"), null, null, null, Set.of(), null,
+        var config = new MachineConfig(256L << 20, cpus, null, List.of(LinuxGuest.TEST_CONSOLE), null, null, null, Set.of(), null,
                 true, true, List.of(), false, kernel, initrd, "console=ttyS0,115200", null, false, false,
                 threading);
         String release = LinuxGuest.kernelRelease();

@@ -1,10 +1,10 @@
 /**
- * Character-device back ends in QEMU's option syntax: listening (or connecting) sockets over TCP
- * and unix-domain paths, shared by the serial ports ({@link javelin.ui.chardev.SocketSerialBackend})
- * and the QMP monitor, and the {@code -serial} spec parser ({@link javelin.ui.chardev.SerialSpec}).
+ * Character-device back ends on sockets: listening (or connecting) sockets over TCP and
+ * unix-domain paths ({@link javelin.ui.chardev.Sockets}), shared by the serial ports
+ * ({@link javelin.ui.chardev.SocketSerialBackend}), the QMP monitor and the VNC server; the
+ * telnet protocol; raw mode for a serial port on the terminal. The grammar of the specs is
+ * {@link javelin.machine.CharDevSpec}'s; {@link javelin.ui.LocalBackends} opens them.
  *
- * <p>All network I/O runs on a Netty event-loop group the application creates once and passes in;
- * nothing here owns a thread of its own except the stdio reader of
- * {@link javelin.devices.serial.StdioBackend}.
+ * <p>All network I/O runs on a Netty event-loop group the application creates once and passes in.
  */
 package javelin.ui.chardev;
