@@ -65,13 +65,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-display", paramLabel = "TYPE", description = "javafx (a window; the default when DISPLAY or WAYLAND_DISPLAY is set) or none (headless)")
     String display;
 
-    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, tcp:HOST:PORT,server=on[,wait=off][,telnet=on], unix:PATH,server=on, null (repeat for COM2-COM4)")
+    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, vc, file:PATH, tcp:HOST:PORT[,server=on][,wait=off][,telnet=on], unix:PATH[,server=on], null (repeat for COM2-COM4)")
     List<String> serial = new ArrayList<>();
 
-    @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: stdio, file:PATH")
+    @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: any -serial back end (stdio, file:PATH, ...)")
     String debugcon;
 
-    @Option(names = "-postcode", paramLabel = "DEV", description = "log bytes written to ports 0x80/0x190 as 'POST xx': stdio, file:PATH")
+    @Option(names = "-postcode", paramLabel = "DEV", description = "log bytes written to ports 0x80/0x190 as 'POST xx' to any -serial back end (stdio, file:PATH, ...)")
     String postcode;
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]", description = "isa-debug-exit,iobase=0xf4,iosize=4")
@@ -140,8 +140,8 @@ public final class Main implements Callable<Integer> {
 
     private int run(MachineConfig config, Display chosen) {
         if (chosen == Display.NONE) {
-            try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
-                 PcMachine machine = PcMachine.create(config, remote::openSerial)) {
+            try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp, null);
+                 PcMachine machine = PcMachine.create(config, remote.backends())) {
                 remote.start(machine);
                 return machine.run();
             }

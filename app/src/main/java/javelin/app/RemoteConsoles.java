@@ -7,8 +7,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import javelin.devices.serial.SerialBackend;
 import javelin.machine.CharDevSpec;
+import javelin.machine.HostBackends;
 import javelin.machine.MachineConfigException;
 import javelin.machine.MachineControl;
 import javelin.ui.LocalBackends;
@@ -17,20 +19,23 @@ import javelin.ui.vnc.VncOptions;
 import javelin.ui.vnc.VncServer;
 
 /**
- * The remote front ends of one run: serial back ends ({@code -serial}, including TCP and unix
- * sockets), the VNC server ({@code -vnc}) and the QMP monitor ({@code -qmp}), on one Netty
- * event-loop group created only when something needs the network. Closing it closes the servers,
- * then the back ends, then the group (docs/remote.md, "Wiring").
+ * The host side of one run: the machine's host back ends ({@link LocalBackends}: character
+ * devices, including TCP and unix sockets, and sound), the VNC server ({@code -vnc}) and the QMP
+ * monitor ({@code -qmp}), on one Netty event-loop group created only when something needs the
+ * network. Closing it closes the servers, then the back ends, then the group (docs/remote.md,
+ * "Wiring").
  */
 final class RemoteConsoles implements AutoCloseable {
     private final String vnc;
     private final CharDevSpec.Socket qmpSpec;
-    private final LocalBackends backends = new LocalBackends(this::group);
+    private final LocalBackends backends;
     private final List<AutoCloseable> opened = new ArrayList<>();
     private EventLoopGroup group;
     private VncServer vncServer;
 
-    RemoteConsoles(String vnc, String qmp) {
+    /** @param virtualConsole opens the window's terminal for {@code vc}, or null without a window */
+    RemoteConsoles(String vnc, String qmp, Function<HostBackends.CharDevice, SerialBackend> virtualConsole) {
+        this.backends = new LocalBackends(this::group, virtualConsole);
         this.vnc = vnc == null || vnc.equals("none") ? null : vnc;
         if (this.vnc != null) parse(() -> VncOptions.parse(this.vnc));
         this.qmpSpec = qmp == null ? null : CharDevSpec.parseSocket("-qmp", qmp);
@@ -49,9 +54,9 @@ final class RemoteConsoles implements AutoCloseable {
         return group;
     }
 
-    /** The back end for one {@code -serial} port. */
-    SerialBackend openSerial(CharDevSpec spec) {
-        return backends.open("-serial", spec);
+    /** What {@code PcMachine.create} opens the machine's back ends with. */
+    HostBackends backends() {
+        return backends;
     }
 
     /** Starts the VNC server and the QMP monitor for {@code machine}, if asked for. */

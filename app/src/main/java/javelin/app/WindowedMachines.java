@@ -8,8 +8,6 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
-import javelin.devices.serial.SerialBackend;
-import javelin.machine.CharDevSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
@@ -50,21 +48,17 @@ final class WindowedMachines {
 
     /** One machine with its front ends: remote consoles ({@code -vnc}, {@code -qmp}, sockets) and the serial console. */
     record Session(RemoteConsoles remote, PcMachine machine, SerialTerminal console) implements AutoCloseable {
-        /** Builds a machine whose {@code vc} serial port (one at most) is a terminal. */
+        /** Builds a machine whose {@code vc} character device (one at most) is a terminal. */
         static Session build(MachineConfig config, String vnc, String qmp) {
-            RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
             SerialTerminal[] console = {null};
-            int[] port = {0};
-            Function<CharDevSpec, SerialBackend> backends = spec -> {
-                port[0]++;
-                if (!(spec instanceof CharDevSpec.VirtualConsole)) return remote.openSerial(spec);
-                if (console[0] != null) throw new MachineConfigException("-serial vc: only one port can be the window's console");
-                console[0] = new SerialTerminal("COM" + port[0]);
+            RemoteConsoles remote = new RemoteConsoles(vnc, qmp, device -> {
+                if (console[0] != null) throw new MachineConfigException(device.option + " vc: only one port can be the window's console");
+                console[0] = new SerialTerminal(device.label);
                 return console[0];
-            };
+            });
             PcMachine machine = null;
             try {
-                machine = PcMachine.create(config, backends);
+                machine = PcMachine.create(config, remote.backends());
                 remote.start(machine);
                 return new Session(remote, machine, console[0]);
             } catch (RuntimeException e) {

@@ -47,7 +47,7 @@ final class LinuxGuest {
     /** Boots, waits for the marker and the shell prompt, runs one command and checks its output line. */
     static void bootAndAsk(MachineConfig config, String release, String command, String answer) throws Exception {
         ConsolePipe com1 = new ConsolePipe();
-        try (PcMachine machine = PcMachine.create(config, spec -> com1)) {
+        try (PcMachine machine = PcMachine.create(config, (device, spec) -> com1)) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             int at = com1.await("JAVELIN-READY " + release, 0, BOOT_TIMEOUT_SECONDS);
             at = com1.await("javelin# ", at, STEP_TIMEOUT_SECONDS);

@@ -61,7 +61,7 @@ class SmpLinuxBootIT {
                 threading);
         String release = LinuxGuest.kernelRelease();
         ConsolePipe com1 = new ConsolePipe();
-        try (PcMachine machine = PcMachine.create(config, spec -> com1)) {
+        try (PcMachine machine = PcMachine.create(config, (device, spec) -> com1)) {
             long started = System.nanoTime();
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             int at = com1.await("JAVELIN-READY " + release, 0, LinuxGuest.BOOT_TIMEOUT_SECONDS);
