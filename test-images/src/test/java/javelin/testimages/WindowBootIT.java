@@ -176,13 +176,7 @@ class WindowBootIT {
     }
 
     private Process startEmulator(int display, List<String> args) throws IOException {
-        Path appTarget = JavelinProcess.root().resolve("app/target");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xss16m", "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + JavelinProcess.root(),
-                "-Dorg.lwjgl.system.memoryBackend=ffm",
-                "-cp", JavelinProcess.appJar(appTarget) + File.pathSeparator + appTarget.resolve("lib") + "/*",
-                "javelin.app.Main"));
+        List<String> cmd = JavelinProcess.command();
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
                 .redirectOutput(work.resolve("stdout.txt").toFile()).redirectError(work.resolve("stderr.txt").toFile());

@@ -51,8 +51,10 @@ class RightKeysOnX11Test {
         assertNotNull(number, "Xvfb exited before choosing a display");
         display = Integer.parseInt(number.trim());
 
+        // The test JVM's own class path and JavaFX modules (the ui pom puts JavaFX on the module path).
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--module-path", System.getProperty("jdk.module.path"), "--add-modules", "javafx.controls",
+                "--enable-native-access=javafx.graphics,ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 X11KeysWindowMain.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("DISPLAY", ":" + display);
