@@ -65,13 +65,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-display", paramLabel = "TYPE", description = "javafx (a window; the default when DISPLAY or WAYLAND_DISPLAY is set) or none (headless)")
     String display;
 
-    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, file:PATH, tcp:HOST:PORT,server=on[,wait=off][,telnet=on], unix:PATH,server=on, null (repeat for COM2-COM4)")
+    @Option(names = "-serial", paramLabel = "DEV", description = "next COM port's back end: stdio, vc, file:PATH, tcp:HOST:PORT[,server=on][,wait=off][,telnet=on], unix:PATH[,server=on], null (repeat for COM2-COM4)")
     List<String> serial = new ArrayList<>();
 
-    @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: stdio, file:PATH")
+    @Option(names = "-debugcon", paramLabel = "DEV", description = "port 0xE9 debug console: any -serial back end (stdio, file:PATH, ...)")
     String debugcon;
 
-    @Option(names = "-postcode", paramLabel = "DEV", description = "log bytes written to ports 0x80/0x190 as 'POST xx': stdio, file:PATH")
+    @Option(names = "-postcode", paramLabel = "DEV", description = "log bytes written to ports 0x80/0x190 as 'POST xx' to any -serial back end (stdio, file:PATH, ...)")
     String postcode;
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]", description = "isa-debug-exit,iobase=0xf4,iosize=4")
@@ -140,8 +140,8 @@ public final class Main implements Callable<Integer> {
 
     private int run(MachineConfig config, Display chosen) {
         if (chosen == Display.NONE) {
-            try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
-                 PcMachine machine = PcMachine.create(config, remote::openSerial)) {
+            try (RemoteConsoles remote = new RemoteConsoles(vnc, qmp, null);
+                 PcMachine machine = PcMachine.create(config, remote.backends())) {
                 remote.start(machine);
                 return machine.run();
             }
@@ -209,15 +209,16 @@ public final class Main implements Callable<Integer> {
         MachineConfig.VcpuThreading threading = parseAccel(accel);
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
-        checkSerialPorts();
+        List<CharDevSpec> serialPorts = serialPorts();
+        CharDevSpec debugconSpec = debugcon == null ? null : chardev("-debugcon", debugcon);
+        CharDevSpec postcodeSpec = postcode == null ? null : chardev("-postcode", postcode);
         boolean noFirmware = "none".equals(bios);
         String audioDriver = audio.startsWith("driver=") ? audio.substring(7) : audio.split(",")[0];
         if (!audioDriver.equals("none") && !audioDriver.equals("openal")) {
             throw new MachineConfigException("-audio: unknown driver '" + audioDriver + "' (none or openal)");
         }
-        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serialPorts(),
-                debugcon == null ? null : CharDevSpec.parse("-debugcon", debugcon), debugExit,
-                postcode == null ? null : CharDevSpec.parse("-postcode", postcode),
+        return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serialPorts,
+                debugconSpec, debugExit, postcodeSpec,
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
                 kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"), threading);
     }
@@ -241,24 +242,25 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * {@code -serial} specs as given; with the window (asked for or the default) and none given,
-     * COM1 is its console ({@code vc}), as QEMU's GTK display does.
+     * {@code -serial} back ends as given; with the window (asked for or the default) and none
+     * given, COM1 is its console ({@code vc}), as QEMU's GTK display does.
      */
-    private List<String> serialPorts() {
+    private List<CharDevSpec> serialPorts() {
         if (serial.isEmpty() && Display.choose(display, System.getenv()) != Display.NONE) {
-            return List.of(WindowedMachines.SERIAL_CONSOLE);
+            return List.of(new CharDevSpec.VirtualConsole());
         }
-        return serial;
+        List<CharDevSpec> ports = new ArrayList<>();
+        for (String s : serial) ports.add(chardev("-serial", s));
+        return ports;
     }
 
-    private void checkSerialPorts() {
-        for (String s : serial) {
-            if (!s.equals(WindowedMachines.SERIAL_CONSOLE)) {
-                RemoteConsoles.checkSerial(s);
-            } else if (Display.choose(display, System.getenv()) == Display.NONE) {
-                throw new MachineConfigException("-serial vc: the console is shown in the window; add -display javafx");
-            }
+    /** A back end for {@code option}; {@code vc} only when the window opens. */
+    private CharDevSpec chardev(String option, String text) {
+        CharDevSpec spec = CharDevSpec.parse(option, text);
+        if (spec instanceof CharDevSpec.VirtualConsole && Display.choose(display, System.getenv()) == Display.NONE) {
+            throw new MachineConfigException(option + " vc: the console is shown in the window; add -display javafx");
         }
+        return spec;
     }
 
     /** The configuration a machine profile's arguments describe, in the window (a one-line error if bad). */

@@ -8,7 +8,6 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
-import javelin.devices.serial.SerialBackend;
 import javelin.machine.MachineConfig;
 import javelin.machine.MachineConfigException;
 import javelin.machine.PcMachine;
@@ -34,8 +33,6 @@ import javelin.ui.fx.terminal.SerialTerminal;
  * install its machine there closes it. Only the main thread runs and closes machines.
  */
 final class WindowedMachines {
-    /** The {@code -serial} back end shown as a terminal in the window (QEMU's "virtual console"). */
-    static final String SERIAL_CONSOLE = "vc";
     private static final String TITLE = "Javelin";
 
     private final MachineProfileStore store;
@@ -51,21 +48,17 @@ final class WindowedMachines {
 
     /** One machine with its front ends: remote consoles ({@code -vnc}, {@code -qmp}, sockets) and the serial console. */
     record Session(RemoteConsoles remote, PcMachine machine, SerialTerminal console) implements AutoCloseable {
-        /** Builds a machine whose {@code vc} serial port (one at most) is a terminal. */
+        /** Builds a machine whose {@code vc} character device (one at most) is a terminal. */
         static Session build(MachineConfig config, String vnc, String qmp) {
-            RemoteConsoles remote = new RemoteConsoles(vnc, qmp);
             SerialTerminal[] console = {null};
-            int[] port = {0};
-            Function<String, SerialBackend> backends = spec -> {
-                port[0]++;
-                if (!spec.equals(SERIAL_CONSOLE)) return remote.openSerial(spec);
-                if (console[0] != null) throw new MachineConfigException("-serial vc: only one port can be the window's console");
-                console[0] = new SerialTerminal("COM" + port[0]);
+            RemoteConsoles remote = new RemoteConsoles(vnc, qmp, device -> {
+                if (console[0] != null) throw new MachineConfigException(device.option + " vc: only one port can be the window's console");
+                console[0] = new SerialTerminal(device.label);
                 return console[0];
-            };
+            });
             PcMachine machine = null;
             try {
-                machine = PcMachine.create(config, backends);
+                machine = PcMachine.create(config, remote.backends());
                 remote.start(machine);
                 return new Session(remote, machine, console[0]);
             } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javelin.machine.CharDevSpec;
 import javelin.machine.DriveSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.MachineConfigException;
@@ -40,7 +41,7 @@ class ProfileOptionTest {
         assertEquals("console=ttyS0 root=/dev/sda", config.append());
         assertEquals(List.of(new DriveSpec(0, DriveSpec.Media.DISK, disk, false),
                 new DriveSpec(2, DriveSpec.Media.CDROM, iso, true)), config.drives());
-        assertEquals(List.of("vc"), config.serial());              // COM1 is the window's console
+        assertEquals(List.of(new CharDevSpec.VirtualConsole()), config.serial());              // COM1 is the window's console
     }
 
     @Test

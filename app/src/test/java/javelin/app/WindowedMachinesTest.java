@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import javelin.machine.CharDevSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.MachineConfigException;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class WindowedMachinesTest {
     @Test
     void aProfilesMachineGetsTheConsoleOnCom1() throws IOException {
         MachineConfig c = config();                                     // no -serial, in the window
-        assertEquals(List.of("vc"), c.serial());
+        assertEquals(List.of(new CharDevSpec.VirtualConsole()), c.serial());
     }
 
     @Test

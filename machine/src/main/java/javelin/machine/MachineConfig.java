@@ -10,7 +10,7 @@ import java.util.Set;
  * @param ramBytes  guest RAM
  * @param smp       number of vCPUs
  * @param bios      raw firmware image, or null for the default firmware
- * @param serial    back ends of COM1..COM4 in order ({@code stdio}, {@code file:PATH}, {@code null}, ...)
+ * @param serial    back ends of COM1..COM4 in order
  * @param debugcon  back end of the 0xE9 debug console, or null for none
  * @param debugExit isa-debug-exit port range, or null for none
  * @param postcode  back end of the POST-code log, or null for none
@@ -29,14 +29,14 @@ import java.util.Set;
  * @param threading how the vCPUs map to host threads ({@code -accel tcg,thread=}); null means
  *                  {@link VcpuThreading#MULTI}, QEMU's default for TCG on an x86 host
  */
-public record MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
+public record MachineConfig(long ramBytes, int smp, Path bios, List<CharDevSpec> serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
                             boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
                             Path kernel, String initrd, String append, String boot, boolean noFirmware,
                             boolean audio, VcpuThreading threading) {
 
     /** A configuration with the default threading (one host thread per vCPU). */
-    public MachineConfig(long ramBytes, int smp, Path bios, List<String> serial, CharDevSpec debugcon,
+    public MachineConfig(long ramBytes, int smp, Path bios, List<CharDevSpec> serial, CharDevSpec debugcon,
                          DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
                          boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
                          Path kernel, String initrd, String append, String boot, boolean noFirmware,

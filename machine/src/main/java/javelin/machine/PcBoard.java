@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import javelin.devices.block.BlockBackend;
 import javelin.devices.block.CowOverlay;
 import javelin.devices.block.ImageOpenException;
@@ -39,7 +38,6 @@ import javelin.devices.apic.ApicBus;
 import javelin.devices.apic.CpuPins;
 import javelin.devices.apic.IoApic;
 import javelin.devices.apic.LocalApic;
-import javelin.devices.audio.OpenAlSpeakerOutput;
 import javelin.devices.audio.PcSpeaker;
 import javelin.softmmu.CpuAttention;
 import javelin.softmmu.IoPortBus;
@@ -127,10 +125,11 @@ final class PcBoard implements AutoCloseable {
      *
      * @param bspAttention wakes the bootstrap processor when the 8259A raises INTR
      * @param pins         the core pins of each vCPU, in vCPU order (one local APIC each)
+     * @param hostBackends opens the serial ports' back ends and the speaker's sound output
      */
     PcBoard(MachineConfig config, PhysicalMemory mem, IoPortBus io, VirtualClock clock, ReentrantLock machineLock,
             CpuAttention bspAttention, List<? extends CpuPins> pins, BiosImage bios,
-            Function<String, SerialBackend> serialBackends, Wiring wiring) {
+            HostBackends hostBackends, Wiring wiring) {
         this.mem = mem;
         machineLock.lock();
         try {
@@ -180,7 +179,7 @@ final class PcBoard implements AutoCloseable {
             io.register(PORT_KBD_CMD, 1, i8042);
 
             for (int n = 0; n < config.serial().size(); n++) {
-                SerialBackend backend = serialBackends.apply(config.serial().get(n));
+                SerialBackend backend = hostBackends.chardev(HostBackends.CharDevice.serialPort(n), config.serial().get(n));
                 resources.add(backend);
                 Uart16550 uart = new Uart16550("com" + (n + 1), COM_BASES[n], clock, isaIrq(COM_IRQS[n]), backend);
                 io.register(COM_BASES[n], 8, uart);
@@ -217,7 +216,7 @@ final class PcBoard implements AutoCloseable {
             io.register(FwCfg.PC_BASE, FwCfg.PORT_COUNT, fwCfg);
             io.register(FwCfg.PC_DMA_BASE, FwCfg.DMA_PORT_COUNT, fwCfg);
 
-            if (config.audio()) resources.add(OpenAlSpeakerOutput.open(speaker));   // silent if there is no device
+            if (config.audio()) resources.add(hostBackends.speaker(speaker));
 
             framebuffer = new Framebuffer(720, 400);
             renderer = new VgaRenderer(vga, framebuffer);

@@ -23,7 +23,6 @@ import javelin.devices.debug.PostCodeLogger;
 import javelin.devices.display.Framebuffer;
 import javelin.devices.input.KeyCode;
 import javelin.devices.serial.SerialBackend;
-import java.util.function.Function;
 import javelin.softmmu.HostDrivenClock;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.IrqLine;
@@ -102,7 +101,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private volatile boolean paused;
     private volatile RunState runState = RunState.PAUSED;
 
-    private PcMachine(MachineConfig config, Function<String, SerialBackend> serialBackends) {
+    private PcMachine(MachineConfig config, HostBackends host) {
         this.config = config;
         BootFirmware.Images firmware = BootFirmware.resolve(config);
         BiosImage bios = firmware.bios();
@@ -129,7 +128,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             for (VirtualCpu v : vcpus) onCpu(v, v.cpu.mmu::flushAll);
         });
         try {
-            this.board = new PcBoard(config, mem, io, deviceClock, lock, vcpus.get(0).vcpu, vcpus, bios, serialBackends,
+            this.board = new PcBoard(config, mem, io, deviceClock, lock, vcpus.get(0).vcpu, vcpus, bios, host,
                     new PcBoard.Wiring() {
                         @Override public void a20Changed(boolean enabled) {
                             setA20(enabled);
@@ -162,7 +161,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
                 }
             };
         }
-        wireDebugDevices();
+        wireDebugDevices(host);
         this.directStart = BootFirmware.install(config, board.fwCfg, board.rtc, firmware);
         if (directStart != null) directStart.start(mem, cpu);
         this.trace = InstructionTrace.open(config);
@@ -186,17 +185,13 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         });
     }
 
-    public static PcMachine create(MachineConfig config) {
-        return new PcMachine(config, SerialBackends::open);
-    }
-
     /**
-     * A machine whose serial ports get their back ends from {@code serialBackends} (given each
-     * {@code -serial} spec): for front ends with back ends of their own (TCP, unix sockets) and
-     * for tests that talk to the guest's console.
+     * Builds the machine {@code config} describes, its character devices and sound output opened
+     * by {@code host} (the front end's {@link HostBackends}; {@link HostBackends#NONE} connects
+     * nothing; tests give the guest's console their own back end).
      */
-    public static PcMachine create(MachineConfig config, Function<String, SerialBackend> serialBackends) {
-        return new PcMachine(config, serialBackends);
+    public static PcMachine create(MachineConfig config, HostBackends host) {
+        return new PcMachine(config, host);
     }
 
     /** A line a vCPU drives: changes reach the devices under the machine lock. */
@@ -237,22 +232,31 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         }
     }
 
-    private void wireDebugDevices() {
+    private void wireDebugDevices(HostBackends host) {
         if (config.debugcon() != null) {
-            OutputStream sink = config.debugcon().open();
+            SerialBackend sink = host.chardev(HostBackends.CharDevice.DEBUGCON, config.debugcon());
             resources.add(sink);
-            io.register(PORT_DEBUGCON, 1, new DebugConsole(sink));
+            io.register(PORT_DEBUGCON, 1, new DebugConsole(output(sink)));
         }
         if (config.debugExit() != null) {
             io.register(config.debugExit().iobase(), config.debugExit().iosize(), new IsaDebugExit(this::requestExit));
         }
         if (config.postcode() != null) {
-            OutputStream sink = config.postcode().open();
+            SerialBackend sink = host.chardev(HostBackends.CharDevice.POSTCODE, config.postcode());
             resources.add(sink);
-            PostCodeLogger post = new PostCodeLogger(new PrintStream(sink, true, StandardCharsets.US_ASCII));
+            PostCodeLogger post = new PostCodeLogger(new PrintStream(output(sink), true, StandardCharsets.US_ASCII));
             io.register(PORT_POST, 1, post);
             io.register(PORT_POST_ALT, 1, post);
         }
+    }
+
+    /** The byte stream a debug device writes, into its character device's back end. */
+    private static OutputStream output(SerialBackend backend) {
+        return new OutputStream() {
+            @Override public void write(int b) {
+                backend.transmit(b & 0xFF);
+            }
+        };
     }
 
     /** Ends the emulation with the given process status (isa-debug-exit, quit); any thread. */

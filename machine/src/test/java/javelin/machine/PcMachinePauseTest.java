@@ -37,7 +37,7 @@ class PcMachinePauseTest {
         MachineConfig config = new MachineConfig(32L << 20, 2, rom, List.of(), null, null, null, Set.of(), null,
                 false, true, List.of(), false, null, null, null, null, false, false, threading);
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        try (PcMachine machine = PcMachine.create(config)) {
+        try (PcMachine machine = PcMachine.create(config, HostBackends.NONE)) {
             machine.addEventListener(events::add);
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             awaitTrue(() -> dword(machine, COUNTERS) > 0 && dword(machine, COUNTERS + 4) > 0, "both CPUs count");

@@ -32,13 +32,13 @@ class SmpMachineTest {
     void everyCpuStartsWithItsOwnApicAndInterruptsArrive(int cpus, VcpuThreading threading, @TempDir Path dir)
             throws Exception {
         Path rom = Nasm.assemble(Path.of("src/test/asm/smp-check.asm"), dir.resolve("smp.rom"));
-        Path debug = dir.resolve("debugcon.txt");
+        GuestOutput debug = new GuestOutput();
         MachineConfig config = new MachineConfig(32L << 20, cpus, rom, List.of(),
-                CharDevSpec.parse("-debugcon", "file:" + debug), new MachineConfig.DebugExitPorts(0xF4, 4), null,
+                new CharDevSpec.VirtualConsole(), new MachineConfig.DebugExitPorts(0xF4, 4), null,
                 Set.of(), null, true, true, List.of(), false, null, null, null, null, false, false, threading);
         int status;
         String state = "";
-        try (PcMachine machine = PcMachine.create(config)) {
+        try (PcMachine machine = PcMachine.create(config, (device, spec) -> debug)) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             try {
                 status = run.get(60, TimeUnit.SECONDS);
@@ -53,7 +53,7 @@ class SmpMachineTest {
             }
             assertEquals(cpus, machine.cpus().size(), "MachineControl lists every vCPU");
         }
-        String report = Files.readString(debug);
+        String report = debug.text();
         assertEquals(expectedReport(cpus), report, state);
         assertEquals(0, status, "guest report:\n" + report + "(exit status (N<<1)|1 names failed check N)");
         assertEquals(expectedReport(cpus), report);
@@ -67,7 +67,7 @@ class SmpMachineTest {
         MachineConfig config = new MachineConfig(32L << 20, 2, rom, List.of(), null,
                 new MachineConfig.DebugExitPorts(0xF4, 4), null, Set.of(MachineConfig.TraceItem.STATS), stats, true,
                 true, List.of(), false, null, null, null, null, false, false, VcpuThreading.MULTI);
-        try (PcMachine machine = PcMachine.create(config)) {
+        try (PcMachine machine = PcMachine.create(config, HostBackends.NONE)) {
             assertEquals(0, CompletableFuture.supplyAsync(machine::run).get(60, TimeUnit.SECONDS));
         }
         List<String> lines = Files.readAllLines(stats);

@@ -2,10 +2,8 @@ package javelin.testimages;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -17,13 +15,7 @@ class DefaultBootIT {
     void noArgumentsBootsTheReferenceCdToAShellOnTheTerminal(@TempDir Path dir) throws Exception {
         String release = LinuxGuest.kernelRelease();
         ReferenceImages.image("javelin.iso");
-        Path appTarget = JavelinProcess.root().resolve("app/target");
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + JavelinProcess.root(),
-                "-Dorg.lwjgl.system.memoryBackend=ffm",
-                "-cp", JavelinProcess.appJar(appTarget) + File.pathSeparator + appTarget.resolve("lib") + "/*",
-                "javelin.app.Main"));
+        ProcessBuilder pb = new ProcessBuilder(JavelinProcess.command());
         pb.environment().put("ALSOFT_DRIVERS", "null");
         JavelinProcess.headless(pb);
         Path out = dir.resolve("terminal.txt");

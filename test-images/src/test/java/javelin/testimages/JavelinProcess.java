@@ -1,5 +1,6 @@
 package javelin.testimages;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +19,31 @@ final class JavelinProcess {
         return Path.of(System.getProperty("javelin.root", ".")).toAbsolutePath().normalize();
     }
 
-    static Result run(Path workDir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+    /**
+     * The java command line of the {@code javelin} launcher, before the emulator's own options:
+     * JavaFX's platform jars on the module path, the app jar and every other dependency on the
+     * class path (the jars without a classifier are JavaFX's empty placeholders).
+     */
+    static List<String> command() throws IOException {
         Path appTarget = root().resolve("app/target");
-        Path jar = appJar(appTarget);
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + root(), "-Dorg.lwjgl.system.memoryBackend=ffm",
-                "-cp", jar + java.io.File.pathSeparator + appTarget.resolve("lib") + "/*",
-                "javelin.app.Main"));
+        List<String> modules = new ArrayList<>();
+        List<String> classPath = new ArrayList<>(List.of(appJar(appTarget).toString()));
+        try (var jars = Files.list(appTarget.resolve("lib"))) {
+            for (Path jar : jars.sorted().toList()) {
+                String name = jar.getFileName().toString();
+                if (name.matches("javafx-.*-linux.*\\.jar")) modules.add(jar.toString());
+                else if (!name.startsWith("javafx-") && name.endsWith(".jar")) classPath.add(jar.toString());
+            }
+        }
+        return new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss16m",
+                "--module-path", String.join(File.pathSeparator, modules), "--add-modules", "javafx.controls",
+                "--enable-native-access=javafx.graphics,ALL-UNNAMED", "-Dorg.lwjgl.system.memoryBackend=ffm",
+                "-Djavelin.root=" + root(), "-cp", String.join(File.pathSeparator, classPath), "javelin.app.Main"));
+    }
+
+    static Result run(Path workDir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> cmd = command();
         cmd.addAll(List.of(args));
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");

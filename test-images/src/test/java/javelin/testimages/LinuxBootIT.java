@@ -23,7 +23,7 @@ class LinuxBootIT {
         String release = LinuxGuest.kernelRelease();
         ConsolePipe com1 = new ConsolePipe();
         var config = LinuxGuest.config(List.of(new DriveSpec(2, DriveSpec.Media.CDROM, iso, true)), false, null, null, null, false);
-        try (PcMachine machine = PcMachine.create(config, spec -> com1)) {
+        try (PcMachine machine = PcMachine.create(config, (device, spec) -> com1)) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             int at = com1.await("JAVELIN-READY " + release, 0, LinuxGuest.BOOT_TIMEOUT_SECONDS);
 

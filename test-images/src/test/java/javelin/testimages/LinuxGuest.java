@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javelin.machine.CharDevSpec;
 import javelin.machine.DriveSpec;
 import javelin.machine.MachineConfig;
 import javelin.machine.PcMachine;
@@ -30,17 +31,23 @@ final class LinuxGuest {
         return m.group(1);
     }
 
+    /**
+     * COM1's back end in the tests' configurations: a console the front end provides, which here
+     * is the test itself (a {@link ConsolePipe} given to {@code PcMachine.create}).
+     */
+    static final CharDevSpec TEST_CONSOLE = new CharDevSpec.VirtualConsole();
+
     /** 256 MiB, COM1 to the test, -no-reboot; drives, kernel and -snapshot as given. */
     static MachineConfig config(List<DriveSpec> drives, boolean snapshot, Path kernel, String initrd, String append,
                                 boolean noFirmware) {
-        return new MachineConfig(256L << 20, 1, null, List.of("test-pipe"), null, null, null, Set.of(), null, true, true,
+        return new MachineConfig(256L << 20, 1, null, List.of(TEST_CONSOLE), null, null, null, Set.of(), null, true, true,
                 drives, snapshot, kernel, initrd, append, null, noFirmware, false);
     }
 
     /** Boots, waits for the marker and the shell prompt, runs one command and checks its output line. */
     static void bootAndAsk(MachineConfig config, String release, String command, String answer) throws Exception {
         ConsolePipe com1 = new ConsolePipe();
-        try (PcMachine machine = PcMachine.create(config, spec -> com1)) {
+        try (PcMachine machine = PcMachine.create(config, (device, spec) -> com1)) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             int at = com1.await("JAVELIN-READY " + release, 0, BOOT_TIMEOUT_SECONDS);
             at = com1.await("javelin# ", at, STEP_TIMEOUT_SECONDS);

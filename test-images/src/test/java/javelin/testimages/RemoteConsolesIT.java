@@ -113,13 +113,7 @@ class RemoteConsolesIT {
 
     /** The emulator as the launcher runs it (as {@link JavelinProcess}), left running. */
     private Process start(List<String> args) throws IOException {
-        Path appTarget = JavelinProcess.root().resolve("app/target");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + JavelinProcess.root(),
-                "-Dorg.lwjgl.system.memoryBackend=ffm",
-                "-cp", JavelinProcess.appJar(appTarget) + java.io.File.pathSeparator + appTarget.resolve("lib") + "/*",
-                "javelin.app.Main"));
+        List<String> cmd = JavelinProcess.command();
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
                 .redirectOutput(work.resolve("stdout.txt").toFile()).redirectError(work.resolve("stderr.txt").toFile());

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import javelin.machine.DriveSpec;
+import javelin.machine.HostBackends;
 import javelin.machine.MachineConfig;
 import javelin.machine.PcMachine;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class SeabiosBootIT {
 
     /** Runs the machine until the screen satisfies {@code done} (or the backstop timeout), then stops it. */
     private static String runUntilScreen(MachineConfig config, Predicate<String> done) throws Exception {
-        try (PcMachine machine = PcMachine.create(config)) {
+        try (PcMachine machine = PcMachine.create(config, HostBackends.NONE)) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             String screen = "";

@@ -56,12 +56,12 @@ class SmpLinuxBootIT {
     void everyCpuBootsAndRunsParallelJobs(int cpus, MachineConfig.VcpuThreading threading) throws Exception {
         var kernel = ReferenceImages.image("vmlinuz-686");
         String initrd = ReferenceImages.image("initrd.img").toString();
-        var config = new MachineConfig(256L << 20, cpus, null, List.of("test-pipe"), null, null, null, Set.of(), null,
+        var config = new MachineConfig(256L << 20, cpus, null, List.of(LinuxGuest.TEST_CONSOLE), null, null, null, Set.of(), null,
                 true, true, List.of(), false, kernel, initrd, "console=ttyS0,115200", null, false, false,
                 threading);
         String release = LinuxGuest.kernelRelease();
         ConsolePipe com1 = new ConsolePipe();
-        try (PcMachine machine = PcMachine.create(config, spec -> com1)) {
+        try (PcMachine machine = PcMachine.create(config, (device, spec) -> com1)) {
             long started = System.nanoTime();
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(machine::run);
             int at = com1.await("JAVELIN-READY " + release, 0, LinuxGuest.BOOT_TIMEOUT_SECONDS);

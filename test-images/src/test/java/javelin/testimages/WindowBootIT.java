@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JavaFX window end to end, under a real X server (Xvfb, as scripts/setup installs it): the
+ * The JavaFX window end to end, under a real X server (Xvfb, as scripts/test installs it): the
  * emulator runs as the launcher runs it with {@code -display javafx}, boots the reference CD,
  * and the test looks at the window's pixels and types into it as a user would.
  *
@@ -52,7 +52,7 @@ class WindowBootIT {
         String release = LinuxGuest.kernelRelease();
         Path iso = ReferenceImages.image("javelin.iso");
         for (String tool : List.of("Xvfb", "xdotool", "import")) {
-            assertTrue(onPath(tool), tool + " is not installed (scripts/setup installs xvfb, xdotool and imagemagick)");
+            assertTrue(onPath(tool), tool + " is not installed (scripts/test installs xvfb, xdotool and imagemagick)");
         }
         Files.createDirectories(work);
         for (String old : List.of("com1.txt", "failure.png", "framebuffer.png", "window.png")) Files.deleteIfExists(work.resolve(old));
@@ -367,13 +367,7 @@ class WindowBootIT {
     }
 
     private Process startEmulator(int display, List<String> args) throws IOException {
-        Path appTarget = JavelinProcess.root().resolve("app/target");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xss16m", "--enable-native-access=ALL-UNNAMED", "-Djavelin.root=" + JavelinProcess.root(),
-                "-Dorg.lwjgl.system.memoryBackend=ffm",
-                "-cp", JavelinProcess.appJar(appTarget) + File.pathSeparator + appTarget.resolve("lib") + "/*",
-                "javelin.app.Main"));
+        List<String> cmd = JavelinProcess.command();
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
                 .redirectOutput(work.resolve("stdout.txt").toFile()).redirectError(work.resolve("stderr.txt").toFile());

@@ -1,5 +1,5 @@
 /**
- * Sound: the PC speaker ({@link javelin.devices.audio.PcSpeaker}) and its OpenAL host output
- * ({@link javelin.devices.audio.OpenAlSpeakerOutput}).
+ * Sound: the PC speaker ({@link javelin.devices.audio.PcSpeaker}) and the square wave it sounds, as
+ * samples ({@link javelin.devices.audio.SquareWave}). Playing them is the host's business (module ui).
  */
 package javelin.devices.audio;

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javelin.devices.serial.SerialBackend;
+import javelin.machine.CharDevSpec;
 
 /**
  * A serial port on a socket ({@code -serial tcp:HOST:PORT,server=on,wait=off},
@@ -33,7 +34,7 @@ public final class SocketSerialBackend implements SerialBackend {
     static final int MAX_PENDING = 64 * 1024;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    private final SocketSpec spec;
+    private final CharDevSpec.Socket spec;
     private final EventLoopGroup group;
     private final CountDownLatch firstClient = new CountDownLatch(1);
     private final Object lock = new Object();
@@ -45,7 +46,7 @@ public final class SocketSerialBackend implements SerialBackend {
     private volatile boolean droppedLogged;
     private Channel listener;
 
-    public SocketSerialBackend(SocketSpec spec, EventLoopGroup group) {
+    public SocketSerialBackend(CharDevSpec.Socket spec, EventLoopGroup group) {
         this.spec = Objects.requireNonNull(spec);
         this.group = Objects.requireNonNull(group);
     }
@@ -59,17 +60,17 @@ public final class SocketSerialBackend implements SerialBackend {
             }
         };
         if (spec.server()) {
-            listener = spec.listen(group, init);
+            listener = Sockets.listen(spec, group, init);
             LOG.log(System.Logger.Level.INFO, "serial port listening on " + listener.localAddress());
         } else {
-            spec.connect(group, init);
+            Sockets.connect(spec, group, init);
         }
         return this;
     }
 
     /** The bound TCP port (tests listen on port 0). */
     public int port() {
-        return SocketSpec.boundPort(listener);
+        return Sockets.boundPort(listener);
     }
 
     /** For {@code wait=on}: blocks until the first client connects; false on timeout. */
@@ -127,7 +128,7 @@ public final class SocketSerialBackend implements SerialBackend {
         Channel ch = client;
         if (ch != null) ch.close().syncUninterruptibly();
         if (listener != null) listener.close().syncUninterruptibly();
-        spec.unlink();
+        Sockets.unlink(spec);
     }
 
     /** One client connection. */

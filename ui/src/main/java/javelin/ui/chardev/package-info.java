@@ -1,10 +1,12 @@
 /**
- * Character-device back ends in QEMU's option syntax: listening (or connecting) sockets over TCP
- * and unix-domain paths, shared by the serial ports ({@link javelin.ui.chardev.SocketSerialBackend})
- * and the QMP monitor, and the {@code -serial} spec parser ({@link javelin.ui.chardev.SerialSpec}).
+ * Character-device back ends on this host: the process's terminal
+ * ({@link javelin.ui.chardev.StdioBackend}, with {@link javelin.ui.chardev.RawTerminal}), files
+ * ({@link javelin.ui.chardev.FileBackend}), and sockets over TCP and unix-domain paths
+ * ({@link javelin.ui.chardev.SocketSerialBackend}, with telnet), whose listening and connecting
+ * ({@link javelin.ui.chardev.Sockets}) the QMP monitor and the VNC server share. The grammar of
+ * the specs is {@link javelin.machine.CharDevSpec}'s; {@link javelin.ui.LocalBackends} opens them.
  *
  * <p>All network I/O runs on a Netty event-loop group the application creates once and passes in;
- * nothing here owns a thread of its own except the stdio reader of
- * {@link javelin.devices.serial.StdioBackend}.
+ * nothing here owns a thread of its own except the stdio reader.
  */
 package javelin.ui.chardev;

@@ -9,7 +9,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Clock;
 import java.util.Objects;
 import javelin.machine.MachineControl;
-import javelin.ui.chardev.SocketSpec;
+import javelin.machine.CharDevSpec;
+import javelin.ui.chardev.Sockets;
 
 /**
  * A QMP monitor listening on a TCP or unix socket ({@code -qmp tcp:127.0.0.1:4444,server=on,wait=off}).
@@ -25,7 +26,7 @@ public final class QmpServer implements AutoCloseable {
     private final MachineControl machine;
     private final VncMonitor vnc;
     private final EventLoopGroup group;
-    private final SocketSpec spec;
+    private final CharDevSpec.Socket spec;
     private final Clock clock;
     private final ChannelGroup sessions = new DefaultChannelGroup("qmp", GlobalEventExecutor.INSTANCE);
     /** The PS/2 button state {@code input-send-event} has built up (bit 0 left, 1 right, 2 middle). */
@@ -36,7 +37,7 @@ public final class QmpServer implements AutoCloseable {
      * @param vnc the VNC server for {@code query-vnc}/{@code change-vnc-password}, or null without one
      * @param clock the host clock for event timestamps (QMP events carry wall-clock time)
      */
-    public QmpServer(MachineControl machine, VncMonitor vnc, EventLoopGroup group, SocketSpec spec, Clock clock) {
+    public QmpServer(MachineControl machine, VncMonitor vnc, EventLoopGroup group, CharDevSpec.Socket spec, Clock clock) {
         this.machine = Objects.requireNonNull(machine);
         this.vnc = vnc;
         this.group = Objects.requireNonNull(group);
@@ -47,7 +48,7 @@ public final class QmpServer implements AutoCloseable {
     /** Binds the socket and subscribes to machine events; returns once listening. */
     public QmpServer start() {
         machine.addEventListener(this::broadcast);
-        listener = spec.listen(group, new ChannelInitializer<>() {
+        listener = Sockets.listen(spec, group, new ChannelInitializer<>() {
             @Override protected void initChannel(Channel ch) {
                 sessions.add(ch);
                 ch.pipeline().addLast(new QmpSession(QmpServer.this));
@@ -59,7 +60,7 @@ public final class QmpServer implements AutoCloseable {
 
     /** The bound TCP port (tests bind port 0). */
     public int port() {
-        return SocketSpec.boundPort(listener);
+        return Sockets.boundPort(listener);
     }
 
     MachineControl machine() {
@@ -88,7 +89,7 @@ public final class QmpServer implements AutoCloseable {
 
     @Override public void close() {
         if (listener != null) listener.close().syncUninterruptibly();
-        spec.unlink();
+        Sockets.unlink(spec);
         sessions.close().syncUninterruptibly();
     }
 }

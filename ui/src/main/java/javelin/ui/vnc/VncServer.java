@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import javelin.machine.MachineControl;
-import javelin.ui.chardev.SocketSpec;
+import javelin.machine.CharDevSpec;
+import javelin.ui.chardev.Sockets;
 import javelin.ui.qmp.VncMonitor;
 
 /**
@@ -67,7 +68,7 @@ public final class VncServer implements VncMonitor, AutoCloseable {
         machine.framebuffer().addFrameListener(() -> {
             for (RfbSession s : sessions) s.wake();
         });
-        listener = new SocketSpec(options.host(), options.port(), null, true, false, false).listen(group,
+        listener = Sockets.listen(new CharDevSpec.Tcp(options.host(), options.port(), true, false, false), group,
                 new ChannelInitializer<>() {
                     @Override protected void initChannel(Channel ch) {
                         ch.config().setWriteBufferWaterMark(WATER_MARK);
@@ -76,8 +77,8 @@ public final class VncServer implements VncMonitor, AutoCloseable {
                 });
         LOG.log(System.Logger.Level.INFO, "VNC server listening on " + listener.localAddress());
         if (options.websocketPort() >= 0) {
-            websocketListener = new SocketSpec(options.websocketHost(), options.websocketPort(), null, true, false, false)
-                    .listen(group, new ChannelInitializer<>() {
+            websocketListener = Sockets.listen(
+                    new CharDevSpec.Tcp(options.websocketHost(), options.websocketPort(), true, false, false), group, new ChannelInitializer<>() {
                         @Override protected void initChannel(Channel ch) {
                             ch.config().setWriteBufferWaterMark(WATER_MARK);
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_HTTP_REQUEST),
@@ -93,11 +94,11 @@ public final class VncServer implements VncMonitor, AutoCloseable {
     }
 
     public int port() {
-        return SocketSpec.boundPort(listener);
+        return Sockets.boundPort(listener);
     }
 
     public int websocketPort() {
-        return websocketListener == null ? -1 : SocketSpec.boundPort(websocketListener);
+        return websocketListener == null ? -1 : Sockets.boundPort(websocketListener);
     }
 
     MachineControl machine() {

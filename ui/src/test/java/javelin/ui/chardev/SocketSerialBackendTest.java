@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javelin.machine.CharDevSpec;
 import javelin.ui.qmp.Socat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -34,7 +35,7 @@ class SocketSerialBackendTest {
     }
 
     private SocketSerialBackend open(String spec) {
-        backend = new SocketSerialBackend(SocketSpec.parse("-serial", spec), group).start();
+        backend = new SocketSerialBackend(CharDevSpec.parseSocket("-serial", spec), group).start();
         return backend;
     }
 
@@ -101,7 +102,7 @@ class SocketSerialBackendTest {
         void severalPortsAtOnceStayIndependent() throws Exception {
             EchoShell com1 = new EchoShell(open("tcp:127.0.0.1:0,server=on,wait=off"));
             SocketSerialBackend second = new SocketSerialBackend(
-                    SocketSpec.parse("-serial", "tcp:127.0.0.1:0,server=on,wait=off"), group).start();
+                    CharDevSpec.parseSocket("-serial", "tcp:127.0.0.1:0,server=on,wait=off"), group).start();
             try {
                 EchoShell com2 = new EchoShell(second);
                 try (Socat a = new Socat("TCP:127.0.0.1:" + backend.port());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * Right Shift, right Ctrl, right Windows and keypad Enter end to end on a real X server: Xvfb,
  * the window in its own JVM on the GTK platform ({@link X11KeysWindowMain}), keys pressed with
  * xdotool (XTEST, as a keyboard would), PC keys read from the fake machine. Skipped where Xvfb
- * or xdotool is missing (scripts/setup installs both).
+ * or xdotool is missing (scripts/test installs both).
  */
 class RightKeysOnX11Test {
     private static final long TIMEOUT_SECONDS = 30;
@@ -41,7 +41,7 @@ class RightKeysOnX11Test {
 
     @BeforeEach
     void startXvfbAndTheWindow() throws Exception {
-        assumeTrue(onPath("Xvfb") && onPath("xdotool"), "Xvfb and xdotool are not installed (scripts/setup installs them)");
+        assumeTrue(onPath("Xvfb") && onPath("xdotool"), "Xvfb and xdotool are not installed (scripts/test installs them)");
         // -displayfd: Xvfb picks a free display itself and prints its number, so parallel runs never collide.
         xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -51,8 +51,10 @@ class RightKeysOnX11Test {
         assertNotNull(number, "Xvfb exited before choosing a display");
         display = Integer.parseInt(number.trim());
 
+        // The test JVM's own class path and JavaFX modules (the ui pom puts JavaFX on the module path).
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--module-path", System.getProperty("jdk.module.path"), "--add-modules", "javafx.controls",
+                "--enable-native-access=javafx.graphics,ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 X11KeysWindowMain.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("DISPLAY", ":" + display);

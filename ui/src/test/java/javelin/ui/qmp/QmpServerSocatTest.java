@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import javelin.ui.chardev.SocketSpec;
+import javelin.machine.CharDevSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -76,7 +76,7 @@ class QmpServerSocatTest {
     class Tcp {
         @Test
         void socatDrivesStopContScreendumpAndReset(@TempDir Path dir) throws Exception {
-            server = new QmpServer(machine, null, group, SocketSpec.parse("-qmp", "tcp:127.0.0.1:0,server=on,wait=off"),
+            server = new QmpServer(machine, null, group, CharDevSpec.parseSocket("-qmp", "tcp:127.0.0.1:0,server=on,wait=off"),
                     Clock.systemUTC()).start();
             try (Socat s = new Socat("TCP:127.0.0.1:" + server.port())) {
                 session(s, dir);
@@ -86,7 +86,7 @@ class QmpServerSocatTest {
 
         @Test
         void twoClientsBothReceiveEvents(@TempDir Path dir) throws Exception {
-            server = new QmpServer(machine, null, group, SocketSpec.parse("-qmp", "tcp::0,server=on,wait=off"),
+            server = new QmpServer(machine, null, group, CharDevSpec.parseSocket("-qmp", "tcp::0,server=on,wait=off"),
                     Clock.systemUTC()).start();
             try (Socat a = new Socat("TCP:127.0.0.1:" + server.port());
                  Socat b = new Socat("TCP:127.0.0.1:" + server.port())) {
@@ -106,7 +106,7 @@ class QmpServerSocatTest {
         @Test
         void socatDrivesTheSameSessionOverAUnixSocket(@TempDir Path dir) throws Exception {
             Path sock = dir.resolve("qmp.sock");
-            server = new QmpServer(machine, null, group, SocketSpec.parse("-qmp", "unix:" + sock + ",server=on,wait=off"),
+            server = new QmpServer(machine, null, group, CharDevSpec.parseSocket("-qmp", "unix:" + sock + ",server=on,wait=off"),
                     Clock.systemUTC()).start();
             try (Socat s = new Socat("UNIX-CONNECT:" + sock)) {
                 session(s, dir);

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import javelin.devices.input.KeyCode;
-import javelin.ui.chardev.SocketSpec;
+import javelin.machine.CharDevSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -54,7 +54,7 @@ class QmpSessionTest {
             }
         };
         QmpServer server = new QmpServer(machine, vnc, group,
-                SocketSpec.parse("-qmp", "tcp:127.0.0.1:0,server=on,wait=off"), Clock.fixed(NOW, ZoneOffset.UTC));
+                CharDevSpec.parseSocket("-qmp", "tcp:127.0.0.1:0,server=on,wait=off"), Clock.fixed(NOW, ZoneOffset.UTC));
         ch = new EmbeddedChannel(new QmpSession(server));
         // The event hook start() would install; the embedded channel stands in for the socket.
         machine.addEventListener(e -> ch.pipeline().get(QmpSession.class).sendEvent(ch, e.name()));

@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real {@code socat} (Debian package, installed by {@code scripts/setup}) as a line-oriented
+ * The real {@code socat} (Debian package, installed by {@code scripts/test}) as a line-oriented
  * client: {@code socat STDIO <address>}. Reads have a timeout as a backstop, never a sleep.
  */
 public final class Socat implements AutoCloseable {

@@ -114,7 +114,7 @@ class NoVncBrowserTest {
 
     @Test
     void debianNoVnc13InHeadlessChromiumRendersTheScreen(@TempDir Path profile) throws Exception {
-        assertTrue(Files.isRegularFile(DEBIAN_NOVNC.resolve("core/rfb.js")), "Debian package novnc is installed (scripts/setup)");
+        assertTrue(Files.isRegularFile(DEBIAN_NOVNC.resolve("core/rfb.js")), "Debian package novnc is installed (scripts/test)");
         rendersTheScreen(DEBIAN_NOVNC, profile);
     }
 

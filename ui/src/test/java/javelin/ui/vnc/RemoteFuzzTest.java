@@ -15,7 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javelin.ui.chardev.SocketSpec;
+import javelin.machine.CharDevSpec;
 import javelin.ui.qmp.FakeMachine;
 import javelin.ui.qmp.QmpServer;
 import javelin.ui.qmp.Socat;
@@ -147,7 +147,7 @@ class RemoteFuzzTest {
 
     @Test
     void qmpServerSurvivesRandomAndTruncatedMessages() throws Exception {
-        QmpServer server = new QmpServer(machine, null, group, SocketSpec.parse("-qmp", "tcp::0,server=on,wait=off"),
+        QmpServer server = new QmpServer(machine, null, group, CharDevSpec.parseSocket("-qmp", "tcp::0,server=on,wait=off"),
                 Clock.systemUTC()).start();
         try {
             for (int i = 0; i < CONNECTIONS; i++) {

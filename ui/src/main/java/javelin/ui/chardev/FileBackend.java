@@ -1,4 +1,4 @@
-package javelin.devices.serial;
+package javelin.ui.chardev;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javelin.devices.serial.SerialBackend;
 
 /**
  * A serial back end that appends the guest's output to a file ({@code -serial file:PATH}); the

@@ -1,4 +1,4 @@
-package javelin.devices.serial;
+package javelin.ui.chardev;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

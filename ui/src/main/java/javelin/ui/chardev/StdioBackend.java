@@ -1,16 +1,17 @@
-package javelin.devices.serial;
+package javelin.ui.chardev;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import javelin.devices.serial.SerialBackend;
 
 /**
  * A serial back end on a pair of streams, normally the process's standard input and output
  * ({@code -serial stdio}). Output is flushed after every byte (a console echoes
  * keystrokes one at a time); input is read by a daemon thread and pushed to the UART, so a guest never waits on the
- * host's terminal. The terminal's line discipline (raw mode) is the launcher's business.
+ * host's terminal. The terminal's line discipline is {@link RawTerminal}'s business.
  */
 public final class StdioBackend implements SerialBackend {
     private static final System.Logger LOG = System.getLogger(StdioBackend.class.getName());

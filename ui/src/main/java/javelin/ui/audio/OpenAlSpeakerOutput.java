@@ -1,7 +1,9 @@
-package javelin.devices.audio;
+package javelin.ui.audio;
 
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
+import javelin.devices.audio.PcSpeaker;
+import javelin.devices.audio.SquareWave;
 import org.lwjgl.openal.AL;
 import org.lwjgl.openal.AL10;
 import org.lwjgl.openal.ALC;

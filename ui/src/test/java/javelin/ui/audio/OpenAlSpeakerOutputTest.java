@@ -1,15 +1,16 @@
-package javelin.devices.audio;
+package javelin.ui.audio;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import javelin.devices.audio.PcSpeaker;
 import org.junit.jupiter.api.Test;
 import org.lwjgl.openal.ALC10;
 import org.lwjgl.openal.SOFTLoopback;
 
-/** Runs with ALSOFT_DRIVERS=null (set by the devices pom): no sound card is needed. */
+/** Runs with ALSOFT_DRIVERS=null (set by the ui pom): no sound card is needed. */
 class OpenAlSpeakerOutputTest {
     @Test
     void nullDriverOpensAndClosesWithoutError() {
