@@ -1,6 +1,6 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import javelin.cpu.x86.CpuFault;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Far JMP/CALL/RET and IRET against SDM vol. 2 and vol. 3, 5.8. */
 class ControlTransferTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
 
     @Nested

@@ -1,6 +1,6 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Interrupt and exception delivery against SDM vol. 3, chapter 6 and 20.3, and vol. 2 INT n. */
 class InterruptsTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
 
     @Nested

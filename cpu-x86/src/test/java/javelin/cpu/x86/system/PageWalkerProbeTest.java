@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * the absence of every side effect a guest walk has.
  */
 class PageWalkerProbeTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
 
     static final int PD = 0x10000, PT = 0x11000, PAGE = 0x20000;

@@ -1,6 +1,6 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.assertFault;
+import static javelin.cpu.x86.system.DescriptorTables.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Page walks and #PF error codes against SDM vol. 3, 4.3, 4.4, 4.6, 4.7, 4.8. */
 class PageWalkerTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
 
     static final int PD = 0x10000, PT = 0x11000, PAGE = 0x20000;

@@ -1,6 +1,6 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Segment register loads against SDM vol. 2 (MOV, POP) and vol. 3, 5.4-5.6. */
 class SegmentationTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
 
     @Nested

@@ -1,6 +1,6 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** System instructions against their SDM vol. 2 pages. */
 class SystemInstructionsTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
 
     boolean zf() {

@@ -1,6 +1,6 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Hardware task switches against SDM vol. 3, 7.3 and vol. 2 (JMP, CALL, IRET task paths). */
 class TaskSwitchTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
 
     @BeforeEach
