@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
-import javelin.cpu.x86.system.PageWalker;
+import javelin.cpu.x86.mmu.PageWalker;
 import javelin.devices.block.ImageOpenException;
 import javelin.devices.block.IsoImage;
 import javelin.devices.debug.DebugConsole;
@@ -524,7 +524,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             int done = 0;
             while (done < length) {
                 int lin = (int) (address + done);        // linear addresses wrap at 4 GiB
-                long pa = PageWalker.probe(cpu, lin);
+                long pa = PageWalker.probe(cpu, mem, lin);
                 if (pa < 0) return Optional.empty();
                 int chunk = Math.min(length - done, PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
                 mem.readBytes(pa, out, done, chunk);

@@ -125,11 +125,6 @@ public final class CpuState implements Stateful<CpuState.State> {
     public long patMsr = 0x0007_0406_0007_0406L;
     public long miscEnableMsr;
     public final java.util.Map<Integer, Long> mtrrMsrs = new java.util.TreeMap<>();
-    /**
-     * PGE bookkeeping for the two TLBs (supervisor slots, then user slots): page | 1 when the
-     * slot was filled from a global translation, else 0. A cache, never saved.
-     */
-    public final int[] tlbGlobalPages = new int[2 * javelin.softmmu.SoftTlb.SIZE];
     /** The machine's virtual clock, which RDTSC reads; the board replaces this standing clock. */
     public javelin.softmmu.VirtualClock clock = new javelin.softmmu.ManualClock();
 
@@ -147,7 +142,7 @@ public final class CpuState implements Stateful<CpuState.State> {
     public final PhysicalMemory mem;
     public final IoPortBus io;
     public InterruptSource intr = InterruptSource.NONE;
-    public final Mmu mmu;
+    public final javelin.cpu.x86.mmu.Mmu mmu;
     /**
      * The interpreter that runs this CPU's translation blocks; set once by the engine
      * ({@code javelin.cpu.x86.exec.X86Engine#attach}) before the vCPU thread starts. Not state.
@@ -166,7 +161,7 @@ public final class CpuState implements Stateful<CpuState.State> {
         this.mem = mem;
         this.io = io;
         this.cpuIndex = cpuIndex;
-        this.mmu = new Mmu(this);
+        this.mmu = new javelin.cpu.x86.mmu.Mmu(this);
         reset();
     }
 
@@ -443,8 +438,7 @@ public final class CpuState implements Stateful<CpuState.State> {
         waitingForSipi = s.waitingForSipi();
         setEflags(s.eflags());
         updateModeCaches();
-        mmu.flushAll();
-        java.util.Arrays.fill(tlbGlobalPages, 0);
+        mmu.reset();
     }
 
     private static List<Integer> ints(int[] a) {

@@ -4,11 +4,11 @@ import static javelin.cpu.x86.CpuState.*;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.Mnemonic;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.SoftTlb;
 import javelin.softmmu.tb.TbCode;
 import javelin.softmmu.tb.TbFrontEnd;

@@ -1,9 +1,9 @@
 package javelin.cpu.x86.exec;
 
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
 import javelin.cpu.x86.interp.ExclusiveStepRequest;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.exec.Vcpu;
 import javelin.softmmu.exec.VcpuSet;
 import javelin.softmmu.tb.TbCache;

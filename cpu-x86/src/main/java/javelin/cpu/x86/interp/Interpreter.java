@@ -8,7 +8,7 @@ import java.lang.invoke.VarHandle;
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
-import javelin.cpu.x86.Mmu;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.HotForm;

@@ -4,7 +4,7 @@ import static javelin.cpu.x86.CpuState.*;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Data accesses through a segment (SDM vol. 3, 5.3 limit checking and 5.4.1 type checking):

@@ -34,7 +34,7 @@ final class ControlRegisters {
         if ((v & CpuState.CR0_PG) != 0 && (v & CpuState.CR0_PE) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
         if ((v & CpuState.CR0_NW) != 0 && (v & CpuState.CR0_CD) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
         boolean enablingPaging = (v & CpuState.CR0_PG) != 0 && !cpu.pagingEnabled();
-        if (enablingPaging && (cpu.cr4 & CpuState.CR4_PAE) != 0) loadPdptes(cpu, cpu.cr3);
+        if (enablingPaging && (cpu.cr4 & CpuState.CR4_PAE) != 0) cpu.mmu.loadPdptes(cpu.cr3);
         int changed = cpu.cr0 ^ v;
         cpu.cr0 = v;
         if ((changed & CR0_PAGING_BITS) != 0) cpu.mmu.flushAll();
@@ -47,33 +47,17 @@ final class ControlRegisters {
 
     /** CR3 load, also from a task switch: PDPTEs under PAE paging, then the TLB flush. */
     static void loadCr3(CpuState cpu, int value) {
-        if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) loadPdptes(cpu, value);
+        if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) cpu.mmu.loadPdptes(value);
         cpu.cr3 = value;
-        PageWalker.flushNonGlobal(cpu);
+        cpu.mmu.flushNonGlobal();
     }
 
     static void writeCr4(CpuState cpu, int value) {
         if ((value & ~CR4_SUPPORTED) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
         boolean enablingPae = (value & CpuState.CR4_PAE) != 0 && (cpu.cr4 & CpuState.CR4_PAE) == 0;
-        if (enablingPae && cpu.pagingEnabled()) loadPdptes(cpu, cpu.cr3);
+        if (enablingPae && cpu.pagingEnabled()) cpu.mmu.loadPdptes(cpu.cr3);
         int changed = cpu.cr4 ^ value;
         cpu.cr4 = value;
         if ((changed & CR4_PAGING_BITS) != 0) cpu.mmu.flushAll();
-    }
-
-    /**
-     * Loads the four PAE PDPTEs from the 32-byte aligned table at CR3 (SDM vol. 3, 4.4.1);
-     * a present entry with a reserved bit set is #GP(0) and loads nothing.
-     */
-    static void loadPdptes(CpuState cpu, int cr3) {
-        long base = (cr3 & 0xFFFF_FFE0L) & cpu.a20Mask;
-        long[] e = new long[4];
-        for (int i = 0; i < 4; i++) {
-            e[i] = cpu.mem.readQword(base + 8L * i);
-            if ((e[i] & PageWalker.PTE_P) != 0 && (e[i] & PageWalker.PDPTE_RESERVED) != 0) {
-                throw CpuFault.withCode(CpuFault.GP, 0);
-            }
-        }
-        System.arraycopy(e, 0, cpu.pdpte, 0, 4);
     }
 }

@@ -1,13 +1,8 @@
 package javelin.cpu.x86.system;
 
-import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.testing.TestMachine;
 import javelin.softmmu.PhysicalMemory;
-import org.junit.jupiter.api.function.Executable;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Descriptor tables at fixed addresses of a 4 MiB {@link TestMachine}, and the CPU set up over
@@ -104,12 +99,5 @@ final class DescriptorTables {
 
     int stackDword(int offset) {
         return mem.readDword((cpu.segBase[CpuState.SS] + cpu.regs[CpuState.ESP] + offset) & 0xFFFF_FFFFL);
-    }
-
-    static CpuFault assertFault(int vector, int errorCode, Executable e) {
-        CpuFault f = assertThrows(CpuFault.class, e);
-        assertEquals(vector, f.vector, "vector");
-        assertEquals(errorCode, f.errorCode, "error code");
-        return f;
     }
 }

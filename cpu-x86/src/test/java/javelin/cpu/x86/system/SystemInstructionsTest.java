@@ -1,6 +1,7 @@
 package javelin.cpu.x86.system;
 
 import static javelin.cpu.x86.system.DescriptorTables.*;
+import static javelin.cpu.x86.testing.Faults.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

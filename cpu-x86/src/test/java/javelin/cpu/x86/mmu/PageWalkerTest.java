@@ -1,20 +1,21 @@
-package javelin.cpu.x86.system;
+package javelin.cpu.x86.mmu;
 
-import static javelin.cpu.x86.system.DescriptorTables.assertFault;
+import static javelin.cpu.x86.testing.Faults.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
+import javelin.cpu.x86.system.SystemInstructions;
+import javelin.cpu.x86.testing.TestMachine;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Page walks and #PF error codes against SDM vol. 3, 4.3, 4.4, 4.6, 4.7, 4.8. */
 class PageWalkerTest {
-    final DescriptorTables m = new DescriptorTables();
-    final CpuState cpu = m.cpu;
+    final TestMachine m = TestMachine.builder().ram(4 << 20).interpreter().build();
+    final CpuState cpu = m.cpu();
 
     static final int PD = 0x10000, PT = 0x11000, PAGE = 0x20000;
     static final int P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80;
@@ -24,7 +25,7 @@ class PageWalkerTest {
     class LegacyPaging {
         @BeforeEach
         void setUp() {
-            m.protectedMode(0, 1, 2);
+            cpu.enterFlatProtectedMode();
             cpu.cr3 = PD;
             cpu.cr0 |= CpuState.CR0_PG;
             cpu.mmu.flushAll();
@@ -133,7 +134,7 @@ class PageWalkerTest {
 
         @BeforeEach
         void setUp() {
-            m.protectedMode(0, 1, 2);
+            cpu.enterFlatProtectedMode();
             m.mem.writeQword(PDPT, PDE_TABLE | P);
             m.mem.writeQword(PDE_TABLE + 2 * 8, PTE_TABLE | P | RW | US);   // linear 4 MiB..6 MiB
             m.mem.writeQword(PTE_TABLE + 3 * 8, PAGE | P | RW | US);
