@@ -206,12 +206,30 @@ public final class Interpreter {
         final boolean trap = (cpu.eflagsRest & TF) != 0;
         faulted = false;
         try {
-            single[0] = decoder.decode(cpu);
+            single[0] = decoder.decode(codeAtEip(), cpu.code32);
             executeBlock(single, 1, null);
         } catch (CpuFault f) {
             deliverFault(f);
         }
         if (trap && !faulted) singleStepTrap();
+    }
+
+    /**
+     * The bytes of the instruction at CS:EIP, fetched through the MMU. Every byte is checked
+     * against the CS limit at its own offset, also in 16-bit code: IP wraps only between
+     * instructions, so an instruction that straddles offset FFFFh with the real-mode limit of
+     * FFFFh raises #GP(0) (SDM vol. 3, 5.3; vol. 3, 20.1.1).
+     */
+    private Decoder.ByteSource codeAtEip() {
+        final int eip = cpu.eip;
+        final int csBase = cpu.segBase[CS];
+        final long limit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
+        final boolean user = cpu.cpl == 3;
+        return k -> {
+            long off = (eip & 0xFFFF_FFFFL) + k;
+            if (off > limit) throw CpuFault.withCode(CpuFault.GP, 0);
+            return mmu.fetchByte(csBase + (int) off, user);
+        };
     }
 
     /** The single-step #DB after an instruction that ran with TF set. */
