@@ -194,8 +194,7 @@ final class VcpuThreads {
 
     /** One turn of {@code v}; returns whether it ran guest code (false: nothing to do, may park). */
     private boolean turn(VirtualCpu v) {
-        v.cpu.exitRequested = false;         // before the work is served: a later kick is not lost
-        vcpus.processPendingWork(v.vcpu);
+        vcpus.processPendingWork(v.vcpu);    // clears the exit request first: a later kick is not lost
         v.applyPins();
         if (v.cpu.shutdownRequested) {
             host.shutdown(v);

@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
-import javelin.softmmu.IoPortBus;
-import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.state.SnapshotFormatException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class CpuStateTest {
     private static CpuState newCpu() {
-        ReentrantLock lock = new ReentrantLock();
-        return new CpuState(new PhysicalMemory(4096, 0, lock), new IoPortBus(lock), 0);
+        return new CpuState(0);
     }
 
     /** A CPU in 32-bit protected mode with lazy flags pending and every kind of field non-default. */
@@ -123,8 +119,7 @@ class CpuStateTest {
     @Nested
     class InitAndStartup {
         private CpuState ap() {
-            ReentrantLock lock = new ReentrantLock();
-            return new CpuState(new PhysicalMemory(4096, 0, lock), new IoPortBus(lock), 1);
+            return new CpuState(1);
         }
 
         @Test

@@ -21,10 +21,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.OpSpec;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
 
@@ -85,8 +87,8 @@ public final class CpuTestRunner {
         ReentrantLock lock = new ReentrantLock();
         this.mem = new PhysicalMemory(RAM_SIZE, 0, lock);
         mem.mapRam(0, RAM_SIZE, 0);
-        this.cpu = new CpuState(mem, new IoPortBus(lock), 0);
-        this.interp = new Interpreter(cpu);
+        this.cpu = new CpuState(0);
+        this.interp = new Interpreter(cpu, new Mmu(cpu, mem), new CpuSocket(mem, new IoPortBus(lock)), null);
         this.out = out;
         this.verbose = verbose;
     }

@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
+import javelin.cpu.x86.mmu.Mmu;
+import javelin.softmmu.PhysicalMemory;
 
 /**
  * Atomic read-modify-writes of guest memory for LOCK-prefixed instructions and XCHG
@@ -38,22 +40,27 @@ final class AtomicOps {
 
     private final CpuState cpu;
     private final SegmentedMemory mem;
+    private final Mmu mmu;
+    /** Guest physical memory: the compare-and-swaps work on its RAM backing; the lock of [LOCK-3]. */
+    private final PhysicalMemory physical;
     private final MemorySegment ram;
     /** An engine can run this instruction in an exclusive section ([LOCK-3]). */
     boolean exclusiveAvailable;
     /** Set while the instruction runs inside that exclusive section. */
     boolean inExclusive;
 
-    AtomicOps(CpuState cpu, SegmentedMemory mem) {
+    AtomicOps(CpuState cpu, SegmentedMemory mem, Mmu mmu) {
         this.cpu = cpu;
         this.mem = mem;
-        this.ram = cpu.mem.backing();
+        this.mmu = mmu;
+        this.physical = mmu.memory();
+        this.ram = physical.backing();
     }
 
     /** Atomically replaces {@code size} bytes at {@code seg:off} with {@code update(old)}; returns old. */
     int readModifyWrite(int seg, int off, int size, Update update) {
         int lin = mem.linear(seg, off, size, true);
-        long host = cpu.mmu.atomicHostOffset(lin, size, cpu.cpl == 3);
+        long host = mmu.atomicHostOffset(lin, size, cpu.cpl == 3);
         long aligned = host & ~3L;
         int shift = (int) (host & 3) * 8;
         if (host < 0 || (host & 3) + size > 4) {
@@ -63,7 +70,7 @@ final class AtomicOps {
                 return old;
             }
             if (exclusiveAvailable) throw ExclusiveStepRequest.INSTANCE;      // [LOCK-3]
-            synchronized (cpu.mem) {
+            synchronized (physical) {
                 int old = mem.read(seg, off, size);
                 mem.write(seg, off, size, update.apply(old));
                 return old;
@@ -91,7 +98,7 @@ final class AtomicOps {
      */
     long compareExchange8(int seg, int off, long expected, long replacement) {
         int lin = mem.linear(seg, off, 8, true);
-        long host = cpu.mmu.atomicHostOffset(lin, 8, cpu.cpl == 3);
+        long host = mmu.atomicHostOffset(lin, 8, cpu.cpl == 3);
         if (host < 0 || (host & 7) != 0) {
             if (inExclusive) {
                 long old = mem.readQword(seg, off);
@@ -99,7 +106,7 @@ final class AtomicOps {
                 return old;
             }
             if (exclusiveAvailable) throw ExclusiveStepRequest.INSTANCE;      // [LOCK-3]
-            synchronized (cpu.mem) {
+            synchronized (physical) {
                 long old = mem.readQword(seg, off);
                 mem.writeQword(seg, off, old == expected ? replacement : old);
                 return old;

@@ -21,9 +21,9 @@ final class SegmentedMemory {
     private final CpuState cpu;
     private final Mmu mmu;
 
-    SegmentedMemory(CpuState cpu) {
+    SegmentedMemory(CpuState cpu, Mmu mmu) {
         this.cpu = cpu;
-        this.mmu = cpu.mmu;
+        this.mmu = mmu;
     }
 
     /** Present, S = 1, writable expand-up data: readable and writable in every mode, limit check only. */

@@ -65,10 +65,16 @@ public final class Mmu {
         void flushedPage(int linear);
     }
 
-    public Mmu(CpuState cpu) {
+    /** The MMU of {@code cpu}, reaching guest physical memory {@code mem}; both TLBs empty. */
+    public Mmu(CpuState cpu, PhysicalMemory mem) {
         this.cpu = cpu;
-        this.mem = cpu.mem;
+        this.mem = mem;
         this.ram = mem.backing();
+    }
+
+    /** The physical memory behind this MMU (atomic operations work on its backing directly). */
+    public PhysicalMemory memory() {
+        return mem;
     }
 
     public void setFlushListener(FlushListener listener) {

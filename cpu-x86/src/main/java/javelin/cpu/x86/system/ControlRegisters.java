@@ -3,6 +3,7 @@ package javelin.cpu.x86.system;
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.Cpuid;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Writes of CR0, CR3 and CR4 (SDM vol. 3, 2.5 and 4.10.4): the validity checks (#GP(0)),
@@ -29,35 +30,35 @@ final class ControlRegisters {
 
     private ControlRegisters() { }
 
-    static void writeCr0(CpuState cpu, int value) {
+    static void writeCr0(CpuState cpu, Mmu mmu, int value) {
         int v = (value & CR0_WRITABLE) | CpuState.CR0_ET;
         if ((v & CpuState.CR0_PG) != 0 && (v & CpuState.CR0_PE) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
         if ((v & CpuState.CR0_NW) != 0 && (v & CpuState.CR0_CD) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
         boolean enablingPaging = (v & CpuState.CR0_PG) != 0 && !cpu.pagingEnabled();
-        if (enablingPaging && (cpu.cr4 & CpuState.CR4_PAE) != 0) cpu.mmu.loadPdptes(cpu.cr3);
+        if (enablingPaging && (cpu.cr4 & CpuState.CR4_PAE) != 0) mmu.loadPdptes(cpu.cr3);
         int changed = cpu.cr0 ^ v;
         cpu.cr0 = v;
-        if ((changed & CR0_PAGING_BITS) != 0) cpu.mmu.flushAll();
+        if ((changed & CR0_PAGING_BITS) != 0) mmu.flushAll();
         cpu.updateModeCaches();
     }
 
-    static void writeCr3(CpuState cpu, int value) {
-        loadCr3(cpu, value);
+    static void writeCr3(CpuState cpu, Mmu mmu, int value) {
+        loadCr3(cpu, mmu, value);
     }
 
     /** CR3 load, also from a task switch: PDPTEs under PAE paging, then the TLB flush. */
-    static void loadCr3(CpuState cpu, int value) {
-        if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) cpu.mmu.loadPdptes(value);
+    static void loadCr3(CpuState cpu, Mmu mmu, int value) {
+        if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) mmu.loadPdptes(value);
         cpu.cr3 = value;
-        cpu.mmu.flushNonGlobal();
+        mmu.flushNonGlobal();
     }
 
-    static void writeCr4(CpuState cpu, int value) {
+    static void writeCr4(CpuState cpu, Mmu mmu, int value) {
         if ((value & ~CR4_SUPPORTED) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
         boolean enablingPae = (value & CpuState.CR4_PAE) != 0 && (cpu.cr4 & CpuState.CR4_PAE) == 0;
-        if (enablingPae && cpu.pagingEnabled()) cpu.mmu.loadPdptes(cpu.cr3);
+        if (enablingPae && cpu.pagingEnabled()) mmu.loadPdptes(cpu.cr3);
         int changed = cpu.cr4 ^ value;
         cpu.cr4 = value;
-        if ((changed & CR4_PAGING_BITS) != 0) cpu.mmu.flushAll();
+        if ((changed & CR4_PAGING_BITS) != 0) mmu.flushAll();
     }
 }

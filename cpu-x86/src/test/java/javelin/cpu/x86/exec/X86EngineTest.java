@@ -4,9 +4,11 @@ import static javelin.cpu.x86.CpuState.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.testing.TestMachine;
+import javelin.softmmu.SoftTlb;
 import javelin.softmmu.tb.TbStats;
 import javelin.softmmu.tb.TranslationBlock;
 import org.junit.jupiter.api.DisplayName;
@@ -38,7 +40,7 @@ class X86EngineTest {
     static TranslationBlock blockAt(TestMachine m, int eip) {
         m.vcpu(0).bindToCurrentThread();
         m.cpu().eip = eip;
-        return m.engine.cache().lookup(m.vcpu(0), m.cpu());
+        return m.engine.cache().lookup(m.vcpu(0), m.x86(0));
     }
 
     private static int[] le32(int v) {
@@ -54,36 +56,37 @@ class X86EngineTest {
         void flagsChangeWithMode() {
             try (TestMachine m = machine(1, 4096)) {
                 CpuState cpu = m.cpu();
+                X86Vcpu v = m.x86(0);
                 Set<Long> seen = new HashSet<>();
-                seen.add(fe.flags(cpu));
+                seen.add(fe.flags(v));
                 cpu.code32 = false;
-                assertTrue(seen.add(fe.flags(cpu)), "CS.D");
+                assertTrue(seen.add(fe.flags(v)), "CS.D");
                 cpu.stack32 = false;
-                assertTrue(seen.add(fe.flags(cpu)), "SS.B");
+                assertTrue(seen.add(fe.flags(v)), "SS.B");
                 cpu.cpl = 3;
-                assertTrue(seen.add(fe.flags(cpu)), "CPL");
+                assertTrue(seen.add(fe.flags(v)), "CPL");
                 cpu.eflagsRest |= TF;
-                assertTrue(seen.add(fe.flags(cpu)), "TF");
+                assertTrue(seen.add(fe.flags(v)), "TF");
                 cpu.eflagsRest |= VM;
-                assertTrue(seen.add(fe.flags(cpu)), "VM");
+                assertTrue(seen.add(fe.flags(v)), "VM");
                 cpu.eflagsRest |= 3 << 12;
-                assertTrue(seen.add(fe.flags(cpu)), "IOPL");
+                assertTrue(seen.add(fe.flags(v)), "IOPL");
                 cpu.eflagsRest |= AC;
-                assertTrue(seen.add(fe.flags(cpu)), "AC");
+                assertTrue(seen.add(fe.flags(v)), "AC");
                 cpu.cr0 |= CR0_TS;
-                assertTrue(seen.add(fe.flags(cpu)), "CR0.TS");
+                assertTrue(seen.add(fe.flags(v)), "CR0.TS");
                 cpu.cr0 |= CR0_EM;
-                assertTrue(seen.add(fe.flags(cpu)), "CR0.EM");
+                assertTrue(seen.add(fe.flags(v)), "CR0.EM");
                 cpu.cr0 |= CR0_MP;
-                assertTrue(seen.add(fe.flags(cpu)), "CR0.MP");
+                assertTrue(seen.add(fe.flags(v)), "CR0.MP");
                 cpu.cr0 |= CR0_PG;
-                assertTrue(seen.add(fe.flags(cpu)), "CR0.PG");
+                assertTrue(seen.add(fe.flags(v)), "CR0.PG");
                 cpu.cr0 &= ~CR0_PE;
-                assertTrue(seen.add(fe.flags(cpu)), "CR0.PE");
+                assertTrue(seen.add(fe.flags(v)), "CR0.PE");
                 cpu.a20Mask = 0xFFEF_FFFFL;
-                assertTrue(seen.add(fe.flags(cpu)), "A20");
+                assertTrue(seen.add(fe.flags(v)), "A20");
                 cpu.interruptShadow = true;
-                assertTrue(seen.add(fe.flags(cpu)), "interrupt shadow");
+                assertTrue(seen.add(fe.flags(v)), "interrupt shadow");
                 for (long f : seen) assertEquals(0, f & TranslationBlock.FLAG_INVALID);
             }
         }
@@ -93,10 +96,11 @@ class X86EngineTest {
         void csBaseWordHoldsTheLimit() {
             try (TestMachine m = machine(1, 4096)) {
                 CpuState cpu = m.cpu();
-                long before = fe.csBase(cpu);
+                X86Vcpu v = m.x86(0);
+                long before = fe.csBase(v);
                 cpu.segLimit[CS] = 0xFFFF;
-                assertNotEquals(before, fe.csBase(cpu));
-                assertEquals(0, fe.csBase(cpu) & 0xFFFF_FFFFL);
+                assertNotEquals(before, fe.csBase(v));
+                assertEquals(0, fe.csBase(v) & 0xFFFF_FFFFL);
                 assertEquals(CpuState.class, cpu.getClass());
             }
         }
@@ -286,11 +290,30 @@ class X86EngineTest {
                 m.load(CODE, 0xB8, 1, 0, 0, 0, HLT);
                 m.runUntilHalt(0, CODE, MAX_SLICES);
                 long warm = missesOfARun(m, () -> { });
-                long afterAll = missesOfARun(m, m.cpu().mmu::flushAll);
-                long afterPage = missesOfARun(m, () -> m.cpu().mmu.flushPage(CODE));
+                long afterAll = missesOfARun(m, m.mmu()::flushAll);
+                long afterPage = missesOfARun(m, () -> m.mmu().flushPage(CODE));
                 assertEquals(0, warm);
                 assertTrue(afterAll > warm);
                 assertTrue(afterPage > warm);
+            }
+        }
+
+        @Test
+        @DisplayName("reset, INIT and a state restore leave no TLB entry of the state before them")
+        void resetInitAndRestoreFlushTheTlbs() {
+            try (TestMachine m = machine(1, 4096)) {
+                X86Vcpu v = m.x86(0);
+                CpuState.State saved = v.cpu().saveState();
+                List<Runnable> ops = List.of(v::reset, v::init, () -> v.restoreState(saved));
+                for (Runnable op : ops) {
+                    v.cpu().restoreState(saved);                  // the state alone: the TLB keeps its entries
+                    m.load(CODE, 0xB8, 1, 0, 0, 0, HLT);
+                    m.runUntilHalt(0, CODE, MAX_SLICES);
+                    int slot = SoftTlb.index(CODE);
+                    assertEquals(CODE, m.mmu().supervisorTlb.execTag[slot], "the code page is in the TLB");
+                    op.run();
+                    assertEquals(SoftTlb.TLB_INVALID, m.mmu().supervisorTlb.execTag[slot]);
+                }
             }
         }
 
@@ -300,14 +323,14 @@ class X86EngineTest {
             try (TestMachine m = machine(1, 4096)) {
                 m.load(CODE, 0xB8, 1, 0, 0, 0, HLT);
                 m.runUntilHalt(0, CODE, MAX_SLICES);
-                long flushesBefore = m.cpu().mmu.supervisorTlb.flushCount();
+                long flushesBefore = m.mmu().supervisorTlb.flushCount();
                 Thread other = new Thread(m.x86(0)::flushTlbFromAnyThread);
                 other.start();
                 other.join();
-                assertEquals(flushesBefore, m.cpu().mmu.supervisorTlb.flushCount(), "flushed on the wrong thread");
+                assertEquals(flushesBefore, m.mmu().supervisorTlb.flushCount(), "flushed on the wrong thread");
                 assertTrue(m.vcpus.get(0).exitRequested());
                 m.vcpus.processPendingWork(m.vcpus.get(0));
-                assertEquals(flushesBefore + 1, m.cpu().mmu.supervisorTlb.flushCount());
+                assertEquals(flushesBefore + 1, m.mmu().supervisorTlb.flushCount());
             }
         }
     }

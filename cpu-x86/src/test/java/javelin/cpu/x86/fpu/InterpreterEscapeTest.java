@@ -39,7 +39,7 @@ class InterpreterEscapeTest {
         for (int v = 0; v < 256; v++) mem.writeDword(v * 4L, HANDLER);
         mem.writeByte(HANDLER, HLT);
         cpu.regs[ESP] = 0x9000;
-        cpu.ferr = high -> ferr = high;
+        machine.socket().ferr = high -> ferr = high;
     }
 
     /** Runs {@code code} at CODE until HLT; returns the fault vector or -1. */

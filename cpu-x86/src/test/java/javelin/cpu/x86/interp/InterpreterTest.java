@@ -27,7 +27,7 @@ class InterpreterTest {
         void pauseCallsTheMachinesHintAndPlainNopDoesNot() {
             TestProgram m = new TestProgram().code(0xF3, 0x90, 0x90, 0xF3, 0x90);     // pause; nop; pause
             int[] calls = {0};
-            m.cpu.pauseHint = () -> calls[0]++;
+            m.socket.pauseHint = () -> calls[0]++;
             m.run();
             assertEquals(2, calls[0]);
         }
@@ -782,7 +782,7 @@ class InterpreterTest {
             long other = 0x8_0000;
             m.mem.writeBytes(other + (TestProgram.CODE & 0xFFF), new byte[] {(byte) 0xB0, 0x05, (byte) 0xF4}, 0, 3);
             m.mem.mapRam(TestProgram.CODE & ~0xFFF, 0x1000, other);
-            m.cpu.mmu.flushAll();
+            m.mmu.flushAll();
             m.run();
             assertEquals(5, m.r[EAX] & 0xFF);
         }
@@ -816,7 +816,7 @@ class InterpreterTest {
         @Test
         void stiDelaysRecognitionByOneInstruction() {
             TestProgram m = new TestProgram().code(0xFB, 0x90, 0x90, 0x90);          // sti; nop; nop; nop
-            m.cpu.intr = new OneShot();
+            m.socket.intr = new OneShot();
             m.run();
             assertEquals(TestProgram.HANDLER + 1, m.cpu.eip);
             assertEquals(TestProgram.CODE + 2, m.wordAt(TestProgram.STACK_TOP - 6)); // after sti and one nop
@@ -825,7 +825,7 @@ class InterpreterTest {
         @Test
         void aPendingInterruptEntersTheStiNopCliWindow() {
             TestProgram m = new TestProgram().code(0xFB, 0x90, 0xFA, 0x90);          // sti; nop; cli; nop
-            m.cpu.intr = new OneShot();
+            m.socket.intr = new OneShot();
             m.run();
             assertEquals(TestProgram.HANDLER + 1, m.cpu.eip);
             assertEquals(TestProgram.CODE + 2, m.wordAt(TestProgram.STACK_TOP - 6)); // taken before the cli
@@ -848,8 +848,8 @@ class InterpreterTest {
             TestProgram m = new TestProgram().code(0xFB, 0x90, 0xE6, 0x80, 0x40, 0x40); // sti; nop; out 80h, al; inc ax; inc ax
             OneShot src = new OneShot();
             src.pending = false;
-            m.cpu.intr = src;
-            m.cpu.io.register(0x80, 1, new javelin.softmmu.PortDevice() {
+            m.socket.intr = src;
+            m.socket.io.register(0x80, 1, new javelin.softmmu.PortDevice() {
                 @Override public int ioRead(int port, int size) {
                     return -1;
                 }
@@ -869,7 +869,7 @@ class InterpreterTest {
         void interruptsWaitWhileIfIsClear() {
             TestProgram m = new TestProgram().code(0xFA, 0x90);                      // cli; nop
             OneShot src = new OneShot();
-            m.cpu.intr = src;
+            m.socket.intr = src;
             m.run();
             assertTrue(src.pending);
             assertEquals(TestProgram.CODE + 3, m.cpu.eip);
@@ -880,7 +880,7 @@ class InterpreterTest {
             TestProgram m = new TestProgram().code(0xFB, 0xF4);                      // sti; hlt
             m.run();
             OneShot src = new OneShot();
-            m.cpu.intr = src;
+            m.socket.intr = src;
             assertTrue(m.interp.run(10) > 0);
             assertFalse(src.pending);
         }

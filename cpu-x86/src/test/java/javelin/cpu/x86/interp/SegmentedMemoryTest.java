@@ -15,8 +15,9 @@ class SegmentedMemoryTest {
     private final SegmentedMemory mem;
 
     SegmentedMemoryTest() {
-        cpu = TestMachine.builder().ram(1 << 20).interpreter().build().cpu();
-        mem = new SegmentedMemory(cpu);
+        TestMachine machine = TestMachine.builder().ram(1 << 20).interpreter().build();
+        cpu = machine.cpu();
+        mem = new SegmentedMemory(cpu, machine.mmu());
     }
 
     private void protectedMode() {

@@ -2,9 +2,11 @@ package javelin.cpu.x86.interp;
 
 import static javelin.cpu.x86.CpuState.*;
 
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.cpu.x86.testing.TestMachine;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.exec.Vcpu;
@@ -31,6 +33,9 @@ final class TestProgram {
     final X86Vcpu x86 = machine.x86(0);
     /** The engine's interpreter of this CPU: {@link #runStepwise()} steps it directly. */
     final Interpreter interp = machine.interpreter();
+    final Mmu mmu = machine.mmu();
+    /** What the CPU is plugged into: tests wire INTR, ports and the PAUSE hint here. */
+    final CpuSocket socket = machine.socket();
     final int[] r = cpu.regs;
 
     TestProgram() {

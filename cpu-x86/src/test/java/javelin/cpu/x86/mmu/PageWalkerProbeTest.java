@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class PageWalkerProbeTest {
     final TestMachine m = TestMachine.builder().ram(4 << 20).interpreter().build();
     final CpuState cpu = m.cpu();
+    final Mmu mmu = m.mmu();
 
     static final int PD = 0x10000, PT = 0x11000, PAGE = 0x20000;
     static final int P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80;
@@ -84,8 +85,8 @@ class PageWalkerProbeTest {
             assertEquals(0, m.mem.readDword(PD + 4) & A);
             assertEquals(0, m.mem.readDword(PT + 3 * 4) & (A | D));
             assertEquals(0x5555, cpu.cr2);
-            assertEquals(SoftTlb.TLB_INVALID, cpu.mmu.supervisorTlb.readTag[SoftTlb.index(LIN)]);
-            assertEquals(SoftTlb.TLB_INVALID, cpu.mmu.userTlb.readTag[SoftTlb.index(LIN)]);
+            assertEquals(SoftTlb.TLB_INVALID, mmu.supervisorTlb.readTag[SoftTlb.index(LIN)]);
+            assertEquals(SoftTlb.TLB_INVALID, mmu.userTlb.readTag[SoftTlb.index(LIN)]);
         }
     }
 

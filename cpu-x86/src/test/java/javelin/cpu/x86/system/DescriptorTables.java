@@ -1,6 +1,8 @@
 package javelin.cpu.x86.system;
 
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.cpu.x86.testing.TestMachine;
 import javelin.softmmu.PhysicalMemory;
 
@@ -25,6 +27,8 @@ final class DescriptorTables {
     final TestMachine machine = TestMachine.builder().ram(RAM).interpreter().build();
     final PhysicalMemory mem = machine.mem;
     final CpuState cpu = machine.cpu();
+    final Mmu mmu = machine.mmu();
+    final CpuSocket socket = machine.socket();
 
     static int dpl(int dpl) {
         return dpl << 5;

@@ -1,10 +1,12 @@
 package javelin.cpu.x86.testing;
 
 import java.util.concurrent.locks.ReentrantLock;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.exec.Vcpu;
@@ -13,9 +15,10 @@ import javelin.softmmu.exec.VcpuSet;
 /**
  * The machine the cpu-x86 tests run on, built by {@link #builder()}: RAM from address 0, an
  * optional ROM mapped the way a PC maps its BIOS, one I/O port bus with nothing on it, and one
- * or more vCPUs in their power-on state. The vCPUs run on the translation-block engine (one
- * {@link X86Engine} for the machine), or each on a lone {@link Interpreter} that decodes every
- * instruction from memory: the reference the engine is checked against.
+ * or more vCPUs in their power-on state, each with its socket on that memory and bus and its
+ * MMU. The vCPUs run on the translation-block engine (one {@link X86Engine} for the machine),
+ * or each on a lone {@link Interpreter} that decodes every instruction from memory: the
+ * reference the engine is checked against.
  *
  * <p>What a test puts in the machine (code, descriptor tables, ports, the CPU's mode) stays
  * with the test; this class only builds and runs. Not thread-safe: each vCPU is run by one
@@ -43,6 +46,8 @@ public final class TestMachine implements AutoCloseable {
     public final X86Engine engine;
     private final Execution execution;
     private final CpuState[] cpus;
+    private final CpuSocket[] sockets;
+    private final Mmu[] mmus;
     private final Interpreter[] interpreters;
     private final X86Vcpu[] x86;
 
@@ -120,15 +125,20 @@ public final class TestMachine implements AutoCloseable {
         vcpus = new VcpuSet(b.vcpus);
         engine = execution == Execution.ENGINE ? new X86Engine(mem, vcpus, b.capacity) : null;
         cpus = new CpuState[b.vcpus];
+        sockets = new CpuSocket[b.vcpus];
+        mmus = new Mmu[b.vcpus];
         interpreters = new Interpreter[b.vcpus];
         x86 = new X86Vcpu[b.vcpus];
         for (int i = 0; i < b.vcpus; i++) {
-            cpus[i] = new CpuState(mem, io, i);
+            cpus[i] = new CpuState(i);
+            sockets[i] = new CpuSocket(mem, io);
             if (engine != null) {
-                x86[i] = engine.attach(vcpus.get(i), cpus[i]);
-                interpreters[i] = cpus[i].interpreter;
+                x86[i] = engine.attach(vcpus.get(i), cpus[i], sockets[i]);
+                mmus[i] = x86[i].mmu();
+                interpreters[i] = x86[i].interpreter();
             } else {
-                interpreters[i] = new Interpreter(cpus[i]);
+                mmus[i] = new Mmu(cpus[i], mem);
+                interpreters[i] = new Interpreter(cpus[i], mmus[i], sockets[i], vcpus.get(i));
             }
         }
     }
@@ -148,6 +158,23 @@ public final class TestMachine implements AutoCloseable {
 
     public CpuState cpu(int index) {
         return cpus[index];
+    }
+
+    /** What vCPU {@code index} is plugged into: tests wire INTR, FERR# or the clock here. */
+    public CpuSocket socket(int index) {
+        return sockets[index];
+    }
+
+    public CpuSocket socket() {
+        return sockets[0];
+    }
+
+    public Mmu mmu(int index) {
+        return mmus[index];
+    }
+
+    public Mmu mmu() {
+        return mmus[0];
     }
 
     /** The interpreter of vCPU {@code index}: the engine's, or the lone one. */
@@ -212,7 +239,6 @@ public final class TestMachine implements AutoCloseable {
     /** From any thread: makes vCPU {@code index}'s current slice end soon. */
     public void kick(int index) {
         vcpus.get(index).requestAttention();
-        if (engine == null) cpus[index].exitRequested = true;
     }
 
     @Override
