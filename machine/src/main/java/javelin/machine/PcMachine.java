@@ -122,7 +122,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             socket.clock = clock;
             X86Vcpu x86 = engine.attach(vcpuSet.get(i), new CpuState(i), socket);
             x86.setSlice(VcpuThreads.SLICE);
-            vcpus.add(new VirtualCpu(i, x86, new EngineExecutor(x86)));
+            vcpus.add(new VirtualCpu(i, x86));
         }
         this.cpu = vcpus.get(0).cpu;
         // TLB entries hold backing offsets: every vCPU flushes its own after a mapping change.
@@ -169,7 +169,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         this.trace = InstructionTrace.open(config);
         if (trace != null) {
             resources.add(trace);
-            if (trace.tracesInstructions()) for (VirtualCpu v : vcpus) v.executor.setTracer(trace);
+            if (trace.tracesInstructions()) for (VirtualCpu v : vcpus) v.x86.setTracer(trace);
         }
         this.threads = new VcpuThreads(vcpus, vcpuSet, board.apicBus, new VcpuThreads.Host() {
             @Override public boolean stopping() {
@@ -565,7 +565,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
      */
     @Override public long[] instructionsRetired() {
         long[] out = new long[vcpus.size()];
-        for (int i = 0; i < out.length; i++) out[i] = vcpus.get(i).executor.retired();
+        for (int i = 0; i < out.length; i++) out[i] = vcpus.get(i).x86.retired();
         return out;
     }
 

@@ -13,8 +13,8 @@ import javelin.softmmu.exec.Vcpu;
 
 /**
  * One vCPU of the PC: the engine's vCPU ({@link X86Vcpu}: architectural state, socket, MMU,
- * interpreter), its executor, the engine's {@link Vcpu} (exit request, run-on-cpu queue) and
- * the pins between the core and its local APIC.
+ * interpreter and run loop), the engine's {@link Vcpu} (exit request, run-on-cpu queue) and the
+ * pins between the core and its local APIC.
  *
  * <p>Threading: the APIC calls the {@link CpuPins} methods from any thread with the machine lock
  * held. They only queue the signal and kick the vCPU; the owner applies the queued INIT,
@@ -32,20 +32,18 @@ final class VirtualCpu implements CpuPins {
     /** What the core is plugged into: the board wires INTR, FERR#, the clock and the APIC base hook here. */
     final CpuSocket socket;
     final Vcpu vcpu;
-    final CpuExecutor executor;
     /** Set by the board once the APIC exists (the APIC needs these pins to be built). */
     LocalApic apic;
     private final ConcurrentLinkedQueue<Integer> signals = new ConcurrentLinkedQueue<>();
     /** The host thread running this vCPU (shared by every vCPU with thread=single). */
     private volatile Thread thread;
 
-    VirtualCpu(int index, X86Vcpu x86, CpuExecutor executor) {
+    VirtualCpu(int index, X86Vcpu x86) {
         this.index = index;
         this.x86 = x86;
         this.cpu = x86.cpu();
         this.socket = x86.socket();
         this.vcpu = x86.vcpu();
-        this.executor = executor;
         // An exit request also wakes the thread from a halt.
         vcpu.setWakeUp(() -> {
             Thread t = thread;
