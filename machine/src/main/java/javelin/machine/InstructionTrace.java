@@ -31,7 +31,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
     private final boolean ownsStream;
     private final boolean multiCpu;
 
-    private InstructionTrace(Writer out, boolean ownsStream, Set<TraceItem> items, boolean multiCpu) {
+    InstructionTrace(Writer out, boolean ownsStream, Set<TraceItem> items, boolean multiCpu) {
         this.multiCpu = multiCpu;
         this.out = out;
         this.ownsStream = ownsStream;

@@ -896,15 +896,5 @@ class InterpreterTest {
             m.run();
             assertEquals(3, seen[0]);                                                // nop, nop, hlt
         }
-
-        @Test
-        void theInstructionTracePrintsAddressAndDisassembly() {
-            TestProgram m = new TestProgram().code(0xB8, 0x34, 0x12);
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            m.interp.setTracer(new InstructionTrace(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)));
-            m.run();
-            assertEquals(java.util.List.of("0000:00001000  mov ax, 0x1234", "0000:00001003  hlt"),
-                    bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
-        }
     }
 }
