@@ -10,6 +10,8 @@ import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.devices.fwcfg.FwCfg;
 import javelin.devices.rtc.Mc146818Rtc;
+import javelin.firmware.BiosImage;
+import javelin.firmware.BiosImageException;
 import javelin.firmware.BootOptions;
 import javelin.firmware.E820Map;
 import javelin.firmware.FirmwareFiles;
@@ -52,12 +54,20 @@ final class BootFirmware {
 
     static Images resolve(MachineConfig config) {
         if (config.noFirmware()) return new Images(null, null);
-        if (config.bios() != null) return new Images(BiosImage.load(config.bios()), null);
+        if (config.bios() != null) return new Images(loadBios(config.bios()), null);
         FirmwareFiles files = new FirmwareFiles(FirmwareFiles.defaultCacheDir(System.getenv()), fetchScript());
         try {
-            return new Images(BiosImage.load(files.bios()), Files.readAllBytes(files.vgaBios()));
+            return new Images(loadBios(files.bios()), Files.readAllBytes(files.vgaBios()));
         } catch (IOException e) {
             throw new MachineConfigException("default firmware: " + e.getMessage() + " (give one with -bios FILE)", e);
+        }
+    }
+
+    private static BiosImage loadBios(Path file) {
+        try {
+            return BiosImage.load(file);
+        } catch (BiosImageException e) {
+            throw new MachineConfigException(e.getMessage(), e);
         }
     }
 

@@ -24,6 +24,7 @@ import javelin.devices.debug.PostCodeLogger;
 import javelin.devices.display.Framebuffer;
 import javelin.devices.input.KeyCode;
 import javelin.devices.serial.SerialBackend;
+import javelin.firmware.BiosImage;
 import java.util.function.Function;
 import javelin.softmmu.HostDrivenClock;
 import javelin.softmmu.IoPortBus;
