@@ -1,4 +1,4 @@
-package javelin.cpu.x86.bench;
+package javelin.bench;
 
 import static javelin.cpu.x86.CpuState.*;
 
