@@ -290,11 +290,11 @@ public final class CpuState implements Stateful<CpuState.State> {
     // ---- snapshots ----
 
     /**
-     * The architectural state of this vCPU as a snapshot stores it (DESIGN.md, "Devices, state
-     * and snapshots"): EFLAGS folded from the lazy flags; segment, LDTR and TR caches as loaded
-     * (they may differ from the descriptor tables, e.g. in unreal mode); no caches (TLBs,
-     * decoded code, CPL and default sizes, which {@link #restoreState} recomputes) and no
-     * wiring (the {@link CpuSocket}). Component names are the file format.
+     * The architectural state of this vCPU as a snapshot stores it: EFLAGS folded from the lazy
+     * flags; segment, LDTR and TR caches as loaded (they may differ from the descriptor tables,
+     * e.g. in unreal mode); no caches (TLBs, decoded code, CPL and default sizes, which
+     * {@link #restoreState} recomputes) and no wiring (the {@link CpuSocket}). Component names
+     * are the file format.
      *
      * @param ldtr {@code [selector, base, limit, attributes]}, as {@code tr}
      */

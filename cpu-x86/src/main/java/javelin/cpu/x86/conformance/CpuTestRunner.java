@@ -32,7 +32,7 @@ import javelin.softmmu.PhysicalMemory;
 
 /**
  * Runs SingleStepTests files ({@code *.json.gz} or {@code *.json}) against the interpreter, as
- * {@code shared/conformance/README.md} prescribes: 16 MiB of flat RAM, every port reading all
+ * the data's README prescribes (docs/conformance.md, "Machine model"): 16 MiB of flat RAM, every port reading all
  * ones, real mode, run from CS:IP until a HLT executes, then compare registers, FLAGS under the
  * defined-flags mask, and every written byte.
  *

@@ -10,7 +10,7 @@ import javelin.softmmu.PhysicalMemory;
 
 /**
  * Atomic read-modify-writes of guest memory for LOCK-prefixed instructions and XCHG
- * (DESIGN.md, "Memory and threads"; SDM vol. 3, 8.1.2.2): the operation runs as a
+ * (docs/engine.md, "Atomics"; SDM vol. 3, 8.1.2.2): the operation runs as a
  * compare-and-swap loop on the RAM backing, so a store by another vCPU between the read and
  * the write makes the instruction start over instead of being lost.
  *
@@ -24,7 +24,7 @@ import javelin.softmmu.PhysicalMemory;
  * ROM or a page holding translated code, cannot be one compare-and-swap. With the engine
  * ({@link #exclusiveAvailable}) the instruction throws {@link ExclusiveStepRequest} before
  * any side effect; the engine leaves its run loop and runs it again inside an exclusive
- * section (every other vCPU stopped, DESIGN.md), where {@link #inExclusive} is set and the
+ * section (every other vCPU stopped), where {@link #inExclusive} is set and the
  * operation is a plain read and write. A lone interpreter (tests, tools) locks the memory
  * object instead: such operations then exclude each other but not plain stores.
  */

@@ -279,10 +279,10 @@ public final class Interpreter {
      * returns how many completed. Stops early ({@link #stoppedEarly()}) after an instruction
      * that did not continue in sequence without being a control transfer (a REP string
      * instruction that paused); after a generic instruction (port I/O, system rows ...) when
-     * the vCPU's exit request is raised, so an interrupt it raised is taken right after it, as
-     * the interpreter did before blocks; or, when {@code tb} is given, after a store that went
-     * through the NOTDIRTY slow path and invalidated {@code tb} ([SMC-1]: the next instruction
-     * then comes from the new bytes). An exception leaves EIP and ESP as they were before the
+     * the vCPU's exit request is raised, so an interrupt it raised is taken right after it, at
+     * the instruction boundary where the hardware would take it; or, when {@code tb} is given,
+     * after a store that went through the NOTDIRTY slow path and invalidated {@code tb}
+     * ([SMC-1]: the next instruction then comes from the new bytes). An exception leaves EIP and ESP as they were before the
      * instruction that raised it, and propagates.
      *
      * <p>The dispatch of the hot forms is written into this loop, so the JIT compiles the loop

@@ -20,7 +20,7 @@ import javelin.softmmu.SoftTlb;
  *
  * <p>Owned by the vCPU thread (invariant [TLB-1] of {@link SoftTlb}).
  *
- * <p>[TSO-1] Guest memory order is x86-TSO (DESIGN.md): the JIT must not reorder a guest load
+ * <p>[TSO-1] Guest memory order is x86-TSO (docs/engine.md, "x86-TSO on the JVM"): the JIT must not reorder a guest load
  * with a later load, nor a store with an earlier store. Every RAM load here is followed by
  * {@link VarHandle#acquireFence()} and every RAM store preceded by
  * {@link VarHandle#releaseFence()} ({@link PhysicalMemory} does the same on the slow path).
