@@ -11,6 +11,13 @@ public final class SnapshotFormatException extends RuntimeException {
         this.field = field;
     }
 
+    /** As the three-argument form, keeping the exception that showed the problem (a JSON binding error). */
+    public SnapshotFormatException(String component, String field, String problem, Throwable cause) {
+        super(component + "." + field + ": " + problem, cause);
+        this.component = component;
+        this.field = field;
+    }
+
     public SnapshotFormatException(String component, String field) {
         this(component, field, "invalid value");
     }
