@@ -1,9 +1,13 @@
 package javelin.cpu.x86;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javelin.cpu.x86.fpu.Fpu;
 import javelin.softmmu.state.SnapshotFormatException;
+import javelin.softmmu.state.StateUpgrader;
 import javelin.softmmu.state.Stateful;
 
 /**
@@ -122,7 +126,7 @@ public final class CpuState implements Stateful<CpuState.State> {
 
     // ---- x87 FPU (javelin.cpu.x86.fpu) ----
     /** The x87 register file; RESET gives control word 0040H and valid +0 registers (SDM vol. 3, table 9-1). */
-    public final javelin.cpu.x86.fpu.Fpu fpu = new javelin.cpu.x86.fpu.Fpu();
+    public final Fpu fpu = new Fpu();
 
     // ---- identity ----
     /**
@@ -187,7 +191,7 @@ public final class CpuState implements Stateful<CpuState.State> {
      * startup IPI. The caller flushes the TLBs.
      */
     public void init() {
-        javelin.cpu.x86.fpu.Fpu.State fpuKept = fpu.saveState();
+        Fpu.State fpuKept = fpu.saveState();
         java.util.Map<Integer, Long> mtrrKept = new java.util.TreeMap<>(mtrrMsrs);
         long pat = patMsr, misc = miscEnableMsr, apicBase = apicBaseMsr;
         int csMsr = sysenterCs, espMsr = sysenterEsp, eipMsr = sysenterEip;
@@ -292,9 +296,12 @@ public final class CpuState implements Stateful<CpuState.State> {
     /**
      * The architectural state of this vCPU as a snapshot stores it: EFLAGS folded from the lazy
      * flags; segment, LDTR and TR caches as loaded (they may differ from the descriptor tables,
-     * e.g. in unreal mode); no caches (TLBs, decoded code, CPL and default sizes, which
-     * {@link #restoreState} recomputes) and no wiring (the {@link CpuSocket}). Component names
-     * are the file format.
+     * e.g. in unreal mode); the x87 ({@code fpu}); no caches (TLBs, decoded code, CPL and default
+     * sizes, which {@link #restoreState} recomputes) and no wiring (the {@link CpuSocket}).
+     * Component names are the file format.
+     *
+     * <p>Version 2 added {@code waitingForSipi} and {@code fpu}; {@link #UPGRADES} reads version
+     * 1 (a saved tree is read with {@link javelin.softmmu.state.StateJson#read}).
      *
      * @param ldtr {@code [selector, base, limit, attributes]}, as {@code tr}
      */
@@ -304,14 +311,37 @@ public final class CpuState implements Stateful<CpuState.State> {
                         int cr3, int cr4, List<Integer> dr, long efer, long tscOffset, int sysenterCs, int sysenterEsp,
                         int sysenterEip, long apicBaseMsr, boolean halted, boolean interruptShadow, boolean nmiPending,
                         boolean nmiBlocked, long a20Mask, boolean shutdownRequested, List<Long> pdpte, long patMsr,
-                        long miscEnableMsr, Map<Integer, Long> mtrrMsrs, boolean waitingForSipi) {
-        public static final int VERSION = 1;
+                        long miscEnableMsr, Map<Integer, Long> mtrrMsrs, boolean waitingForSipi, Fpu.State fpu) {
+        public static final int VERSION = 2;
+        /** The upgraders from each older version, keyed by the version they read. */
+        public static final Map<Integer, StateUpgrader> UPGRADES = Map.of(1, State::fromVersion1);
         private static final String ID = "cpu";
+
+        /**
+         * Version 1 had no x87 state and, in files written before SMP, no {@code waitingForSipi}.
+         * A version 1 snapshot saved no FPU, and the FPU it meant is the power-on one, which a CPU
+         * restored from it kept: control word 0040H, every register valid and +0, status word,
+         * pointers and opcode 0 (SDM vol. 3, table 9-1). A file without {@code waitingForSipi}
+         * comes from a board with one processor, which never waits for a startup IPI: false.
+         */
+        static void fromVersion1(ObjectNode state) {
+            if (state.has("fpu")) throw new SnapshotFormatException(ID, "fpu", "present in a version 1 file");
+            if (!state.has("waitingForSipi")) state.put("waitingForSipi", false);
+            ObjectNode fpu = state.putObject("fpu");
+            fpu.put("controlWord", 0x0040);
+            fpu.put("statusWord", 0);
+            fpu.put("validMask", 0xFF);
+            ArrayNode registers = fpu.putArray("registers");
+            for (int i = 0; i < 8; i++) registers.addObject().put("signExp", 0).put("significand", 0L);
+            for (String pointer : List.of("fip", "fcs", "fdp", "fds", "fop")) fpu.put(pointer, 0);
+            state.put("version", 2);
+        }
 
         public State {
             if (version != VERSION) {
                 throw new SnapshotFormatException(ID, "version", "version " + version + " is not " + VERSION);
             }
+            if (fpu == null) throw new SnapshotFormatException(ID, "fpu", "missing");
             regs = copy(regs, 8, "regs");
             segSel = copy(segSel, 6, "segSel");
             segBase = copy(segBase, 6, "segBase");
@@ -326,23 +356,6 @@ public final class CpuState implements Stateful<CpuState.State> {
             for (int s : segSel) {
                 if ((s & ~0xFFFF) != 0) throw new SnapshotFormatException(ID, "segSel", "selector " + s + " is not 16-bit");
             }
-        }
-
-        /**
-         * The record before {@code waitingForSipi} was added (in place, still version 1: a file
-         * without it loads as {@code false}, which is what every snapshot taken before SMP meant).
-         */
-        public State(int version, List<Integer> regs, int eip, int eflags, List<Integer> segSel,
-                     List<Integer> segBase, List<Integer> segLimit, List<Integer> segAttr, List<Integer> ldtr,
-                     List<Integer> tr, int gdtrBase, int gdtrLimit, int idtrBase, int idtrLimit, int cr0, int cr2,
-                     int cr3, int cr4, List<Integer> dr, long efer, long tscOffset, int sysenterCs, int sysenterEsp,
-                     int sysenterEip, long apicBaseMsr, boolean halted, boolean interruptShadow, boolean nmiPending,
-                     boolean nmiBlocked, long a20Mask, boolean shutdownRequested, List<Long> pdpte, long patMsr,
-                     long miscEnableMsr, Map<Integer, Long> mtrrMsrs) {
-            this(version, regs, eip, eflags, segSel, segBase, segLimit, segAttr, ldtr, tr, gdtrBase, gdtrLimit,
-                    idtrBase, idtrLimit, cr0, cr2, cr3, cr4, dr, efer, tscOffset, sysenterCs, sysenterEsp, sysenterEip,
-                    apicBaseMsr, halted, interruptShadow, nmiPending, nmiBlocked, a20Mask, shutdownRequested, pdpte,
-                    patMsr, miscEnableMsr, mtrrMsrs, false);
         }
 
         private static <T> List<T> copy(List<T> list, int size, String field) {
@@ -360,7 +373,7 @@ public final class CpuState implements Stateful<CpuState.State> {
                 gdtrBase, gdtrLimit, idtrBase, idtrLimit, cr0, cr2, cr3, cr4, ints(dr), efer, tscOffset, sysenterCs,
                 sysenterEsp, sysenterEip, apicBaseMsr, halted, interruptShadow, nmiPending, nmiBlocked, a20Mask,
                 shutdownRequested, java.util.Arrays.stream(pdpte).boxed().toList(), patMsr, miscEnableMsr,
-                new TreeMap<>(mtrrMsrs), waitingForSipi);
+                new TreeMap<>(mtrrMsrs), waitingForSipi, fpu.saveState());
     }
 
     @Override
@@ -408,6 +421,7 @@ public final class CpuState implements Stateful<CpuState.State> {
         mtrrMsrs.clear();
         mtrrMsrs.putAll(s.mtrrMsrs());
         waitingForSipi = s.waitingForSipi();
+        fpu.restoreState(s.fpu());
         setEflags(s.eflags());
         updateModeCaches();
     }
