@@ -15,7 +15,6 @@ final class ControlRegisters {
     static final int CR0_WRITABLE = CpuState.CR0_PE | CpuState.CR0_MP | CpuState.CR0_EM | CpuState.CR0_TS
             | CpuState.CR0_NE | CpuState.CR0_WP | CpuState.CR0_AM | CpuState.CR0_NW | CpuState.CR0_CD
             | CpuState.CR0_PG;
-    /** CR4 bits of the features {@link javelin.cpu.x86.Cpuid} advertises; any other bit is #GP(0). */
     /**
      * CR4 bits a write may set: those of the features CPUID advertises (SDM vol. 3, 2.5: setting
      * a bit of an unsupported feature is #GP(0)). OSFXSR exists with FXSR, OSXMMEXCPT with SSE.
