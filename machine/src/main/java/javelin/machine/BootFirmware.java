@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.devices.fwcfg.FwCfg;
 import javelin.devices.rtc.Mc146818Rtc;
+import javelin.firmware.BiosImage;
+import javelin.firmware.BiosImageException;
 import javelin.firmware.BootOptions;
 import javelin.firmware.E820Map;
 import javelin.firmware.FirmwareFiles;
@@ -41,9 +44,9 @@ final class BootFirmware {
             writes = List.copyOf(writes);
         }
 
-        void start(PhysicalMemory mem, CpuState cpu) {
+        void start(PhysicalMemory mem, X86Vcpu bsp) {
             for (MemoryWrite w : writes) mem.writeBytes(w.address(), w.data(), 0, w.length());
-            enter(cpu, entry);
+            enter(bsp, entry);
         }
     }
 
@@ -51,12 +54,20 @@ final class BootFirmware {
 
     static Images resolve(MachineConfig config) {
         if (config.noFirmware()) return new Images(null, null);
-        if (config.bios() != null) return new Images(BiosImage.load(config.bios()), null);
+        if (config.bios() != null) return new Images(loadBios(config.bios()), null);
         FirmwareFiles files = new FirmwareFiles(FirmwareFiles.defaultCacheDir(System.getenv()), fetchScript());
         try {
-            return new Images(BiosImage.load(files.bios()), Files.readAllBytes(files.vgaBios()));
+            return new Images(loadBios(files.bios()), Files.readAllBytes(files.vgaBios()));
         } catch (IOException e) {
             throw new MachineConfigException("default firmware: " + e.getMessage() + " (give one with -bios FILE)", e);
+        }
+    }
+
+    private static BiosImage loadBios(Path file) {
+        try {
+            return BiosImage.load(file);
+        } catch (BiosImageException e) {
+            throw new MachineConfigException(e.getMessage(), e);
         }
     }
 
@@ -129,8 +140,9 @@ final class BootFirmware {
      * Puts the CPU in the state a loader hands over (see {@link ProtectedModeEntry}): 32-bit
      * protected mode, paging off, flat code and data segments from the loader's GDT, IF = 0.
      */
-    static void enter(CpuState cpu, ProtectedModeEntry e) {
-        cpu.reset();
+    static void enter(X86Vcpu bsp, ProtectedModeEntry e) {
+        bsp.reset();
+        CpuState cpu = bsp.cpu();
         cpu.cr0 |= CpuState.CR0_PE;
         cpu.gdtrBase = (int) e.gdtBase();
         cpu.gdtrLimit = e.gdtLimit();
@@ -149,6 +161,6 @@ final class BootFirmware {
         cpu.eip = (int) e.eip();
         cpu.setEflags(2);
         cpu.updateModeCaches();
-        cpu.mmu.flushAll();
+        bsp.mmu().flushAll();
     }
 }

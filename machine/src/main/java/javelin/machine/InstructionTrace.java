@@ -31,7 +31,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
     private final boolean ownsStream;
     private final boolean multiCpu;
 
-    private InstructionTrace(Writer out, boolean ownsStream, Set<TraceItem> items, boolean multiCpu) {
+    InstructionTrace(Writer out, boolean ownsStream, Set<TraceItem> items, boolean multiCpu) {
         this.multiCpu = multiCpu;
         this.out = out;
         this.ownsStream = ownsStream;
@@ -41,7 +41,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         this.stats = items.contains(TraceItem.STATS);
     }
 
-    /** The trace the configuration asks for, or null; the machine installs it on each vCPU's executor. */
+    /** The trace the configuration asks for, or null; the machine installs it on each vCPU. */
     static InstructionTrace open(MachineConfig config) {
         if (config.trace().isEmpty()) return null;
         Writer w;
@@ -55,7 +55,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
         return new InstructionTrace(w, config.traceFile() != null, config.trace(), config.smp() > 1);
     }
 
-    /** Whether the executors must report each instruction ({@code in_asm} or {@code cpu}). */
+    /** Whether the vCPUs must report each instruction ({@code in_asm} or {@code cpu}). */
     boolean tracesInstructions() {
         return insns || regs;
     }
@@ -104,7 +104,7 @@ final class InstructionTrace implements Interpreter.Tracer, AutoCloseable {
             double seconds = hostNanos / 1e9;
             long total = 0;
             for (VirtualCpu v : cpus) {
-                long n = v.executor.retired();
+                long n = v.x86.retired();
                 total += n;
                 if (cpus.size() > 1) {
                     out.write(String.format("stats: CPU %d: %d instructions: %.1f MIPS%n", v.index, n, mips(n, seconds)));

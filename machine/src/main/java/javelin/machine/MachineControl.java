@@ -8,7 +8,8 @@ import javelin.devices.input.KeyCode;
 
 /**
  * What front ends (the window, the VNC server, the QMP monitor) may see and do of a running
- * machine: the small API of DESIGN.md's module table. Every method is safe to call from any
+ * machine: the small API through which ui reaches machine (docs/architecture.md, "Modules and
+ * packages": ui depends on machine only through it). Every method is safe to call from any
  * thread; methods that change guest-visible state post the change to the machine, which applies
  * it under the machine lock (the UI thread never changes device state itself).
  */

@@ -34,6 +34,7 @@ import javelin.devices.rtc.Mc146818Rtc;
 import javelin.devices.serial.SerialBackend;
 import javelin.devices.serial.Uart16550;
 import javelin.devices.timer.Pit8254;
+import javelin.firmware.BiosImage;
 import javelin.devices.apic.ApicBus;
 import javelin.devices.apic.CpuPins;
 import javelin.devices.apic.IoApic;

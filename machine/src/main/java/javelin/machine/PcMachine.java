@@ -11,10 +11,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
-import javelin.cpu.x86.system.PageWalker;
+import javelin.cpu.x86.mmu.PageWalker;
 import javelin.devices.block.ImageOpenException;
 import javelin.devices.block.IsoImage;
 import javelin.devices.debug.DebugConsole;
@@ -23,6 +24,7 @@ import javelin.devices.debug.PostCodeLogger;
 import javelin.devices.display.Framebuffer;
 import javelin.devices.input.KeyCode;
 import javelin.devices.serial.SerialBackend;
+import javelin.firmware.BiosImage;
 import javelin.softmmu.HostDrivenClock;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.IrqLine;
@@ -116,16 +118,16 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         this.vcpuSet = new VcpuSet(n);
         this.engine = new X86Engine(mem, vcpuSet, TB_CAPACITY);
         for (int i = 0; i < n; i++) {
-            CpuState c = new CpuState(mem, io, i);
-            c.clock = clock;
-            X86Vcpu x86 = engine.attach(vcpuSet.get(i), c);
+            CpuSocket socket = new CpuSocket(mem, io);
+            socket.clock = clock;
+            X86Vcpu x86 = engine.attach(vcpuSet.get(i), new CpuState(i), socket);
             x86.setSlice(VcpuThreads.SLICE);
-            vcpus.add(new VirtualCpu(i, c, vcpuSet.get(i), new EngineExecutor(x86)));
+            vcpus.add(new VirtualCpu(i, x86));
         }
         this.cpu = vcpus.get(0).cpu;
         // TLB entries hold backing offsets: every vCPU flushes its own after a mapping change.
         mem.addMappingListener(() -> {
-            for (VirtualCpu v : vcpus) onCpu(v, v.cpu.mmu::flushAll);
+            for (VirtualCpu v : vcpus) onCpu(v, v.x86.mmu()::flushAll);
         });
         try {
             this.board = new PcBoard(config, mem, io, deviceClock, lock, vcpus.get(0).vcpu, vcpus, bios, host,
@@ -145,14 +147,14 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         resources.add(board);
         for (VirtualCpu v : vcpus) {
             v.apic = board.lapics.get(v.index);
-            v.cpu.intr = VirtualCpu.lockedAcknowledge(v.apic, lock);
+            v.socket.intr = VirtualCpu.lockedAcknowledge(v.apic, lock);
             // FERR# of the x87 reaches the PIC as IRQ 13 on a PC/AT (used when CR0.NE = 0). The CPU
             // drives it from its own thread: the wire takes the machine lock, and only on a change.
-            v.cpu.ferr = lockedLine(board.isaIrq(PcBoard.IRQ_FPU));
+            v.socket.ferr = lockedLine(board.isaIrq(PcBoard.IRQ_FPU));
             // Round robin: a spinning vCPU (PAUSE) gives its turn to the one that holds the lock.
-            if (config.threading() == MachineConfig.VcpuThreading.SINGLE && n > 1) v.cpu.pauseHint = v.vcpu::requestAttention;
+            if (config.threading() == MachineConfig.VcpuThreading.SINGLE && n > 1) v.socket.pauseHint = v.vcpu::requestAttention;
             var apic = v.apic;
-            v.cpu.apicBaseWritten = value -> {
+            v.socket.apicBaseWritten = value -> {
                 lock.lock();
                 try {
                     apic.setGloballyEnabled((value & CpuState.APIC_BASE_ENABLE) != 0);
@@ -163,11 +165,11 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         }
         wireDebugDevices(host);
         this.directStart = BootFirmware.install(config, board.fwCfg, board.rtc, firmware);
-        if (directStart != null) directStart.start(mem, cpu);
+        if (directStart != null) directStart.start(mem, vcpus.get(0).x86);
         this.trace = InstructionTrace.open(config);
         if (trace != null) {
             resources.add(trace);
-            if (trace.tracesInstructions()) for (VirtualCpu v : vcpus) v.executor.setTracer(trace);
+            if (trace.tracesInstructions()) for (VirtualCpu v : vcpus) v.x86.setTracer(trace);
         }
         this.threads = new VcpuThreads(vcpus, vcpuSet, board.apicBus, new VcpuThreads.Host() {
             @Override public boolean stopping() {
@@ -226,7 +228,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             onCpu(v, () -> {
                 if (v.cpu.a20Mask != mask) {
                     v.cpu.a20Mask = mask;
-                    v.cpu.mmu.flushAll();
+                    v.x86.mmu().flushAll();
                 }
             });
         }
@@ -345,11 +347,11 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             }
             for (VirtualCpu v : vcpus) {
                 v.clearPins();
-                v.cpu.reset();
+                v.x86.reset();
             }
             engine.flushAll();
             // A directly started kernel has no firmware to return to: reload and restart it, as QEMU does.
-            if (directStart != null) directStart.start(mem, cpu);
+            if (directStart != null) directStart.start(mem, vcpus.get(0).x86);
         } finally {
             threads.resumeAll();
         }
@@ -528,7 +530,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             int done = 0;
             while (done < length) {
                 int lin = (int) (address + done);        // linear addresses wrap at 4 GiB
-                long pa = PageWalker.probe(cpu, lin);
+                long pa = PageWalker.probe(cpu, mem, lin);
                 if (pa < 0) return Optional.empty();
                 int chunk = Math.min(length - done, PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
                 mem.readBytes(pa, out, done, chunk);
@@ -568,7 +570,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
      */
     @Override public long[] instructionsRetired() {
         long[] out = new long[vcpus.size()];
-        for (int i = 0; i < out.length; i++) out[i] = vcpus.get(i).executor.retired();
+        for (int i = 0; i < out.length; i++) out[i] = vcpus.get(i).x86.retired();
         return out;
     }
 

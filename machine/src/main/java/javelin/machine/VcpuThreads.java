@@ -15,8 +15,8 @@ import javelin.softmmu.exec.VcpuSet;
  *
  * <p>One turn of a vCPU ({@link #turn}), all on its owner thread: serve its run-on-cpu work and
  * clear its exit request, apply the INIT/SIPI/NMI signals its APIC queued, and, if the core is
- * runnable (not waiting for SIPI, not halted without a wake-up), run one slice through its
- * executor, which enters and leaves the engine's exec region itself. A vCPU with nothing to run
+ * runnable (not waiting for SIPI, not halted without a wake-up), run one slice on its
+ * {@code X86Vcpu}, which enters and leaves the engine's exec region itself. A vCPU with nothing to run
  * parks until it is kicked ({@code Vcpu.requestAttention}: interrupts, pins, work, stop, exit).
  *
  * <p>Stopping ({@link #stopAll}, QEMU's pause_all_vcpus): every thread parks at the top of its
@@ -194,15 +194,14 @@ final class VcpuThreads {
 
     /** One turn of {@code v}; returns whether it ran guest code (false: nothing to do, may park). */
     private boolean turn(VirtualCpu v) {
-        v.cpu.exitRequested = false;         // before the work is served: a later kick is not lost
-        vcpus.processPendingWork(v.vcpu);
+        vcpus.processPendingWork(v.vcpu);    // clears the exit request first: a later kick is not lost
         v.applyPins();
         if (v.cpu.shutdownRequested) {
             host.shutdown(v);
             return false;
         }
         if (!v.runnable()) return false;
-        v.executor.run(SLICE);
+        v.x86.run();                          // a slice of SLICE instructions (X86Vcpu.setSlice)
         if (v.cpu.shutdownRequested) host.shutdown(v);
         return true;
     }

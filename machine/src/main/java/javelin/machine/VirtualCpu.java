@@ -3,15 +3,18 @@ package javelin.machine;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.exec.X86Vcpu;
 import javelin.devices.apic.CpuPins;
 import javelin.devices.apic.LocalApic;
 import javelin.softmmu.InterruptSource;
 import javelin.softmmu.exec.Vcpu;
 
 /**
- * One vCPU of the PC: its architectural state, its executor, the engine's {@link Vcpu} (exit
- * request, run-on-cpu queue) and the pins between the core and its local APIC.
+ * One vCPU of the PC: the engine's vCPU ({@link X86Vcpu}: architectural state, socket, MMU,
+ * interpreter and run loop), the engine's {@link Vcpu} (exit request, run-on-cpu queue) and the
+ * pins between the core and its local APIC.
  *
  * <p>Threading: the APIC calls the {@link CpuPins} methods from any thread with the machine lock
  * held. They only queue the signal and kick the vCPU; the owner applies the queued INIT,
@@ -24,23 +27,25 @@ final class VirtualCpu implements CpuPins {
     private static final int SIGNAL_INIT = -1, SIGNAL_NMI = -2;
 
     final int index;
+    final X86Vcpu x86;
     final CpuState cpu;
+    /** What the core is plugged into: the board wires INTR, FERR#, the clock and the APIC base hook here. */
+    final CpuSocket socket;
     final Vcpu vcpu;
-    final CpuExecutor executor;
     /** Set by the board once the APIC exists (the APIC needs these pins to be built). */
     LocalApic apic;
     private final ConcurrentLinkedQueue<Integer> signals = new ConcurrentLinkedQueue<>();
     /** The host thread running this vCPU (shared by every vCPU with thread=single). */
     private volatile Thread thread;
 
-    VirtualCpu(int index, CpuState cpu, Vcpu vcpu, CpuExecutor executor) {
+    VirtualCpu(int index, X86Vcpu x86) {
         this.index = index;
-        this.cpu = cpu;
-        this.vcpu = vcpu;
-        this.executor = executor;
-        // An exit request also stops the interpreter's loop, and wakes the thread from a halt.
+        this.x86 = x86;
+        this.cpu = x86.cpu();
+        this.socket = x86.socket();
+        this.vcpu = x86.vcpu();
+        // An exit request also wakes the thread from a halt.
         vcpu.setWakeUp(() -> {
-            cpu.exitRequested = true;
             Thread t = thread;
             if (t != null) LockSupport.unpark(t);
         });
@@ -95,7 +100,7 @@ final class VirtualCpu implements CpuPins {
     void applyPins() {
         for (Integer s; (s = signals.poll()) != null; ) {
             switch (s) {
-                case SIGNAL_INIT -> cpu.init();
+                case SIGNAL_INIT -> x86.init();
                 case SIGNAL_NMI -> cpu.nmiPending = true;
                 default -> cpu.startup(s);          // ignored unless waiting for SIPI
             }
@@ -114,6 +119,6 @@ final class VirtualCpu implements CpuPins {
     boolean runnable() {
         if (cpu.waitingForSipi || cpu.shutdownRequested) return false;
         if (!cpu.halted) return true;
-        return cpu.nmiPending || ((cpu.eflagsRest & CpuState.IF) != 0 && cpu.intr.interruptPending());
+        return cpu.nmiPending || ((cpu.eflagsRest & CpuState.IF) != 0 && socket.intr.interruptPending());
     }
 }

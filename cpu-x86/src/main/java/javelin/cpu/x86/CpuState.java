@@ -1,18 +1,26 @@
 package javelin.cpu.x86;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javelin.softmmu.InterruptSource;
-import javelin.softmmu.IoPortBus;
-import javelin.softmmu.PhysicalMemory;
+import javelin.cpu.x86.fpu.Fpu;
 import javelin.softmmu.state.SnapshotFormatException;
+import javelin.softmmu.state.StateUpgrader;
 import javelin.softmmu.state.Stateful;
 
 /**
- * The architectural state of one x86 vCPU (i686 integer part), plus the caches derived from
- * it that every instruction needs (CPL, default sizes). Owned by its vCPU thread: nothing here
- * is read or written by another thread except through queued work.
+ * The architectural state of one x86 processor (an i686 with its x87), plus the caches derived
+ * from it that every instruction needs (CPL, default sizes). State only: what the processor is
+ * plugged into is its {@link CpuSocket}; its TLBs are the MMU's
+ * ({@code javelin.cpu.x86.mmu.Mmu}); the interpreter that runs it and the engine's vCPU own this
+ * object, not the other way round ({@code javelin.cpu.x86.exec.X86Vcpu} holds all four). So a
+ * change here never flushes a TLB by itself: whoever resets or restores the state flushes the
+ * MMU too ({@code X86Vcpu.reset}, {@code init}, {@code restoreState}).
+ *
+ * <p>Owned by its vCPU thread: nothing here is read or written by another thread except
+ * through queued work, or while every vCPU is stopped.
  *
  * <p>Layout choices, for the hot path: general registers and segment descriptor caches are
  * {@code int} arrays indexed by the x86 encoding numbers; arithmetic flags are lazy (see
@@ -81,19 +89,9 @@ public final class CpuState implements Stateful<CpuState.State> {
     public static final long APIC_BASE_ENABLE = 1L << 11;
     /** The local APIC's reset base address (bits 35:12 of IA32_APIC_BASE). */
     public static final long APIC_BASE_DEFAULT = 0xFEE0_0000L;
-    /**
-     * Called after every WRMSR to IA32_APIC_BASE with the new value, on the vCPU's thread: the
-     * board forwards bit 11 to the local APIC (which the CPU does not import). Wiring, not state.
-     */
-    public java.util.function.LongConsumer apicBaseWritten = value -> { };
-    /**
-     * Called on the vCPU's thread by PAUSE (F3 90), the spin-wait hint, or null. A machine that
-     * runs several vCPUs on one thread (round robin) ends the turn there so the vCPU that holds
-     * the lock being spun on can run, as QEMU's helper_pause does. Wiring, not state.
-     */
-    public Runnable pauseHint;
 
-    // ---- derived mode caches (recomputed by updateModeCaches) ----
+    // ---- caches derived from CS, SS, CR0 and EFLAGS.VM (recomputed by updateModeCaches) ----
+    // Read by almost every instruction, so kept here rather than recomputed; never saved.
     /** Current privilege level: CS.RPL in protected mode, 3 in v86, 0 in real mode. */
     public int cpl;
     /** CS.D: default operand and address size is 32 bits. */
@@ -116,7 +114,7 @@ public final class CpuState implements Stateful<CpuState.State> {
     /** Physical address mask applied when paging is off or to page-walk results: A20 gate. */
     public long a20Mask = 0xFFFF_FFFFL;
 
-    // ---- system-architecture state owned by javelin.cpu.x86.system (cpu-sys) ----
+    // ---- system-architecture state, kept by javelin.cpu.x86.system and javelin.cpu.x86.mmu ----
     /** A triple fault happened (SDM vol. 3, 6.15 #DF): the run loop resets or stops the machine. */
     public boolean shutdownRequested;
     /** PAE page-directory-pointer entries, loaded on CR3 writes and paging enable (SDM vol. 3, 4.4.1). */
@@ -125,52 +123,26 @@ public final class CpuState implements Stateful<CpuState.State> {
     public long patMsr = 0x0007_0406_0007_0406L;
     public long miscEnableMsr;
     public final java.util.Map<Integer, Long> mtrrMsrs = new java.util.TreeMap<>();
-    /**
-     * PGE bookkeeping for the two TLBs (supervisor slots, then user slots): page | 1 when the
-     * slot was filled from a global translation, else 0. A cache, never saved.
-     */
-    public final int[] tlbGlobalPages = new int[2 * javelin.softmmu.SoftTlb.SIZE];
-    /** The machine's virtual clock, which RDTSC reads; the board replaces this standing clock. */
-    public javelin.softmmu.VirtualClock clock = new javelin.softmmu.ManualClock();
 
-    // ---- x87 FPU (issue 3, javelin.cpu.x86.fpu) ----
+    // ---- x87 FPU (javelin.cpu.x86.fpu) ----
     /** The x87 register file; RESET gives control word 0040H and valid +0 registers (SDM vol. 3, table 9-1). */
-    public final javelin.cpu.x86.fpu.Fpu fpu = new javelin.cpu.x86.fpu.Fpu();
-    /** FERR#: asserted while an unmasked x87 exception is reported with CR0.NE = 0; the board wires it to IRQ13. */
-    public javelin.softmmu.IrqLine ferr = javelin.softmmu.IrqLine.NONE;
+    public final Fpu fpu = new Fpu();
 
-    // ---- run-loop control (cpu-core) ----
-    /** Set by another thread (pause, queued work, shutdown) to make the run loop return early. */
-    public volatile boolean exitRequested;
-
-    // ---- the machine around the CPU ----
-    public final PhysicalMemory mem;
-    public final IoPortBus io;
-    public InterruptSource intr = InterruptSource.NONE;
-    public final Mmu mmu;
+    // ---- identity ----
     /**
-     * The interpreter that runs this CPU's translation blocks; set once by the engine
-     * ({@code javelin.cpu.x86.exec.X86Engine#attach}) before the vCPU thread starts. Not state.
+     * Which processor of the board this is (0 = the bootstrap processor), which CPUID reports
+     * as the initial APIC ID. The board assigns it when it builds the CPU; it decides reset
+     * values (IA32_APIC_BASE.BSP, wait-for-SIPI), is not saved, and never changes.
      */
-    public javelin.cpu.x86.interp.Interpreter interpreter;
-    /**
-     * The engine's vCPU of this CPU (set by {@code X86Engine#attach}), or null for a lone
-     * interpreter: its exit request ends a block after a generic instruction and pauses a REP
-     * string instruction. Not state.
-     */
-    public javelin.softmmu.exec.Vcpu vcpu;
-    /** This vCPU's index (0 = bootstrap processor); the APIC ID until an APIC exists. */
     public final int cpuIndex;
 
-    public CpuState(PhysicalMemory mem, IoPortBus io, int cpuIndex) {
-        this.mem = mem;
-        this.io = io;
+    /** A processor in its power-on state ({@link #reset}). */
+    public CpuState(int cpuIndex) {
         this.cpuIndex = cpuIndex;
-        this.mmu = new Mmu(this);
         reset();
     }
 
-    /** The power-on/RESET state (SDM vol. 3, 9.1.1, table 9-1). */
+    /** The power-on/RESET state (SDM vol. 3, 9.1.1, table 9-1). The caller flushes the TLBs. */
     public void reset() {
         java.util.Arrays.fill(regs, 0);
         regs[EDX] = Cpuid.SIGNATURE;     // family/model/stepping, as CPUID leaf 1 EAX
@@ -209,7 +181,6 @@ public final class CpuState implements Stateful<CpuState.State> {
         nmiPending = false;
         nmiBlocked = false;
         updateModeCaches();
-        mmu.flushAll();
     }
 
     /**
@@ -217,10 +188,10 @@ public final class CpuState implements Stateful<CpuState.State> {
      * their RESET values, but the x87 state, the MTRRs, PAT, IA32_MISC_ENABLE, IA32_APIC_BASE,
      * the SYSENTER MSRs and the time-stamp counter are kept (as the caches would be). The
      * bootstrap processor then starts at the reset vector; an application processor waits for a
-     * startup IPI.
+     * startup IPI. The caller flushes the TLBs.
      */
     public void init() {
-        javelin.cpu.x86.fpu.Fpu.State fpuKept = fpu.saveState();
+        Fpu.State fpuKept = fpu.saveState();
         java.util.Map<Integer, Long> mtrrKept = new java.util.TreeMap<>(mtrrMsrs);
         long pat = patMsr, misc = miscEnableMsr, apicBase = apicBaseMsr;
         int csMsr = sysenterCs, espMsr = sysenterEsp, eipMsr = sysenterEip;
@@ -323,11 +294,14 @@ public final class CpuState implements Stateful<CpuState.State> {
     // ---- snapshots ----
 
     /**
-     * The architectural state of this vCPU as a snapshot stores it (DESIGN.md, "Devices, state
-     * and snapshots"): EFLAGS folded from the lazy flags; segment, LDTR and TR caches as loaded
-     * (they may differ from the descriptor tables, e.g. in unreal mode); no caches (TLBs,
-     * decoded code, CPL and default sizes, which {@link #restoreState} recomputes) and no
-     * wiring (memory, ports, clock, interrupt source). Component names are the file format.
+     * The architectural state of this vCPU as a snapshot stores it: EFLAGS folded from the lazy
+     * flags; segment, LDTR and TR caches as loaded (they may differ from the descriptor tables,
+     * e.g. in unreal mode); the x87 ({@code fpu}); no caches (TLBs, decoded code, CPL and default
+     * sizes, which {@link #restoreState} recomputes) and no wiring (the {@link CpuSocket}).
+     * Component names are the file format.
+     *
+     * <p>Version 2 added {@code waitingForSipi} and {@code fpu}; {@link #UPGRADES} reads version
+     * 1 (a saved tree is read with {@link javelin.softmmu.state.StateJson#read}).
      *
      * @param ldtr {@code [selector, base, limit, attributes]}, as {@code tr}
      */
@@ -337,14 +311,37 @@ public final class CpuState implements Stateful<CpuState.State> {
                         int cr3, int cr4, List<Integer> dr, long efer, long tscOffset, int sysenterCs, int sysenterEsp,
                         int sysenterEip, long apicBaseMsr, boolean halted, boolean interruptShadow, boolean nmiPending,
                         boolean nmiBlocked, long a20Mask, boolean shutdownRequested, List<Long> pdpte, long patMsr,
-                        long miscEnableMsr, Map<Integer, Long> mtrrMsrs, boolean waitingForSipi) {
-        public static final int VERSION = 1;
+                        long miscEnableMsr, Map<Integer, Long> mtrrMsrs, boolean waitingForSipi, Fpu.State fpu) {
+        public static final int VERSION = 2;
+        /** The upgraders from each older version, keyed by the version they read. */
+        public static final Map<Integer, StateUpgrader> UPGRADES = Map.of(1, State::fromVersion1);
         private static final String ID = "cpu";
+
+        /**
+         * Version 1 had no x87 state and, in files written before SMP, no {@code waitingForSipi}.
+         * A version 1 snapshot saved no FPU, and the FPU it meant is the power-on one, which a CPU
+         * restored from it kept: control word 0040H, every register valid and +0, status word,
+         * pointers and opcode 0 (SDM vol. 3, table 9-1). A file without {@code waitingForSipi}
+         * comes from a board with one processor, which never waits for a startup IPI: false.
+         */
+        static void fromVersion1(ObjectNode state) {
+            if (state.has("fpu")) throw new SnapshotFormatException(ID, "fpu", "present in a version 1 file");
+            if (!state.has("waitingForSipi")) state.put("waitingForSipi", false);
+            ObjectNode fpu = state.putObject("fpu");
+            fpu.put("controlWord", 0x0040);
+            fpu.put("statusWord", 0);
+            fpu.put("validMask", 0xFF);
+            ArrayNode registers = fpu.putArray("registers");
+            for (int i = 0; i < 8; i++) registers.addObject().put("signExp", 0).put("significand", 0L);
+            for (String pointer : List.of("fip", "fcs", "fdp", "fds", "fop")) fpu.put(pointer, 0);
+            state.put("version", 2);
+        }
 
         public State {
             if (version != VERSION) {
                 throw new SnapshotFormatException(ID, "version", "version " + version + " is not " + VERSION);
             }
+            if (fpu == null) throw new SnapshotFormatException(ID, "fpu", "missing");
             regs = copy(regs, 8, "regs");
             segSel = copy(segSel, 6, "segSel");
             segBase = copy(segBase, 6, "segBase");
@@ -359,23 +356,6 @@ public final class CpuState implements Stateful<CpuState.State> {
             for (int s : segSel) {
                 if ((s & ~0xFFFF) != 0) throw new SnapshotFormatException(ID, "segSel", "selector " + s + " is not 16-bit");
             }
-        }
-
-        /**
-         * The record before {@code waitingForSipi} was added (in place, still version 1: a file
-         * without it loads as {@code false}, which is what every snapshot taken before SMP meant).
-         */
-        public State(int version, List<Integer> regs, int eip, int eflags, List<Integer> segSel,
-                     List<Integer> segBase, List<Integer> segLimit, List<Integer> segAttr, List<Integer> ldtr,
-                     List<Integer> tr, int gdtrBase, int gdtrLimit, int idtrBase, int idtrLimit, int cr0, int cr2,
-                     int cr3, int cr4, List<Integer> dr, long efer, long tscOffset, int sysenterCs, int sysenterEsp,
-                     int sysenterEip, long apicBaseMsr, boolean halted, boolean interruptShadow, boolean nmiPending,
-                     boolean nmiBlocked, long a20Mask, boolean shutdownRequested, List<Long> pdpte, long patMsr,
-                     long miscEnableMsr, Map<Integer, Long> mtrrMsrs) {
-            this(version, regs, eip, eflags, segSel, segBase, segLimit, segAttr, ldtr, tr, gdtrBase, gdtrLimit,
-                    idtrBase, idtrLimit, cr0, cr2, cr3, cr4, dr, efer, tscOffset, sysenterCs, sysenterEsp, sysenterEip,
-                    apicBaseMsr, halted, interruptShadow, nmiPending, nmiBlocked, a20Mask, shutdownRequested, pdpte,
-                    patMsr, miscEnableMsr, mtrrMsrs, false);
         }
 
         private static <T> List<T> copy(List<T> list, int size, String field) {
@@ -393,7 +373,7 @@ public final class CpuState implements Stateful<CpuState.State> {
                 gdtrBase, gdtrLimit, idtrBase, idtrLimit, cr0, cr2, cr3, cr4, ints(dr), efer, tscOffset, sysenterCs,
                 sysenterEsp, sysenterEip, apicBaseMsr, halted, interruptShadow, nmiPending, nmiBlocked, a20Mask,
                 shutdownRequested, java.util.Arrays.stream(pdpte).boxed().toList(), patMsr, miscEnableMsr,
-                new TreeMap<>(mtrrMsrs), waitingForSipi);
+                new TreeMap<>(mtrrMsrs), waitingForSipi, fpu.saveState());
     }
 
     @Override
@@ -441,10 +421,9 @@ public final class CpuState implements Stateful<CpuState.State> {
         mtrrMsrs.clear();
         mtrrMsrs.putAll(s.mtrrMsrs());
         waitingForSipi = s.waitingForSipi();
+        fpu.restoreState(s.fpu());
         setEflags(s.eflags());
         updateModeCaches();
-        mmu.flushAll();
-        java.util.Arrays.fill(tlbGlobalPages, 0);
     }
 
     private static List<Integer> ints(int[] a) {

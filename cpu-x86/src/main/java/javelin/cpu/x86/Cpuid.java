@@ -2,9 +2,10 @@ package javelin.cpu.x86;
 
 /**
  * CPUID as this CPU answers it (SDM vol. 2, CPUID). It must advertise exactly what is
- * implemented (issue 2): features are added here in the same change that implements them.
+ * implemented, because guests take a feature bit as a promise: features are added here in the
+ * same change that implements them.
  *
- * <p>The model is a family 6 i686. Advertised: FPU (the x87, issue 3), VME, DE (CR4.DE), PSE,
+ * <p>The model is a family 6 i686. Advertised: FPU (the x87, javelin.cpu.x86.fpu), VME, DE (CR4.DE), PSE,
  * TSC, MSR, PAE, CX8, APIC (the xAPIC every PC board has, devices.apic; the initial APIC ID in
  * leaf 1 EBX[31:24] is the vCPU index), SEP (SYSENTER/SYSEXIT), MTRR (as MSR storage), PGE,
  * CMOV, PAT (as MSR storage), FXSR (FXSAVE/FXRSTOR of the x87 state), and in the extended

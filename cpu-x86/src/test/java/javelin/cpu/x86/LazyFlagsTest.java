@@ -3,9 +3,6 @@ package javelin.cpu.x86;
 import static javelin.cpu.x86.CpuState.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.concurrent.locks.ReentrantLock;
-import javelin.softmmu.IoPortBus;
-import javelin.softmmu.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 
 /** Lazy flags must read back exactly as EFLAGS would hold them (SDM vol. 1, 3.4.3.1). */
@@ -13,8 +10,7 @@ class LazyFlagsTest {
     private final CpuState cpu;
 
     LazyFlagsTest() {
-        ReentrantLock lock = new ReentrantLock();
-        cpu = new CpuState(new PhysicalMemory(4096, 0, lock), new IoPortBus(lock), 0);
+        cpu = new CpuState(0);
     }
 
     @Test

@@ -21,16 +21,18 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.OpSpec;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.IoPortBus;
 import javelin.softmmu.PhysicalMemory;
 
 /**
  * Runs SingleStepTests files ({@code *.json.gz} or {@code *.json}) against the interpreter, as
- * {@code shared/conformance/README.md} prescribes: 16 MiB of flat RAM, every port reading all
+ * the data's README prescribes (docs/conformance.md, "Machine model"): 16 MiB of flat RAM, every port reading all
  * ones, real mode, run from CS:IP until a HLT executes, then compare registers, FLAGS under the
  * defined-flags mask, and every written byte.
  *
@@ -85,8 +87,8 @@ public final class CpuTestRunner {
         ReentrantLock lock = new ReentrantLock();
         this.mem = new PhysicalMemory(RAM_SIZE, 0, lock);
         mem.mapRam(0, RAM_SIZE, 0);
-        this.cpu = new CpuState(mem, new IoPortBus(lock), 0);
-        this.interp = new Interpreter(cpu);
+        this.cpu = new CpuState(0);
+        this.interp = new Interpreter(cpu, new Mmu(cpu, mem), new CpuSocket(mem, new IoPortBus(lock)), null);
         this.out = out;
         this.verbose = verbose;
     }

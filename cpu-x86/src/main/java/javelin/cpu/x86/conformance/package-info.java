@@ -1,5 +1,5 @@
 /**
- * Runs hardware-captured single-instruction tests (SingleStepTests JSON, see
- * {@code shared/conformance/README.md}) against the interpreter.
+ * Runs hardware-captured single-instruction tests (SingleStepTests JSON; the data, its source
+ * and the machine model are described in {@code docs/conformance.md}) against the interpreter.
  */
 package javelin.cpu.x86.conformance;

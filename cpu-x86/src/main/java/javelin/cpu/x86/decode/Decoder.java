@@ -3,20 +3,28 @@ package javelin.cpu.x86.decode;
 import static javelin.cpu.x86.decode.DecodedInsn.*;
 
 import javelin.cpu.x86.CpuFault;
-import javelin.cpu.x86.CpuState;
 
 /**
  * Turns instruction bytes into a {@link DecodedInsn} using {@link OpTable} (SDM vol. 2,
- * chapter 2): prefixes, opcode, ModRM/SIB, displacement, immediates. Bytes come from
- * {@code cpu.mmu.fetchByte} at CS.base + EIP, checked against the CS limit (#GP(0)); an
- * instruction longer than 15 bytes raises #GP(0) (SDM vol. 2, 2.3.11). LOCK on an encoding
- * that cannot be locked, or with a register destination, raises #UD (SDM vol. 2, LOCK).
+ * chapter 2): prefixes, opcode, ModRM/SIB, displacement, immediates. Its inputs are a
+ * {@link ByteSource} and the default operand size (CS.D): the executor builds the source, which
+ * fetches at CS.base + EIP through its MMU and checks the CS limit (#GP(0)), so decoding needs
+ * nothing else of the CPU. An instruction longer than 15 bytes raises #GP(0) (SDM vol. 2,
+ * 2.3.11). LOCK on an encoding that cannot be locked, or with a register destination, raises
+ * #UD (SDM vol. 2, LOCK).
+ *
+ * <p>Register and segment-register numbers in the decoded instruction are their encodings
+ * (SDM vol. 2, tables 2-1 to 2-3; the sreg field of MOV Sreg), the numbers by which
+ * {@code javelin.cpu.x86.CpuState} indexes its register arrays.
  *
  * <p>Stateless apart from the lookup table built once from {@link OpTable#ROWS}; one instance
  * can serve every vCPU.
  */
 public final class Decoder {
     public static final int MAX_LENGTH = 15;
+    // Register encodings (SDM vol. 2, table 2-2) and segment-register encodings (the sreg field).
+    private static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
+    private static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
     /** Undefined encodings decode to this row. */
     static final OpSpec UNDEFINED = OpSpec.op(0x0F | OpSpec.ESCAPE_0F, Mnemonic.UD);
 
@@ -47,30 +55,13 @@ public final class Decoder {
         return byOpcodeAndReg[opcode << 3 | (reg & 7)];
     }
 
-    /** Byte source for decoding; the CPU's is CS-relative and limit-checked. */
+    /** Byte source for decoding; the executor's is CS-relative, limit-checked and fetched through its MMU. */
     public interface ByteSource {
         /** The byte at offset {@code k} from the instruction start. */
         int byteAt(int k);
     }
 
-    /** Decodes the instruction at CS:EIP of {@code cpu}. */
-    public DecodedInsn decode(CpuState cpu) {
-        final int eip = cpu.eip;
-        final int csBase = cpu.segBase[CpuState.CS];
-        final long limit = cpu.segLimit[CpuState.CS] & 0xFFFF_FFFFL;
-        final boolean user = cpu.cpl == 3;
-        final boolean code32 = cpu.code32;
-        // Every byte is checked against the CS limit at its own offset, also in 16-bit code:
-        // IP wraps only between instructions, so an instruction that straddles offset FFFFh
-        // with the real-mode limit of FFFFh raises #GP(0) (SDM vol. 3, 5.3; vol. 3, 20.1.1).
-        return decode(k -> {
-            long off = (eip & 0xFFFF_FFFFL) + k;
-            if (off > limit) throw CpuFault.withCode(CpuFault.GP, 0);
-            return cpu.mmu.fetchByte(csBase + (int) off, user);
-        }, code32);
-    }
-
-    /** Decodes from an arbitrary byte source (tests, the disassembler). */
+    /** Decodes one instruction from {@code src}, with the default operand and address size of {@code code32}. */
     public DecodedInsn decode(ByteSource src, boolean code32) {
         int pos = 0;
         int prefixes = 0;
@@ -81,12 +72,12 @@ public final class Decoder {
             if (pos >= MAX_LENGTH) throw CpuFault.withCode(CpuFault.GP, 0);
             b = src.byteAt(pos++);
             switch (b) {
-                case 0x26 -> seg = CpuState.ES;
-                case 0x2E -> seg = CpuState.CS;
-                case 0x36 -> seg = CpuState.SS;
-                case 0x3E -> seg = CpuState.DS;
-                case 0x64 -> seg = CpuState.FS;
-                case 0x65 -> seg = CpuState.GS;
+                case 0x26 -> seg = ES;
+                case 0x2E -> seg = CS;
+                case 0x36 -> seg = SS;
+                case 0x3E -> seg = DS;
+                case 0x64 -> seg = FS;
+                case 0x65 -> seg = GS;
                 case 0x66 -> prefixes |= P_OPSIZE;
                 case 0x67 -> prefixes |= P_ADSIZE;
                 case 0xF0 -> prefixes |= P_LOCK;
@@ -137,7 +128,7 @@ public final class Decoder {
                         base = -1;
                     }
                     eaBase = base;
-                    bpBased = base == CpuState.ESP || base == CpuState.EBP;
+                    bpBased = base == ESP || base == EBP;
                     int dispSize = mod == 1 ? 1 : (mod == 2 || base == -1) ? 4 : 0;
                     if (mod == 0 && base != -1) dispSize = 0;
                     if (pos + dispSize > MAX_LENGTH) throw CpuFault.withCode(CpuFault.GP, 0);
@@ -148,14 +139,14 @@ public final class Decoder {
                     }
                 } else {
                     switch (rm) {
-                        case 0 -> { eaBase = CpuState.EBX; eaIndex = CpuState.ESI; }
-                        case 1 -> { eaBase = CpuState.EBX; eaIndex = CpuState.EDI; }
-                        case 2 -> { eaBase = CpuState.EBP; eaIndex = CpuState.ESI; bpBased = true; }
-                        case 3 -> { eaBase = CpuState.EBP; eaIndex = CpuState.EDI; bpBased = true; }
-                        case 4 -> eaBase = CpuState.ESI;
-                        case 5 -> eaBase = CpuState.EDI;
-                        case 6 -> { if (mod != 0) { eaBase = CpuState.EBP; bpBased = true; } }
-                        default -> eaBase = CpuState.EBX;
+                        case 0 -> { eaBase = EBX; eaIndex = ESI; }
+                        case 1 -> { eaBase = EBX; eaIndex = EDI; }
+                        case 2 -> { eaBase = EBP; eaIndex = ESI; bpBased = true; }
+                        case 3 -> { eaBase = EBP; eaIndex = EDI; bpBased = true; }
+                        case 4 -> eaBase = ESI;
+                        case 5 -> eaBase = EDI;
+                        case 6 -> { if (mod != 0) { eaBase = EBP; bpBased = true; } }
+                        default -> eaBase = EBX;
                     }
                     int dispSize = mod == 1 ? 1 : mod == 2 || (mod == 0 && rm == 6) ? 2 : 0;
                     if (pos + dispSize > MAX_LENGTH) throw CpuFault.withCode(CpuFault.GP, 0);
@@ -210,10 +201,10 @@ public final class Decoder {
                 case Zb -> { k = K_REG; v = opcode & 7; s = 1; }
                 case Zv -> { k = K_REG; v = opcode & 7; }
                 case Zd -> { k = K_REG; v = opcode & 7; s = 4; }
-                case AL -> { k = K_REG; v = CpuState.EAX; s = 1; }
-                case CL -> { k = K_REG; v = CpuState.ECX; s = 1; }
-                case DX -> { k = K_REG; v = CpuState.EDX; s = 2; }
-                case eAX -> { k = K_REG; v = CpuState.EAX; }
+                case AL -> { k = K_REG; v = EAX; s = 1; }
+                case CL -> { k = K_REG; v = ECX; s = 1; }
+                case DX -> { k = K_REG; v = EDX; s = 2; }
+                case eAX -> { k = K_REG; v = EAX; }
                 case ONE -> { k = K_IMM; v = 1; s = 1; }
                 case ES, CS, SS, DS, FS, GS -> { k = K_SREG; v = o.ordinal() - Operand.ES.ordinal(); s = 2; }
                 case Ib, Iw, Iz, Ibs, Jb, Jz -> {
@@ -262,7 +253,7 @@ public final class Decoder {
             for (Operand o : ops) if (o.memoryOnly()) throw CpuFault.of(CpuFault.UD);
         }
         if ((prefixes & P_LOCK) != 0 && (!spec.lockable() || !hasMem)) throw CpuFault.of(CpuFault.UD);
-        int effSeg = seg >= 0 ? seg : bpBased ? CpuState.SS : CpuState.DS;
+        int effSeg = seg >= 0 ? seg : bpBased ? SS : DS;
         return new DecodedInsn(spec, opcode, opSize, addr32, code32, prefixes, effSeg, mod, reg, rm, eaBase, eaIndex,
                 eaScale, disp, hasMem, pos, imm, imm2, kind, num, size);
     }

@@ -23,7 +23,7 @@ import javelin.softmmu.tb.TranslationBlock;
  * Whatever the exit, a block that finds the vCPU's slice used up returns
  * {@link TbCode#EXIT_LEAVE} ({@link X86Vcpu#run}).
  */
-final class X86Block implements TbCode<CpuState> {
+final class X86Block implements TbCode<X86Vcpu> {
     /** Ran out of room (length, page end, an instruction that could not be decoded yet): continue at {@link #fallEip}. */
     static final int END_FALLTHROUGH = 0;
     /** Jcc, LOOPcc, JCXZ: exit 0 taken, exit 1 not taken. */
@@ -62,8 +62,9 @@ final class X86Block implements TbCode<CpuState> {
     }
 
     @Override
-    public int execute(CpuState cpu, TranslationBlock tb) {
-        Interpreter in = cpu.interpreter;
+    public int execute(X86Vcpu v, TranslationBlock tb) {
+        CpuState cpu = v.cpu;
+        Interpreter in = v.interp;
         if (single) cpu.interruptShadow = false;             // the shadow covered this one instruction
         in.executeBlock(insns, insns.length, tb);
         int exit;

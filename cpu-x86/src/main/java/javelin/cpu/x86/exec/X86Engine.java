@@ -2,6 +2,7 @@ package javelin.cpu.x86.exec;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.exec.Vcpu;
@@ -24,8 +25,8 @@ import javelin.softmmu.tb.TbStats;
  */
 public final class X86Engine {
     private final VcpuSet vcpus;
-    private final TbCache<CpuState> cache;
-    private final TbExecutor<CpuState> executor;
+    private final TbCache<X86Vcpu> cache;
+    private final TbExecutor<X86Vcpu> executor;
     private final List<X86Vcpu> attached = new CopyOnWriteArrayList<>();
 
     /** @param capacity blocks kept before the whole cache is flushed */
@@ -36,12 +37,15 @@ public final class X86Engine {
         mem.addMappingListener(this::flushAll);                  // [XE-1]
     }
 
-    /** Attaches {@code cpu} as {@code vcpu}: once per vCPU, before its thread starts. */
-    public X86Vcpu attach(Vcpu vcpu, CpuState cpu) {
+    /**
+     * Attaches {@code cpu}, plugged into {@code socket}, as {@code vcpu}: once per vCPU, before
+     * its thread starts. The returned vCPU owns the CPU's MMU and interpreter.
+     */
+    public X86Vcpu attach(Vcpu vcpu, CpuState cpu, CpuSocket socket) {
         for (X86Vcpu a : attached) {
             if (a.vcpu() == vcpu || a.cpu() == cpu) throw new IllegalStateException(vcpu + " is already attached");
         }
-        X86Vcpu x = new X86Vcpu(this, vcpu, cpu);
+        X86Vcpu x = new X86Vcpu(this, vcpu, cpu, socket);
         attached.add(x);
         return x;
     }
@@ -81,11 +85,11 @@ public final class X86Engine {
         return vcpus;
     }
 
-    TbCache<CpuState> cache() {
+    TbCache<X86Vcpu> cache() {
         return cache;
     }
 
-    TbExecutor<CpuState> executor() {
+    TbExecutor<X86Vcpu> executor() {
         return executor;
     }
 }

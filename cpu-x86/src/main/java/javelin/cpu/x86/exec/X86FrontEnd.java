@@ -4,11 +4,11 @@ import static javelin.cpu.x86.CpuState.*;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.Mnemonic;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.SoftTlb;
 import javelin.softmmu.tb.TbCode;
 import javelin.softmmu.tb.TbFrontEnd;
@@ -38,7 +38,7 @@ import javelin.softmmu.tb.TbTranslation;
  * which the engine's physical table does not key on (a remap of that page alone would leave a
  * stale block findable).
  */
-final class X86FrontEnd implements TbFrontEnd<CpuState> {
+final class X86FrontEnd implements TbFrontEnd<X86Vcpu> {
     /** Longest block, in instructions. */
     static final int MAX_INSNS = 64;
 
@@ -62,17 +62,20 @@ final class X86FrontEnd implements TbFrontEnd<CpuState> {
     private final Decoder decoder = new Decoder();
 
     @Override
-    public long pc(CpuState cpu) {
+    public long pc(X86Vcpu v) {
+        CpuState cpu = v.cpu;
         return (cpu.segBase[CS] + cpu.eip) & 0xFFFF_FFFFL;
     }
 
     @Override
-    public long csBase(CpuState cpu) {
+    public long csBase(X86Vcpu v) {
+        CpuState cpu = v.cpu;
         return (cpu.segBase[CS] & 0xFFFF_FFFFL) | ((long) cpu.segLimit[CS] << 32);
     }
 
     @Override
-    public long flags(CpuState cpu) {
+    public long flags(X86Vcpu v) {
+        CpuState cpu = v.cpu;
         long f = cpu.cpl & F_CPL;
         if (cpu.code32) f |= F_CS32;
         if (cpu.stack32) f |= F_SS32;
@@ -94,17 +97,18 @@ final class X86FrontEnd implements TbFrontEnd<CpuState> {
     }
 
     @Override
-    public long physPc(CpuState cpu, long pc) {
-        return cpu.mmu.translate((int) pc, Mmu.ACCESS_EXEC, cpu.cpl == 3);
+    public long physPc(X86Vcpu v, long pc) {
+        return v.mmu.translate((int) pc, Mmu.ACCESS_EXEC, v.cpu.cpl == 3);
     }
 
     @Override
-    public TbCode<CpuState> translate(CpuState cpu, TbTranslation t) {
+    public TbCode<X86Vcpu> translate(X86Vcpu v, TbTranslation t) {
+        final CpuState cpu = v.cpu;
         final int base = cpu.segBase[CS];
         final long limit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
         final boolean user = cpu.cpl == 3;
         final boolean code32 = cpu.code32;
-        final Mmu mmu = cpu.mmu;
+        final Mmu mmu = v.mmu;
         final int page = (int) t.pc() & SoftTlb.PAGE_MASK;
         final boolean single = (t.flags() & (F_TF | F_SHADOW)) != 0;
         final int max = single ? 1 : MAX_INSNS;
@@ -152,9 +156,10 @@ final class X86FrontEnd implements TbFrontEnd<CpuState> {
 
     /** Interrupts (NMI, then INTR with IF set) are delivered at the entry of the run loop, outside any shadow. */
     @Override
-    public boolean enterRun(CpuState cpu) {
+    public boolean enterRun(X86Vcpu v) {
+        CpuState cpu = v.cpu;
         if (cpu.shutdownRequested) return false;
-        if (!cpu.interruptShadow) cpu.interpreter.deliverPendingEvent();
+        if (!cpu.interruptShadow) v.interp.deliverPendingEvent();
         return !cpu.halted;
     }
 
@@ -163,8 +168,9 @@ final class X86FrontEnd implements TbFrontEnd<CpuState> {
      * crosses a page runs here ([XB-2]). After a shutdown or a halt the run loop is left.
      */
     @Override
-    public void deliverFault(CpuState cpu, RuntimeException fault) {
-        Interpreter in = cpu.interpreter;
+    public void deliverFault(X86Vcpu v, RuntimeException fault) {
+        CpuState cpu = v.cpu;
+        Interpreter in = v.interp;
         if (fault instanceof CpuFault f) in.deliverFault(f);
         else if (fault instanceof PageCrossingStep) in.stepInstruction();
         else throw fault;

@@ -1,17 +1,21 @@
 package javelin.cpu.x86.exec;
 
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
 import javelin.cpu.x86.interp.ExclusiveStepRequest;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.exec.Vcpu;
 import javelin.softmmu.exec.VcpuSet;
 import javelin.softmmu.tb.TbCache;
 import javelin.softmmu.tb.TbExecutor;
 
 /**
- * One x86 vCPU on the engine: its {@link CpuState}, the {@link Interpreter} that runs its
- * blocks, and its run loop.
+ * One x86 vCPU on the engine, the owner of everything one processor is made of: its
+ * architectural state ({@link CpuState}), what it is plugged into ({@link CpuSocket}), its MMU
+ * and TLBs ({@link Mmu}), the {@link Interpreter} that runs its blocks, and its run loop. The
+ * state refers to none of the others; operations that touch the state and a cache together
+ * (reset, INIT, restore) are here.
  *
  * <p>Invariants:
  * [XV-1] Every TLB flush of this CPU flushes its jump cache too (the whole cache, or the
@@ -28,27 +32,30 @@ public final class X86Vcpu {
     public static final long DEFAULT_SLICE = 10_000;
 
     private final Vcpu vcpu;
-    private final CpuState cpu;
-    private final Interpreter interp;
+    // Read by the front end and the blocks (this package) at every block entry and exit.
+    final CpuState cpu;
+    final Mmu mmu;
+    final Interpreter interp;
+    private final CpuSocket socket;
     private final VcpuSet vcpus;
-    private final TbCache<CpuState> cache;
-    private final TbExecutor<CpuState> executor;
+    private final TbCache<X86Vcpu> cache;
+    private final TbExecutor<X86Vcpu> executor;
     private volatile long slice = DEFAULT_SLICE;
     /** The thread that last called {@link #run}; read by other threads to see if this vCPU still runs. */
     private volatile Thread runner;
 
-    X86Vcpu(X86Engine engine, Vcpu vcpu, CpuState cpu) {
+    X86Vcpu(X86Engine engine, Vcpu vcpu, CpuState cpu, CpuSocket socket) {
         this.vcpu = vcpu;
         this.cpu = cpu;
+        this.socket = socket;
         this.vcpus = engine.vcpus();
         this.cache = engine.cache();
         this.executor = engine.executor();
-        cpu.vcpu = vcpu;
-        this.interp = new Interpreter(cpu);
+        this.mmu = new Mmu(cpu, socket.mem);
+        this.interp = new Interpreter(cpu, mmu, socket, vcpu);
         interp.setExclusiveAtomics(true);
-        cpu.interpreter = interp;
-        cache.registerTlbs(vcpu, cpu.mmu.supervisorTlb, cpu.mmu.userTlb);
-        cpu.mmu.setFlushListener(new Mmu.FlushListener() {      // [XV-1]
+        cache.registerTlbs(vcpu, mmu.supervisorTlb, mmu.userTlb);
+        mmu.setFlushListener(new Mmu.FlushListener() {      // [XV-1]
             @Override public void flushedAll() {
                 onOwner(() -> cache.flushJmpCache(vcpu));
             }
@@ -68,6 +75,45 @@ public final class X86Vcpu {
         return cpu;
     }
 
+    public CpuSocket socket() {
+        return socket;
+    }
+
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    public Interpreter interpreter() {
+        return interp;
+    }
+
+    /**
+     * RESET: the state to its power-on values ({@link CpuState#reset}) and every TLB entry
+     * gone. On the owner thread, or on another while the owner is stopped (a flush seen there
+     * is queued to the owner, [XV-1]).
+     */
+    public void reset() {
+        cpu.reset();
+        mmu.flushAll();
+    }
+
+    /** The INIT signal ({@link CpuState#init}) and the TLB flush it implies; threads as {@link #reset}. */
+    public void init() {
+        cpu.init();
+        mmu.flushAll();
+    }
+
+    /**
+     * Replaces the state with a snapshot's: nothing cached for the old state survives (both
+     * TLBs and the global-page marks, and through [XV-1] the jump cache). The engine's blocks
+     * are keyed by physical page and mode, not by vCPU; a whole-machine restore flushes them
+     * with {@link X86Engine#flushAll}. Threads as {@link #reset}.
+     */
+    public void restoreState(CpuState.State state) {
+        cpu.restoreState(state);
+        mmu.reset();
+    }
+
     /**
      * Owner thread only. Runs blocks until the vCPU's exit request is raised, the CPU halts with
      * nothing to wake it, shuts down ({@code cpu.shutdownRequested}), or the slice is used up
@@ -83,7 +129,7 @@ public final class X86Vcpu {
             if (cpu.halted && !interp.wakeable()) break;
             TbExecutor.Exit exit;
             try {
-                exit = executor.run(vcpu, cpu);
+                exit = executor.run(vcpu, this);
             } catch (ExclusiveStepRequest e) {
                 vcpus.runExclusive(vcpu, interp::stepInstructionExclusive);     // [XV-2]
                 continue;
@@ -116,7 +162,7 @@ public final class X86Vcpu {
      * else as work queued for the owner ([TLB-1]); for A20 changes from an I/O thread.
      */
     public void flushTlbFromAnyThread() {
-        runOnOwner(cpu.mmu::flushAll);
+        runOnOwner(mmu::flushAll);
     }
 
     /**

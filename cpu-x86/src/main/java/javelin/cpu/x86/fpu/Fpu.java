@@ -2,7 +2,6 @@ package javelin.cpu.x86.fpu;
 
 import java.util.List;
 import javelin.softmmu.state.SnapshotFormatException;
-import javelin.softmmu.state.Stateful;
 
 /**
  * The x87 register file of one vCPU (SDM vol. 1, 8.1): eight 80-bit data registers addressed
@@ -14,9 +13,12 @@ import javelin.softmmu.state.Stateful;
  * <p>The tag word is kept abridged (one "valid" bit per physical register, as in FXSAVE); the
  * full two-bit tags are computed from the register contents when stored (SDM vol. 1, 8.1.7).
  *
+ * <p>Its snapshot state ({@link State}) is the {@code fpu} part of the CPU's state record, which
+ * versions it: the x87 is part of the processor, not a component of its own.
+ *
  * <p>Owned by its vCPU thread.
  */
-public final class Fpu implements Stateful<Fpu.State> {
+public final class Fpu {
     // Status word bits (SDM vol. 1, 8.1.3).
     public static final int SW_IE = 1, SW_DE = 1 << 1, SW_ZE = 1 << 2, SW_OE = 1 << 3, SW_UE = 1 << 4,
             SW_PE = 1 << 5, SW_SF = 1 << 6, SW_ES = 1 << 7, SW_C0 = 1 << 8, SW_C1 = 1 << 9, SW_C2 = 1 << 10,
@@ -420,32 +422,32 @@ public final class Fpu implements Stateful<Fpu.State> {
     public record Register(int signExp, long significand) { }
 
     /**
-     * Snapshot of the x87 state: physical registers 0-7 (not ST order), TOP inside the status
-     * word, the abridged tag, and the pointers.
+     * The x87 state as a snapshot stores it, the {@code fpu} part of the CPU's state record (which
+     * carries the version): the control word, the status word with TOP in bits 13:11, the
+     * abridged tag (bit i set: physical register i is not empty, as FXSAVE stores it), physical
+     * registers 0-7 (not ST order), and the last instruction and data pointers with the opcode.
+     * The full tag word is not stored: it follows from the abridged tag and the register
+     * contents (SDM vol. 1, 8.1.7).
      */
-    public record State(int version, int controlWord, int statusWord, int validMask, List<Register> registers,
+    public record State(int controlWord, int statusWord, int validMask, List<Register> registers,
                         int fip, int fcs, int fdp, int fds, int fop) {
-        public static final int VERSION = 1;
+        private static final String ID = "cpu.fpu";
 
         public State {
-            if (version != VERSION) throw new SnapshotFormatException("fpu", "version", "unsupported " + version);
+            if (registers == null || registers.size() != 8) throw new SnapshotFormatException(ID, "registers", "need 8");
             registers = List.copyOf(registers);
-            if (registers.size() != 8) throw new SnapshotFormatException("fpu", "registers", "need 8");
-            if ((validMask & ~0xFF) != 0) throw new SnapshotFormatException("fpu", "validMask");
-            if ((controlWord & ~0xFFFF) != 0 || (statusWord & ~0xFFFF) != 0) {
-                throw new SnapshotFormatException("fpu", "controlWord/statusWord");
-            }
+            if ((validMask & ~0xFF) != 0) throw new SnapshotFormatException(ID, "validMask", "not 8 bits");
+            if ((controlWord & ~0xFFFF) != 0) throw new SnapshotFormatException(ID, "controlWord", "not 16 bits");
+            if ((statusWord & ~0xFFFF) != 0) throw new SnapshotFormatException(ID, "statusWord", "not 16 bits");
         }
     }
 
-    @Override
     public State saveState() {
         Register[] r = new Register[8];
         for (int i = 0; i < 8; i++) r[i] = new Register(signExp[i], significand[i]);
-        return new State(State.VERSION, cw, statusWord(), valid, List.of(r), fip, fcs, fdp, fds, fop);
+        return new State(cw, statusWord(), valid, List.of(r), fip, fcs, fdp, fds, fop);
     }
 
-    @Override
     public void restoreState(State s) {
         cw = s.controlWord();
         setStatusWord(s.statusWord());

@@ -5,10 +5,12 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
+import javelin.cpu.x86.mmu.Mmu;
+import javelin.softmmu.PhysicalMemory;
 
 /**
  * Atomic read-modify-writes of guest memory for LOCK-prefixed instructions and XCHG
- * (DESIGN.md, "Memory and threads"; SDM vol. 3, 8.1.2.2): the operation runs as a
+ * (docs/engine.md, "Atomics"; SDM vol. 3, 8.1.2.2): the operation runs as a
  * compare-and-swap loop on the RAM backing, so a store by another vCPU between the read and
  * the write makes the instruction start over instead of being lost.
  *
@@ -22,7 +24,7 @@ import javelin.cpu.x86.LazyFlags;
  * ROM or a page holding translated code, cannot be one compare-and-swap. With the engine
  * ({@link #exclusiveAvailable}) the instruction throws {@link ExclusiveStepRequest} before
  * any side effect; the engine leaves its run loop and runs it again inside an exclusive
- * section (every other vCPU stopped, DESIGN.md), where {@link #inExclusive} is set and the
+ * section (every other vCPU stopped), where {@link #inExclusive} is set and the
  * operation is a plain read and write. A lone interpreter (tests, tools) locks the memory
  * object instead: such operations then exclude each other but not plain stores.
  */
@@ -38,22 +40,27 @@ final class AtomicOps {
 
     private final CpuState cpu;
     private final SegmentedMemory mem;
+    private final Mmu mmu;
+    /** Guest physical memory: the compare-and-swaps work on its RAM backing; the lock of [LOCK-3]. */
+    private final PhysicalMemory physical;
     private final MemorySegment ram;
     /** An engine can run this instruction in an exclusive section ([LOCK-3]). */
     boolean exclusiveAvailable;
     /** Set while the instruction runs inside that exclusive section. */
     boolean inExclusive;
 
-    AtomicOps(CpuState cpu, SegmentedMemory mem) {
+    AtomicOps(CpuState cpu, SegmentedMemory mem, Mmu mmu) {
         this.cpu = cpu;
         this.mem = mem;
-        this.ram = cpu.mem.backing();
+        this.mmu = mmu;
+        this.physical = mmu.memory();
+        this.ram = physical.backing();
     }
 
     /** Atomically replaces {@code size} bytes at {@code seg:off} with {@code update(old)}; returns old. */
     int readModifyWrite(int seg, int off, int size, Update update) {
         int lin = mem.linear(seg, off, size, true);
-        long host = cpu.mmu.atomicHostOffset(lin, size, cpu.cpl == 3);
+        long host = mmu.atomicHostOffset(lin, size, cpu.cpl == 3);
         long aligned = host & ~3L;
         int shift = (int) (host & 3) * 8;
         if (host < 0 || (host & 3) + size > 4) {
@@ -63,7 +70,7 @@ final class AtomicOps {
                 return old;
             }
             if (exclusiveAvailable) throw ExclusiveStepRequest.INSTANCE;      // [LOCK-3]
-            synchronized (cpu.mem) {
+            synchronized (physical) {
                 int old = mem.read(seg, off, size);
                 mem.write(seg, off, size, update.apply(old));
                 return old;
@@ -91,7 +98,7 @@ final class AtomicOps {
      */
     long compareExchange8(int seg, int off, long expected, long replacement) {
         int lin = mem.linear(seg, off, 8, true);
-        long host = cpu.mmu.atomicHostOffset(lin, 8, cpu.cpl == 3);
+        long host = mmu.atomicHostOffset(lin, 8, cpu.cpl == 3);
         if (host < 0 || (host & 7) != 0) {
             if (inExclusive) {
                 long old = mem.readQword(seg, off);
@@ -99,7 +106,7 @@ final class AtomicOps {
                 return old;
             }
             if (exclusiveAvailable) throw ExclusiveStepRequest.INSTANCE;      // [LOCK-3]
-            synchronized (cpu.mem) {
+            synchronized (physical) {
                 long old = mem.readQword(seg, off);
                 mem.writeQword(seg, off, old == expected ? replacement : old);
                 return old;

@@ -6,9 +6,10 @@ import static javelin.cpu.x86.decode.DecodedInsn.*;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
-import javelin.cpu.x86.Mmu;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.HotForm;
@@ -61,6 +62,9 @@ public final class Interpreter {
     private final CpuState cpu;
     private final int[] regs;
     private final Mmu mmu;
+    private final CpuSocket socket;
+    /** The engine's vCPU, whose exit request this interpreter honours; null if nobody stops it. */
+    private final Vcpu vcpu;
     private final SegmentedMemory mem;
     private final Decoder decoder;
     private Tracer tracer;
@@ -90,15 +94,31 @@ public final class Interpreter {
     /** The last {@link #executeBlock} stopped before the end of its instructions. */
     private boolean stoppedEarly;
 
-    public Interpreter(CpuState cpu) {
+    /**
+     * An interpreter of {@code cpu}, reaching memory through {@code mmu} and the board through
+     * {@code socket}. {@code vcpu} is the engine's vCPU of this CPU: its exit request ends a block
+     * after a generic instruction, pauses a REP string instruction and ends {@link #run}. A lone
+     * interpreter may be given a {@link Vcpu} of its own to be stopped the same way, or null.
+     */
+    public Interpreter(CpuState cpu, Mmu mmu, CpuSocket socket, Vcpu vcpu) {
         this.cpu = cpu;
         this.regs = cpu.regs;
-        this.mmu = cpu.mmu;
-        this.mem = new SegmentedMemory(cpu);
+        this.mmu = mmu;
+        this.socket = socket;
+        this.vcpu = vcpu;
+        this.mem = new SegmentedMemory(cpu, mmu);
         this.decoder = new Decoder();
-        this.sys = new SystemOps(cpu, mem, this);
-        this.x87 = new X87(cpu, mem);
-        this.atomics = new AtomicOps(cpu, mem);
+        this.sys = new SystemOps(cpu, mmu, socket, mem, this);
+        this.x87 = new X87(cpu, mem, socket);
+        this.atomics = new AtomicOps(cpu, mem, mmu);
+    }
+
+    Mmu mmu() {
+        return mmu;
+    }
+
+    CpuSocket socket() {
+        return socket;
     }
 
     public void setTracer(Tracer tracer) {
@@ -150,12 +170,12 @@ public final class Interpreter {
     /**
      * Runs up to {@code maxInstructions} steps ({@link #step()}, decoding every instruction);
      * returns how many ran. Stops early when the CPU halts with nothing to wake it, shuts down,
-     * or another thread sets {@code exitRequested}. For tests and tools: machines run blocks
+     * or another thread raises the vCPU's exit request. For tests and tools: machines run blocks
      * through the engine.
      */
     public int run(int maxInstructions) {
         int n = 0;
-        while (n < maxInstructions && !cpu.exitRequested && !cpu.shutdownRequested) {
+        while (n < maxInstructions && !(vcpu != null && vcpu.exitRequested()) && !cpu.shutdownRequested) {
             if (cpu.halted && !wakeable()) break;
             step();
             n++;
@@ -165,7 +185,16 @@ public final class Interpreter {
 
     /** True when a pending NMI or INTR may be delivered now (or would wake a halted CPU). */
     public boolean wakeable() {
-        return (cpu.nmiPending && !cpu.nmiBlocked) || ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending());
+        return (cpu.nmiPending && !cpu.nmiBlocked) || ((cpu.eflagsRest & IF) != 0 && socket.intr.interruptPending());
+    }
+
+    /**
+     * Something asks this CPU to stop soon: the vCPU's exit request, an INTR with IF set, or an
+     * NMI. A long REP string instruction pauses for it ({@link StringOps}).
+     */
+    boolean needsAttention() {
+        return (vcpu != null && vcpu.exitRequested())
+                || ((cpu.eflagsRest & IF) != 0 && socket.intr.interruptPending()) || cpu.nmiPending;
     }
 
     /** One step: an interrupt delivery, or one instruction decoded from memory (with its fault delivery). */
@@ -189,8 +218,8 @@ public final class Interpreter {
             deliver(CpuFault.NMI, -1, Interrupts.EXTERNAL);
             return true;
         }
-        if ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) {
-            int vector = cpu.intr.acknowledgeInterrupt() & 0xFF;
+        if ((cpu.eflagsRest & IF) != 0 && socket.intr.interruptPending()) {
+            int vector = socket.intr.acknowledgeInterrupt() & 0xFF;
             cpu.halted = false;
             deliver(vector, -1, Interrupts.EXTERNAL);
             return true;
@@ -206,12 +235,30 @@ public final class Interpreter {
         final boolean trap = (cpu.eflagsRest & TF) != 0;
         faulted = false;
         try {
-            single[0] = decoder.decode(cpu);
+            single[0] = decoder.decode(codeAtEip(), cpu.code32);
             executeBlock(single, 1, null);
         } catch (CpuFault f) {
             deliverFault(f);
         }
         if (trap && !faulted) singleStepTrap();
+    }
+
+    /**
+     * The bytes of the instruction at CS:EIP, fetched through the MMU. Every byte is checked
+     * against the CS limit at its own offset, also in 16-bit code: IP wraps only between
+     * instructions, so an instruction that straddles offset FFFFh with the real-mode limit of
+     * FFFFh raises #GP(0) (SDM vol. 3, 5.3; vol. 3, 20.1.1).
+     */
+    private Decoder.ByteSource codeAtEip() {
+        final int eip = cpu.eip;
+        final int csBase = cpu.segBase[CS];
+        final long limit = cpu.segLimit[CS] & 0xFFFF_FFFFL;
+        final boolean user = cpu.cpl == 3;
+        return k -> {
+            long off = (eip & 0xFFFF_FFFFL) + k;
+            if (off > limit) throw CpuFault.withCode(CpuFault.GP, 0);
+            return mmu.fetchByte(csBase + (int) off, user);
+        };
     }
 
     /** The single-step #DB after an instruction that ran with TF set. */
@@ -232,10 +279,10 @@ public final class Interpreter {
      * returns how many completed. Stops early ({@link #stoppedEarly()}) after an instruction
      * that did not continue in sequence without being a control transfer (a REP string
      * instruction that paused); after a generic instruction (port I/O, system rows ...) when
-     * the vCPU's exit request is raised, so an interrupt it raised is taken right after it, as
-     * the interpreter did before blocks; or, when {@code tb} is given, after a store that went
-     * through the NOTDIRTY slow path and invalidated {@code tb} ([SMC-1]: the next instruction
-     * then comes from the new bytes). An exception leaves EIP and ESP as they were before the
+     * the vCPU's exit request is raised, so an interrupt it raised is taken right after it, at
+     * the instruction boundary where the hardware would take it; or, when {@code tb} is given,
+     * after a store that went through the NOTDIRTY slow path and invalidated {@code tb}
+     * ([SMC-1]: the next instruction then comes from the new bytes). An exception leaves EIP and ESP as they were before the
      * instruction that raised it, and propagates.
      *
      * <p>The dispatch of the hot forms is written into this loop, so the JIT compiles the loop
@@ -244,7 +291,7 @@ public final class Interpreter {
     public int executeBlock(DecodedInsn[] insns, int length, TranslationBlock tb) {
         final Tracer trace = tracer;
         final Mmu m = mmu;
-        final Vcpu attention = cpu.vcpu;
+        final Vcpu attention = vcpu;
         m.codeStore = false;
         stoppedEarly = false;
         int i = 0;
@@ -452,7 +499,7 @@ public final class Interpreter {
     }
 
     private void deliver(int vector, int errorCode, int kind) {
-        Interrupts.deliver(cpu, vector, errorCode, kind);
+        Interrupts.deliver(cpu, mmu, vector, errorCode, kind);
         if (cpu.shutdownRequested) {
             LOG.log(System.Logger.Level.WARNING, "triple fault at {0}:{1}: CPU shut down",
                     Integer.toHexString(cpu.segSel[CS]), Integer.toHexString(cpu.eip));
@@ -620,7 +667,7 @@ public final class Interpreter {
             case POP -> {
                 if (d.kind0 == K_SREG) {
                     int sel = StackOps.peek(cpu, mem, 0, 2);
-                    Segmentation.loadSegment(cpu, d.num0, sel);
+                    Segmentation.loadSegment(cpu, mmu, d.num0, sel);
                     StackOps.setSp(cpu, StackOps.sp(cpu) + os);
                     if (d.num0 == SS) cpu.interruptShadow = true;
                 } else if (d.kind0 == K_MEM) {
@@ -661,7 +708,7 @@ public final class Interpreter {
                 if (d.kind0 == K_SREG) {
                     int sreg = d.num0;
                     if (sreg == CS || sreg > GS) throw CpuFault.of(CpuFault.UD);
-                    Segmentation.loadSegment(cpu, sreg, get1(d));
+                    Segmentation.loadSegment(cpu, mmu, sreg, get1(d));
                     if (sreg == SS) cpu.interruptShadow = true;
                 } else {
                     if (d.num1 > GS) throw CpuFault.of(CpuFault.UD);
@@ -680,24 +727,24 @@ public final class Interpreter {
                     case LFS -> FS;
                     default -> GS;
                 };
-                Segmentation.loadSegment(cpu, sreg, sel);
+                Segmentation.loadSegment(cpu, mmu, sreg, sel);
                 setReg(d.num0, os, off);
             }
 
             case JMPF -> {
-                if (d.kind0 == K_FAR) ControlTransfer.farJump(cpu, d.imm2, d.imm, os == 4);
-                else ControlTransfer.farJump(cpu, memAt(d, os, 2), memAt(d, 0, os), os == 4);
+                if (d.kind0 == K_FAR) ControlTransfer.farJump(cpu, mmu, d.imm2, d.imm, os == 4);
+                else ControlTransfer.farJump(cpu, mmu, memAt(d, os, 2), memAt(d, 0, os), os == 4);
             }
             case CALLF -> {
-                if (d.kind0 == K_FAR) ControlTransfer.farCall(cpu, d.imm2, d.imm, os == 4);
+                if (d.kind0 == K_FAR) ControlTransfer.farCall(cpu, mmu, d.imm2, d.imm, os == 4);
                 else {
                     int off = memAt(d, 0, os);
                     int sel = memAt(d, os, 2);
-                    ControlTransfer.farCall(cpu, sel, off, os == 4);
+                    ControlTransfer.farCall(cpu, mmu, sel, off, os == 4);
                 }
             }
-            case RETF -> ControlTransfer.farReturn(cpu, os == 4, d.operandCount() > 0 ? d.num0 : 0);
-            case IRET -> ControlTransfer.iret(cpu, os == 4);
+            case RETF -> ControlTransfer.farReturn(cpu, mmu, os == 4, d.operandCount() > 0 ? d.num0 : 0);
+            case IRET -> ControlTransfer.iret(cpu, mmu, os == 4);
             case JCXZ -> {
                 int cx = d.addr32 ? regs[ECX] : regs[ECX] & 0xFFFF;
                 if (cx == 0) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
@@ -711,12 +758,12 @@ public final class Interpreter {
                 if (go) ControlFlow.jumpNear(cpu, cpu.eip + d.num0, os);
                 regs[ECX] = (regs[ECX] & ~amask) | cx;
             }
-            case INT -> Interrupts.deliver(cpu, d.imm & 0xFF, -1, Interrupts.SOFTWARE);
-            case INT3 -> Interrupts.deliver(cpu, CpuFault.BP, -1, Interrupts.SOFTWARE);
+            case INT -> Interrupts.deliver(cpu, mmu, d.imm & 0xFF, -1, Interrupts.SOFTWARE);
+            case INT3 -> Interrupts.deliver(cpu, mmu, CpuFault.BP, -1, Interrupts.SOFTWARE);
             case INTO -> {
-                if ((LazyFlags.arithFlags(cpu) & OF) != 0) Interrupts.deliver(cpu, CpuFault.OF, -1, Interrupts.SOFTWARE);
+                if ((LazyFlags.arithFlags(cpu) & OF) != 0) Interrupts.deliver(cpu, mmu, CpuFault.OF, -1, Interrupts.SOFTWARE);
             }
-            case INT1 -> Interrupts.deliver(cpu, CpuFault.DB, -1, Interrupts.EXCEPTION);
+            case INT1 -> Interrupts.deliver(cpu, mmu, CpuFault.DB, -1, Interrupts.EXCEPTION);
             case BOUND -> {
                 int size = os;
                 long idx = Shift.signExtend(getReg(d.num0, size), size);
@@ -728,19 +775,19 @@ public final class Interpreter {
             case MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS -> {
                 int size = d.opcode == 0xA4 || d.opcode == 0xA6 || d.opcode == 0xAA || d.opcode == 0xAC
                         || d.opcode == 0xAE || d.opcode == 0x6C || d.opcode == 0x6E ? 1 : os;
-                if (!StringOps.run(cpu, mem, d, size)) cpu.eip = eip0;
+                if (!StringOps.run(this, cpu, mem, d, size)) cpu.eip = eip0;
             }
             case IN -> {
                 int size = d.size0;
                 int port = d.kind1 == K_IMM ? d.num1 & 0xFF : regs[EDX] & 0xFFFF;
-                SystemInstructions.checkIoPermission(cpu, port, size);
-                setReg(EAX, size, cpu.io.read(port, size));
+                SystemInstructions.checkIoPermission(cpu, mmu, port, size);
+                setReg(EAX, size, socket.io.read(port, size));
             }
             case OUT -> {
                 int size = d.size1;
                 int port = d.kind0 == K_IMM ? d.num0 & 0xFF : regs[EDX] & 0xFFFF;
-                SystemInstructions.checkIoPermission(cpu, port, size);
-                cpu.io.write(port, size, getReg(EAX, size));
+                SystemInstructions.checkIoPermission(cpu, mmu, port, size);
+                socket.io.write(port, size, getReg(EAX, size));
             }
 
             case CLC -> setCarry(false);
@@ -753,7 +800,7 @@ public final class Interpreter {
             case HLT -> SystemInstructions.hlt(cpu);
             case NOP -> {
                 // F3 90 is PAUSE: a spin-wait hint a round-robin machine turns into a switch of vCPU.
-                if (d.rep() && d.operandCount() == 0 && cpu.pauseHint != null) cpu.pauseHint.run();
+                if (d.rep() && d.operandCount() == 0) socket.pauseHint.run();
             }
             case WAIT -> x87.waitInstruction();
             case ESC -> x87.execute(d, ea, eip0);

@@ -4,7 +4,7 @@ import static javelin.cpu.x86.CpuState.*;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Data accesses through a segment (SDM vol. 3, 5.3 limit checking and 5.4.1 type checking):
@@ -21,9 +21,9 @@ final class SegmentedMemory {
     private final CpuState cpu;
     private final Mmu mmu;
 
-    SegmentedMemory(CpuState cpu) {
+    SegmentedMemory(CpuState cpu, Mmu mmu) {
         this.cpu = cpu;
-        this.mmu = cpu.mmu;
+        this.mmu = mmu;
     }
 
     /** Present, S = 1, writable expand-up data: readable and writable in every mode, limit check only. */

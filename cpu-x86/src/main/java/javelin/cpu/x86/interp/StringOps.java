@@ -5,6 +5,7 @@ import static javelin.cpu.x86.CpuState.*;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.LazyFlags;
 import javelin.cpu.x86.decode.DecodedInsn;
+import javelin.cpu.x86.system.SystemInstructions;
 
 /**
  * String instructions (SDM vol. 2, MOVS/CMPS/STOS/LODS/SCAS/INS/OUTS; vol. 1, 7.3.9.2 REP):
@@ -13,23 +14,24 @@ import javelin.cpu.x86.decode.DecodedInsn;
  *
  * <p>With a REP prefix every iteration updates the registers before the next one, so a fault
  * in the middle leaves a restartable state (EIP still at the instruction). The loop also stops
- * every {@link #POLL_INTERVAL} iterations when the CPU must attend to something (an interrupt
- * pending with IF set, or an exit request) and leaves EIP at the instruction, which resumes
- * the remaining count when it runs again.
+ * every {@link #POLL_INTERVAL} iterations when the CPU must attend to something
+ * ({@link Interpreter#needsAttention}: an interrupt pending with IF set, an NMI, or an exit
+ * request) and leaves EIP at the instruction, which resumes the remaining count when it runs
+ * again.
  */
 final class StringOps {
     static final int POLL_INTERVAL = 1024;
 
     private StringOps() { }
 
-    /** Runs one string instruction; returns true if it finished (false: resume it later). */
-    static boolean run(CpuState cpu, SegmentedMemory m, DecodedInsn d, int size) {
+    /** Runs one string instruction for {@code in}; returns true if it finished (false: resume it later). */
+    static boolean run(Interpreter in, CpuState cpu, SegmentedMemory m, DecodedInsn d, int size) {
         boolean a32 = d.addr32;
         int amask = a32 ? -1 : 0xFFFF;
         int[] r = cpu.regs;
         int delta = (cpu.eflagsRest & DF) != 0 ? -size : size;
         if (!d.rep()) {
-            step(cpu, m, d, size, amask, delta);
+            step(in, cpu, m, d, size, amask, delta);
             return true;
         }
         boolean conditional = d.mnemonic == javelin.cpu.x86.decode.Mnemonic.CMPS
@@ -37,23 +39,19 @@ final class StringOps {
         boolean repe = (d.prefixes & DecodedInsn.P_REP) != 0;
         int n = 0;
         while ((r[ECX] & amask) != 0) {
-            step(cpu, m, d, size, amask, delta);
+            step(in, cpu, m, d, size, amask, delta);
             r[ECX] = (r[ECX] & ~amask) | ((r[ECX] - 1) & amask);
             if (conditional && LazyFlags.zero(cpu) != repe) return true;
             if (++n == POLL_INTERVAL) {
                 n = 0;
-                if ((r[ECX] & amask) != 0 && attention(cpu)) return false;
+                if ((r[ECX] & amask) != 0 && in.needsAttention()) return false;
             }
         }
         return true;
     }
 
-    private static boolean attention(CpuState cpu) {
-        return cpu.exitRequested || (cpu.vcpu != null && cpu.vcpu.exitRequested())
-                || ((cpu.eflagsRest & IF) != 0 && cpu.intr.interruptPending()) || cpu.nmiPending;
-    }
-
-    private static void step(CpuState cpu, SegmentedMemory m, DecodedInsn d, int size, int amask, int delta) {
+    private static void step(Interpreter in, CpuState cpu, SegmentedMemory m, DecodedInsn d, int size, int amask,
+            int delta) {
         int[] r = cpu.regs;
         int si = r[ESI] & amask, di = r[EDI] & amask;
         switch (d.mnemonic) {
@@ -86,17 +84,17 @@ final class StringOps {
             }
             case INS -> {
                 int port = r[EDX] & 0xFFFF;
-                javelin.cpu.x86.system.SystemInstructions.checkIoPermission(cpu, port, size);
+                SystemInstructions.checkIoPermission(cpu, in.mmu(), port, size);
                 m.linear(ES, di, size, true);
-                int v = cpu.io.read(port, size);
+                int v = in.socket().io.read(port, size);
                 m.write(ES, di, size, v);
                 advance(r, EDI, amask, delta);
             }
             case OUTS -> {
                 int port = r[EDX] & 0xFFFF;
-                javelin.cpu.x86.system.SystemInstructions.checkIoPermission(cpu, port, size);
+                SystemInstructions.checkIoPermission(cpu, in.mmu(), port, size);
                 int v = m.read(d.seg, si, size);
-                cpu.io.write(port, size, v);
+                in.socket().io.write(port, size, v);
                 advance(r, ESI, amask, delta);
             }
             default -> throw new IllegalStateException(d.mnemonic + " is not a string instruction");

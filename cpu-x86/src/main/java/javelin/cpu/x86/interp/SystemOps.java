@@ -2,23 +2,29 @@ package javelin.cpu.x86.interp;
 
 import static javelin.cpu.x86.decode.DecodedInsn.*;
 
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Mnemonic;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.cpu.x86.system.SystemInstructions;
 
 /**
  * System instructions as the interpreter runs them: operands are fetched and results stored
- * here; the architectural effect, privilege and mode rules are cpu-sys's
- * {@link SystemInstructions} (the contract of issue 2).
+ * here; the architectural effect, privilege and mode rules are those of
+ * {@link SystemInstructions}, which the translator's code will call too.
  */
 final class SystemOps {
     private final CpuState cpu;
+    private final Mmu mmu;
+    private final CpuSocket socket;
     private final SegmentedMemory mem;
     private final Interpreter in;
 
-    SystemOps(CpuState cpu, SegmentedMemory mem, Interpreter in) {
+    SystemOps(CpuState cpu, Mmu mmu, CpuSocket socket, SegmentedMemory mem, Interpreter in) {
         this.cpu = cpu;
+        this.mmu = mmu;
+        this.socket = socket;
         this.mem = mem;
         this.in = in;
     }
@@ -43,10 +49,10 @@ final class SystemOps {
         switch (d.mnemonic) {
             case SLDT -> putWord(d, ea, SystemInstructions.sldt(cpu) & 0xFFFF);
             case STR -> putWord(d, ea, SystemInstructions.str(cpu) & 0xFFFF);
-            case LLDT -> SystemInstructions.lldt(cpu, getWord(d, ea));
-            case LTR -> SystemInstructions.ltr(cpu, getWord(d, ea));
-            case VERR -> SystemInstructions.verr(cpu, getWord(d, ea));
-            case VERW -> SystemInstructions.verw(cpu, getWord(d, ea));
+            case LLDT -> SystemInstructions.lldt(cpu, mmu, getWord(d, ea));
+            case LTR -> SystemInstructions.ltr(cpu, mmu, getWord(d, ea));
+            case VERR -> SystemInstructions.verr(cpu, mmu, getWord(d, ea));
+            case VERW -> SystemInstructions.verw(cpu, mmu, getWord(d, ea));
             case SGDT, SIDT -> {
                 boolean gdt = d.mnemonic == Mnemonic.SGDT;
                 // With a 16-bit operand the 386 and later store all 32 base bits (SDM vol. 2, SGDT).
@@ -64,11 +70,11 @@ final class SystemOps {
                 int msw = SystemInstructions.smsw(cpu);
                 putWord(d, ea, d.kind[0] == K_MEM ? msw & 0xFFFF : msw);
             }
-            case LMSW -> SystemInstructions.lmsw(cpu, getWord(d, ea));
-            case INVLPG -> SystemInstructions.invlpg(cpu, mem.linear(d.seg, ea, 1, false));
+            case LMSW -> SystemInstructions.lmsw(cpu, mmu, getWord(d, ea));
+            case INVLPG -> SystemInstructions.invlpg(cpu, mmu, mem.linear(d.seg, ea, 1, false));
             case CLTS -> SystemInstructions.clts(cpu);
             case MOV_CR -> {
-                if (d.kind[0] == K_CREG) SystemInstructions.movToCr(cpu, d.num[0], r[d.num[1]]);
+                if (d.kind[0] == K_CREG) SystemInstructions.movToCr(cpu, mmu, d.num[0], r[d.num[1]]);
                 else r[d.num[0]] = SystemInstructions.movFromCr(cpu, d.num[1]);
             }
             case MOV_DR -> {
@@ -81,10 +87,10 @@ final class SystemOps {
             }
             case INVD -> SystemInstructions.invd(cpu);
             case WBINVD -> SystemInstructions.wbinvd(cpu);
-            case RDTSC -> SystemInstructions.rdtsc(cpu);
+            case RDTSC -> SystemInstructions.rdtsc(cpu, socket);
             case RDPMC -> SystemInstructions.rdpmc(cpu);
-            case RDMSR -> SystemInstructions.rdmsr(cpu);
-            case WRMSR -> SystemInstructions.wrmsr(cpu);
+            case RDMSR -> SystemInstructions.rdmsr(cpu, socket);
+            case WRMSR -> SystemInstructions.wrmsr(cpu, mmu, socket);
             case CPUID -> SystemInstructions.cpuid(cpu);
             case SYSENTER -> SystemInstructions.sysenter(cpu);
             case SYSEXIT -> SystemInstructions.sysexit(cpu);
@@ -98,7 +104,8 @@ final class SystemOps {
             }
             case LAR, LSL -> {
                 int sel = d.kind[1] == K_MEM ? mem.read(d.seg, ea, 2) : in.getReg(d.num[1], 2);
-                int v = d.mnemonic == Mnemonic.LAR ? SystemInstructions.lar(cpu, sel) : SystemInstructions.lsl(cpu, sel);
+                int v = d.mnemonic == Mnemonic.LAR ? SystemInstructions.lar(cpu, mmu, sel)
+                        : SystemInstructions.lsl(cpu, mmu, sel);
                 // ZF, not the -1 "invalid" value, decides: a 4 GiB limit is 0xFFFFFFFF too.
                 if (javelin.cpu.x86.LazyFlags.zero(cpu)) in.setReg(d.num[0], d.opSize, v);
             }

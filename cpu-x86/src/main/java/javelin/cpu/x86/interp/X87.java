@@ -3,6 +3,7 @@ package javelin.cpu.x86.interp;
 import static javelin.cpu.x86.CpuState.*;
 
 import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.fpu.Fpu;
@@ -20,12 +21,15 @@ import javelin.cpu.x86.fpu.X87Host;
 final class X87 implements X87Host {
     private final CpuState cpu;
     private final SegmentedMemory mem;
+    /** FERR# ({@link CpuSocket#ferr}). */
+    private final CpuSocket socket;
     private int seg, ea;
     private boolean op32;
 
-    X87(CpuState cpu, SegmentedMemory mem) {
+    X87(CpuState cpu, SegmentedMemory mem, CpuSocket socket) {
         this.cpu = cpu;
         this.mem = mem;
+        this.socket = socket;
     }
 
     /** Bytes accessed by the memory form of escape {@code opcode} (D8-DF) with ModRM.reg {@code reg}. */
@@ -76,7 +80,7 @@ final class X87 implements X87Host {
     void checkPending() {
         if (!cpu.fpu.exceptionPending()) return;
         if ((cpu.cr0 & CR0_NE) != 0) throw CpuFault.of(CpuFault.MF);
-        cpu.ferr.raise();
+        socket.ferr.raise();
     }
 
     /** WAIT/FWAIT (SDM vol. 2): #NM with CR0.MP and CR0.TS, then a pending exception. */
@@ -109,7 +113,7 @@ final class X87 implements X87Host {
             if (d.hasMem) f.recordOperand(cpu.segSel[d.seg], ea);
         }
         if (!X87Executor.execute(f, d.opcode, modrm, this)) throw CpuFault.of(CpuFault.UD);
-        if (!f.exceptionPending()) cpu.ferr.lower();
+        if (!f.exceptionPending()) socket.ferr.lower();
     }
 
     /** FXSAVE (0F AE /0) and FXRSTOR (0F AE /1): 512 bytes, 16-byte aligned (SDM vol. 2). */
@@ -133,7 +137,7 @@ final class X87 implements X87Host {
                 for (int b = 0; b < 4; b++) image[i + b] = (byte) (v >>> (8 * b));
             }
             cpu.fpu.fxrstor(image);
-            if (!cpu.fpu.exceptionPending()) cpu.ferr.lower();
+            if (!cpu.fpu.exceptionPending()) socket.ferr.lower();
         }
     }
 

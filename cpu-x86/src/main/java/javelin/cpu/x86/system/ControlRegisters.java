@@ -3,6 +3,7 @@ package javelin.cpu.x86.system;
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.Cpuid;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Writes of CR0, CR3 and CR4 (SDM vol. 3, 2.5 and 4.10.4): the validity checks (#GP(0)),
@@ -14,7 +15,6 @@ final class ControlRegisters {
     static final int CR0_WRITABLE = CpuState.CR0_PE | CpuState.CR0_MP | CpuState.CR0_EM | CpuState.CR0_TS
             | CpuState.CR0_NE | CpuState.CR0_WP | CpuState.CR0_AM | CpuState.CR0_NW | CpuState.CR0_CD
             | CpuState.CR0_PG;
-    /** CR4 bits of the features {@link javelin.cpu.x86.Cpuid} advertises; any other bit is #GP(0). */
     /**
      * CR4 bits a write may set: those of the features CPUID advertises (SDM vol. 3, 2.5: setting
      * a bit of an unsupported feature is #GP(0)). OSFXSR exists with FXSR, OSXMMEXCPT with SSE.
@@ -29,51 +29,35 @@ final class ControlRegisters {
 
     private ControlRegisters() { }
 
-    static void writeCr0(CpuState cpu, int value) {
+    static void writeCr0(CpuState cpu, Mmu mmu, int value) {
         int v = (value & CR0_WRITABLE) | CpuState.CR0_ET;
         if ((v & CpuState.CR0_PG) != 0 && (v & CpuState.CR0_PE) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
         if ((v & CpuState.CR0_NW) != 0 && (v & CpuState.CR0_CD) == 0) throw CpuFault.withCode(CpuFault.GP, 0);
         boolean enablingPaging = (v & CpuState.CR0_PG) != 0 && !cpu.pagingEnabled();
-        if (enablingPaging && (cpu.cr4 & CpuState.CR4_PAE) != 0) loadPdptes(cpu, cpu.cr3);
+        if (enablingPaging && (cpu.cr4 & CpuState.CR4_PAE) != 0) mmu.loadPdptes(cpu.cr3);
         int changed = cpu.cr0 ^ v;
         cpu.cr0 = v;
-        if ((changed & CR0_PAGING_BITS) != 0) cpu.mmu.flushAll();
+        if ((changed & CR0_PAGING_BITS) != 0) mmu.flushAll();
         cpu.updateModeCaches();
     }
 
-    static void writeCr3(CpuState cpu, int value) {
-        loadCr3(cpu, value);
+    static void writeCr3(CpuState cpu, Mmu mmu, int value) {
+        loadCr3(cpu, mmu, value);
     }
 
     /** CR3 load, also from a task switch: PDPTEs under PAE paging, then the TLB flush. */
-    static void loadCr3(CpuState cpu, int value) {
-        if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) loadPdptes(cpu, value);
+    static void loadCr3(CpuState cpu, Mmu mmu, int value) {
+        if (cpu.pagingEnabled() && (cpu.cr4 & CpuState.CR4_PAE) != 0) mmu.loadPdptes(value);
         cpu.cr3 = value;
-        PageWalker.flushNonGlobal(cpu);
+        mmu.flushNonGlobal();
     }
 
-    static void writeCr4(CpuState cpu, int value) {
+    static void writeCr4(CpuState cpu, Mmu mmu, int value) {
         if ((value & ~CR4_SUPPORTED) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
         boolean enablingPae = (value & CpuState.CR4_PAE) != 0 && (cpu.cr4 & CpuState.CR4_PAE) == 0;
-        if (enablingPae && cpu.pagingEnabled()) loadPdptes(cpu, cpu.cr3);
+        if (enablingPae && cpu.pagingEnabled()) mmu.loadPdptes(cpu.cr3);
         int changed = cpu.cr4 ^ value;
         cpu.cr4 = value;
-        if ((changed & CR4_PAGING_BITS) != 0) cpu.mmu.flushAll();
-    }
-
-    /**
-     * Loads the four PAE PDPTEs from the 32-byte aligned table at CR3 (SDM vol. 3, 4.4.1);
-     * a present entry with a reserved bit set is #GP(0) and loads nothing.
-     */
-    static void loadPdptes(CpuState cpu, int cr3) {
-        long base = (cr3 & 0xFFFF_FFE0L) & cpu.a20Mask;
-        long[] e = new long[4];
-        for (int i = 0; i < 4; i++) {
-            e[i] = cpu.mem.readQword(base + 8L * i);
-            if ((e[i] & PageWalker.PTE_P) != 0 && (e[i] & PageWalker.PDPTE_RESERVED) != 0) {
-                throw CpuFault.withCode(CpuFault.GP, 0);
-            }
-        }
-        System.arraycopy(e, 0, cpu.pdpte, 0, 4);
+        if ((changed & CR4_PAGING_BITS) != 0) mmu.flushAll();
     }
 }

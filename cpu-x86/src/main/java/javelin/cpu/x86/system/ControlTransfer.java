@@ -9,6 +9,7 @@ import static javelin.cpu.x86.CpuState.SS;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Far control transfers in every mode (SDM vol. 2: JMP, CALL, RET, IRET; vol. 3, 5.8 and
@@ -31,7 +32,7 @@ public final class ControlTransfer {
 
     // ---- JMP ----------------------------------------------------------------------------
 
-    public static void farJump(CpuState cpu, int selector, int offset, boolean op32) {
+    public static void farJump(CpuState cpu, Mmu mmu, int selector, int offset, boolean op32) {
         selector &= 0xFFFF;
         if (!op32) offset &= 0xFFFF;
         if (!cpu.protectedMode() || cpu.v86Mode()) {
@@ -39,12 +40,12 @@ public final class ControlTransfer {
             return;
         }
         if (Descriptor.isNull(selector)) throw CpuFault.withCode(CpuFault.GP, 0);
-        long d = Descriptor.fetch(cpu, selector, CpuFault.GP, 0);
+        long d = Descriptor.fetch(cpu, mmu, selector, CpuFault.GP, 0);
         int code = selector & 0xFFFC;
         if (Descriptor.isCode(d)) {
             checkDirectCodeTarget(cpu, selector, d);
             checkOffset(d, offset);
-            Segmentation.loadCode(cpu, selector, d, cpu.cpl);
+            Segmentation.loadCode(cpu, mmu, selector, d, cpu.cpl);
             cpu.eip = offset;
             return;
         }
@@ -53,7 +54,7 @@ public final class ControlTransfer {
             case Descriptor.SYS_CALL_GATE16, Descriptor.SYS_CALL_GATE32 -> {
                 checkGateAccess(cpu, selector, d);
                 int target = Descriptor.gateSelector(d);
-                long td = fetchGateTarget(cpu, target);
+                long td = fetchGateTarget(cpu, mmu, target);
                 int dpl = Descriptor.dpl(td);
                 if (Descriptor.isConformingCode(td) ? dpl > cpu.cpl : dpl != cpu.cpl) {
                     throw CpuFault.withCode(CpuFault.GP, target & 0xFFFC);
@@ -61,16 +62,16 @@ public final class ControlTransfer {
                 if (!Descriptor.present(td)) throw CpuFault.withCode(CpuFault.NP, target & 0xFFFC);
                 int off = Descriptor.gateOffset(d);
                 checkOffset(td, off);
-                Segmentation.loadCode(cpu, target, td, cpu.cpl);
+                Segmentation.loadCode(cpu, mmu, target, td, cpu.cpl);
                 cpu.eip = off;
             }
             case Descriptor.SYS_TASK_GATE -> {
                 checkGateAccess(cpu, selector, d);
-                TaskSwitch.throughGate(cpu, Descriptor.gateSelector(d), TaskSwitch.JMP, 0);
+                TaskSwitch.throughGate(cpu, mmu, Descriptor.gateSelector(d), TaskSwitch.JMP, 0);
             }
             case Descriptor.SYS_TSS16_AVAILABLE, Descriptor.SYS_TSS32_AVAILABLE -> {
                 checkTssAccess(cpu, selector, d);
-                TaskSwitch.switchTo(cpu, selector, d, TaskSwitch.JMP, 0);
+                TaskSwitch.switchTo(cpu, mmu, selector, d, TaskSwitch.JMP, 0);
             }
             default -> throw CpuFault.withCode(CpuFault.GP, code);
         }
@@ -90,12 +91,12 @@ public final class ControlTransfer {
     // ---- CALL ---------------------------------------------------------------------------
 
     /** Far CALL; {@code cpu.eip} holds the address of the next instruction (the return address). */
-    public static void farCall(CpuState cpu, int selector, int offset, boolean op32) {
+    public static void farCall(CpuState cpu, Mmu mmu, int selector, int offset, boolean op32) {
         selector &= 0xFFFF;
         if (!op32) offset &= 0xFFFF;
         int size = op32 ? 4 : 2;
         if (!cpu.protectedMode() || cpu.v86Mode()) {
-            StackFrame stack = StackFrame.current(cpu);
+            StackFrame stack = StackFrame.current(cpu, mmu);
             stack.push(cpu.segSel[CS], size);
             stack.push(cpu.eip, size);
             jumpRealOrV86(cpu, selector, offset);
@@ -103,47 +104,47 @@ public final class ControlTransfer {
             return;
         }
         if (Descriptor.isNull(selector)) throw CpuFault.withCode(CpuFault.GP, 0);
-        long d = Descriptor.fetch(cpu, selector, CpuFault.GP, 0);
+        long d = Descriptor.fetch(cpu, mmu, selector, CpuFault.GP, 0);
         int code = selector & 0xFFFC;
         if (Descriptor.isCode(d)) {
             checkDirectCodeTarget(cpu, selector, d);
-            StackFrame stack = StackFrame.current(cpu);
+            StackFrame stack = StackFrame.current(cpu, mmu);
             stack.push(cpu.segSel[CS], size);
             stack.push(cpu.eip, size);
             checkOffset(d, offset);
             stack.commitEsp();
-            Segmentation.loadCode(cpu, selector, d, cpu.cpl);
+            Segmentation.loadCode(cpu, mmu, selector, d, cpu.cpl);
             cpu.eip = offset;
             return;
         }
         if (Descriptor.isCodeOrData(d)) throw CpuFault.withCode(CpuFault.GP, code);
         switch (Descriptor.type(d)) {
-            case Descriptor.SYS_CALL_GATE16, Descriptor.SYS_CALL_GATE32 -> callGate(cpu, selector, d);
+            case Descriptor.SYS_CALL_GATE16, Descriptor.SYS_CALL_GATE32 -> callGate(cpu, mmu, selector, d);
             case Descriptor.SYS_TASK_GATE -> {
                 checkGateAccess(cpu, selector, d);
-                TaskSwitch.throughGate(cpu, Descriptor.gateSelector(d), TaskSwitch.CALL, 0);
+                TaskSwitch.throughGate(cpu, mmu, Descriptor.gateSelector(d), TaskSwitch.CALL, 0);
             }
             case Descriptor.SYS_TSS16_AVAILABLE, Descriptor.SYS_TSS32_AVAILABLE -> {
                 checkTssAccess(cpu, selector, d);
-                TaskSwitch.switchTo(cpu, selector, d, TaskSwitch.CALL, 0);
+                TaskSwitch.switchTo(cpu, mmu, selector, d, TaskSwitch.CALL, 0);
             }
             default -> throw CpuFault.withCode(CpuFault.GP, code);
         }
     }
 
     /** SDM vol. 2, CALL: "CALL-GATE", to the same or a more privileged level. */
-    private static void callGate(CpuState cpu, int selector, long gate) {
+    private static void callGate(CpuState cpu, Mmu mmu, int selector, long gate) {
         checkGateAccess(cpu, selector, gate);
         int target = Descriptor.gateSelector(gate);
-        long td = fetchGateTarget(cpu, target);
+        long td = fetchGateTarget(cpu, mmu, target);
         int dpl = Descriptor.dpl(td);
         if (dpl > cpu.cpl) throw CpuFault.withCode(CpuFault.GP, target & 0xFFFC);
         if (!Descriptor.present(td)) throw CpuFault.withCode(CpuFault.NP, target & 0xFFFC);
         int size = Descriptor.is32BitSystem(gate) ? 4 : 2;
         int off = Descriptor.gateOffset(gate);
         if (!Descriptor.isConformingCode(td) && dpl < cpu.cpl) {
-            StackFrame stack = TaskSwitch.innerStack(cpu, dpl, 0);
-            StackFrame old = StackFrame.current(cpu);
+            StackFrame stack = TaskSwitch.innerStack(cpu, mmu, dpl, 0);
+            StackFrame old = StackFrame.current(cpu, mmu);
             int params = Descriptor.gateParamCount(gate);
             int[] copied = new int[params];
             for (int i = 0; i < params; i++) copied[i] = old.peek(i * size, size);
@@ -154,14 +155,14 @@ public final class ControlTransfer {
             stack.push(cpu.eip, size);
             checkOffset(td, off);
             stack.commitAsNewStack(dpl);
-            Segmentation.loadCode(cpu, target, td, dpl);
+            Segmentation.loadCode(cpu, mmu, target, td, dpl);
         } else {
-            StackFrame stack = StackFrame.current(cpu);
+            StackFrame stack = StackFrame.current(cpu, mmu);
             stack.push(cpu.segSel[CS], size);
             stack.push(cpu.eip, size);
             checkOffset(td, off);
             stack.commitEsp();
-            Segmentation.loadCode(cpu, target, td, cpu.cpl);
+            Segmentation.loadCode(cpu, mmu, target, td, cpu.cpl);
         }
         cpu.eip = off;
     }
@@ -169,9 +170,9 @@ public final class ControlTransfer {
     // ---- RET ----------------------------------------------------------------------------
 
     /** RETF / RETF imm16: {@code popBytes} are released after CS:EIP (and the outer SS:ESP). */
-    public static void farReturn(CpuState cpu, boolean op32, int popBytes) {
+    public static void farReturn(CpuState cpu, Mmu mmu, boolean op32, int popBytes) {
         int size = op32 ? 4 : 2;
-        StackFrame stack = StackFrame.current(cpu);
+        StackFrame stack = StackFrame.current(cpu, mmu);
         int eip = stack.peek(0, size);
         int cs = stack.peek(size, size) & 0xFFFF;
         if (!op32) eip &= 0xFFFF;
@@ -181,28 +182,28 @@ public final class ControlTransfer {
             stack.commitEsp();
             return;
         }
-        long d = checkReturnCode(cpu, cs);
+        long d = checkReturnCode(cpu, mmu, cs);
         int rpl = cs & 3;
         if (rpl == cpu.cpl) {
             checkOffset(d, eip);
             stack.skip(2 * size + popBytes);
             stack.commitEsp();
-            Segmentation.loadCode(cpu, cs, d, rpl);
+            Segmentation.loadCode(cpu, mmu, cs, d, rpl);
             cpu.eip = eip;
             return;
         }
         int newEsp = stack.peek(2 * size + popBytes, size);
         int ss = stack.peek(3 * size + popBytes, size) & 0xFFFF;
-        long ssd = Segmentation.checkStack(cpu, ss, rpl, CpuFault.GP, CpuFault.SS, 0);
+        long ssd = Segmentation.checkStack(cpu, mmu, ss, rpl, CpuFault.GP, CpuFault.SS, 0);
         checkOffset(d, eip);
-        returnToOuterLevel(cpu, cs, d, ss, ssd, newEsp + popBytes);
+        returnToOuterLevel(cpu, mmu, cs, d, ss, ssd, newEsp + popBytes);
         cpu.eip = eip;
     }
 
     /** The CS checks shared by RET and IRET to protected mode (SDM vol. 2, RET "RETURN-TO-..."). */
-    private static long checkReturnCode(CpuState cpu, int cs) {
+    private static long checkReturnCode(CpuState cpu, Mmu mmu, int cs) {
         if (Descriptor.isNull(cs)) throw CpuFault.withCode(CpuFault.GP, 0);
-        long d = Descriptor.fetch(cpu, cs, CpuFault.GP, 0);
+        long d = Descriptor.fetch(cpu, mmu, cs, CpuFault.GP, 0);
         int code = cs & 0xFFFC;
         int rpl = cs & 3;
         if (rpl < cpu.cpl || !Descriptor.isCode(d)) throw CpuFault.withCode(CpuFault.GP, code);
@@ -212,9 +213,9 @@ public final class ControlTransfer {
         return d;
     }
 
-    private static void returnToOuterLevel(CpuState cpu, int cs, long d, int ss, long ssd, int esp) {
-        Segmentation.loadCode(cpu, cs, d, cs & 3);
-        Descriptor.markAccessed(cpu, ss, ssd);
+    private static void returnToOuterLevel(CpuState cpu, Mmu mmu, int cs, long d, int ss, long ssd, int esp) {
+        Segmentation.loadCode(cpu, mmu, cs, d, cs & 3);
+        Descriptor.markAccessed(cpu, mmu, ss, ssd);
         Segmentation.loadCache(cpu, SS, ss, ssd | ((long) Descriptor.TYPE_ACCESSED << 40));
         cpu.updateModeCaches();
         cpu.regs[CpuState.ESP] = cpu.stack32 ? esp : (cpu.regs[CpuState.ESP] & 0xFFFF_0000) | (esp & 0xFFFF);
@@ -223,12 +224,12 @@ public final class ControlTransfer {
 
     // ---- IRET ---------------------------------------------------------------------------
 
-    public static void iret(CpuState cpu, boolean op32) {
+    public static void iret(CpuState cpu, Mmu mmu, boolean op32) {
         cpu.nmiBlocked = false;
         int size = op32 ? 4 : 2;
         int flags = cpu.getEflags();
         if (!cpu.protectedMode()) {
-            StackFrame stack = StackFrame.current(cpu);
+            StackFrame stack = StackFrame.current(cpu, mmu);
             int eip = stack.pop(size);
             int cs = stack.pop(size) & 0xFFFF;
             int popped = stack.pop(size);
@@ -241,14 +242,14 @@ public final class ControlTransfer {
             return;
         }
         if (cpu.v86Mode()) {
-            iretV86(cpu, op32, flags);
+            iretV86(cpu, mmu, op32, flags);
             return;
         }
         if ((flags & CpuState.NT) != 0) {
-            TaskSwitch.taskReturn(cpu);
+            TaskSwitch.taskReturn(cpu, mmu);
             return;
         }
-        StackFrame stack = StackFrame.current(cpu);
+        StackFrame stack = StackFrame.current(cpu, mmu);
         int eip = stack.peek(0, size);
         int cs = stack.peek(size, size) & 0xFFFF;
         int popped = stack.peek(2 * size, size);
@@ -257,7 +258,7 @@ public final class ControlTransfer {
             return;
         }
         if (!op32) eip &= 0xFFFF;
-        long d = checkReturnCode(cpu, cs);
+        long d = checkReturnCode(cpu, mmu, cs);
         int rpl = cs & 3;
         int change = IRET_FLAGS;
         int iopl = (flags & CpuState.IOPL) >>> 12;
@@ -269,13 +270,13 @@ public final class ControlTransfer {
             checkOffset(d, eip);
             stack.skip(3 * size);
             stack.commitEsp();
-            Segmentation.loadCode(cpu, cs, d, rpl);
+            Segmentation.loadCode(cpu, mmu, cs, d, rpl);
         } else {
             int newEsp = stack.peek(3 * size, size);
             int ss = stack.peek(4 * size, size) & 0xFFFF;
-            long ssd = Segmentation.checkStack(cpu, ss, rpl, CpuFault.GP, CpuFault.SS, 0);
+            long ssd = Segmentation.checkStack(cpu, mmu, ss, rpl, CpuFault.GP, CpuFault.SS, 0);
             checkOffset(d, eip);
-            returnToOuterLevel(cpu, cs, d, ss, ssd, newEsp);
+            returnToOuterLevel(cpu, mmu, cs, d, ss, ssd, newEsp);
         }
         cpu.setEflags(newFlags);
         cpu.eip = eip;
@@ -302,12 +303,12 @@ public final class ControlTransfer {
     }
 
     /** IRET inside v86 mode: IOPL 3, or 16-bit with CR4.VME (SDM vol. 3, 20.3.3 and 20.4). */
-    private static void iretV86(CpuState cpu, boolean op32, int flags) {
+    private static void iretV86(CpuState cpu, Mmu mmu, boolean op32, int flags) {
         int iopl = (flags & CpuState.IOPL) >>> 12;
         boolean vme = (cpu.cr4 & CpuState.CR4_VME) != 0;
         if (iopl < 3 && (op32 || !vme)) throw CpuFault.withCode(CpuFault.GP, 0);
         int size = op32 ? 4 : 2;
-        StackFrame stack = StackFrame.current(cpu);
+        StackFrame stack = StackFrame.current(cpu, mmu);
         int eip = stack.pop(size);
         int cs = stack.pop(size) & 0xFFFF;
         int popped = stack.pop(size);
@@ -354,9 +355,9 @@ public final class ControlTransfer {
         if (dpl < cpu.cpl || dpl < (selector & 3)) throw CpuFault.withCode(CpuFault.GP, selector & 0xFFFC);
     }
 
-    private static long fetchGateTarget(CpuState cpu, int target) {
+    private static long fetchGateTarget(CpuState cpu, Mmu mmu, int target) {
         if (Descriptor.isNull(target)) throw CpuFault.withCode(CpuFault.GP, 0);
-        long td = Descriptor.fetch(cpu, target, CpuFault.GP, 0);
+        long td = Descriptor.fetch(cpu, mmu, target, CpuFault.GP, 0);
         if (!Descriptor.isCode(td)) throw CpuFault.withCode(CpuFault.GP, target & 0xFFFC);
         return td;
     }

@@ -2,6 +2,7 @@ package javelin.cpu.x86.system;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Segment and gate descriptors (SDM vol. 3, 3.4.5 and 6.11): decoding of the two dwords, and
@@ -129,32 +130,32 @@ final class Descriptor {
     }
 
     /** Reads the descriptor of {@code selector}, or throws {@code vector(selector & 0xFFFC | ext)}. */
-    static long fetch(CpuState cpu, int selector, int vector, int ext) {
+    static long fetch(CpuState cpu, Mmu mmu, int selector, int vector, int ext) {
         long at = address(cpu, selector);
         if (at < 0) throw CpuFault.withCode(vector, (selector & 0xFFFC) | ext);
-        return read(cpu, (int) at);
+        return read(cpu, mmu, (int) at);
     }
 
-    static long read(CpuState cpu, int linear) {
-        int lo = cpu.mmu.readDword(linear, false);
-        int hi = cpu.mmu.readDword(linear + 4, false);
+    static long read(CpuState cpu, Mmu mmu, int linear) {
+        int lo = mmu.readDword(linear, false);
+        int hi = mmu.readDword(linear + 4, false);
         return (lo & 0xFFFF_FFFFL) | ((long) hi << 32);
     }
 
     /** Sets the accessed bit in the table, as the CPU does on every segment load (SDM vol. 3, 3.4.5.1). */
-    static void markAccessed(CpuState cpu, int selector, long d) {
+    static void markAccessed(CpuState cpu, Mmu mmu, int selector, long d) {
         if ((type(d) & TYPE_ACCESSED) != 0) return;
         long at = address(cpu, selector);
         if (at < 0) return;
         int typeByte = (hi(d) >>> 8) & 0xFF;
-        cpu.mmu.writeByte((int) at + 5, typeByte | TYPE_ACCESSED, false);
+        mmu.writeByte((int) at + 5, typeByte | TYPE_ACCESSED, false);
     }
 
     /** Rewrites the type field of a system descriptor (TSS busy bit). */
-    static void writeType(CpuState cpu, int selector, long d, int type) {
+    static void writeType(CpuState cpu, Mmu mmu, int selector, long d, int type) {
         long at = address(cpu, selector);
         if (at < 0) return;
         int typeByte = ((hi(d) >>> 8) & 0xF0) | type;
-        cpu.mmu.writeByte((int) at + 5, typeByte, false);
+        mmu.writeByte((int) at + 5, typeByte, false);
     }
 }

@@ -9,6 +9,7 @@ import static javelin.cpu.x86.CpuState.SS;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Interrupt and exception delivery (SDM vol. 3, chapter 6; vol. 2, INT n pseudo-code; v86
@@ -56,16 +57,16 @@ public final class Interrupts {
      * as a double fault, or as a triple fault) and this method returns normally; for SOFTWARE
      * they are thrown, as faults of the INT instruction.
      */
-    public static void deliver(CpuState cpu, int vector, int errorCode, int kind) {
+    public static void deliver(CpuState cpu, Mmu mmu, int vector, int errorCode, int kind) {
         if (kind == SOFTWARE || kind == SOFTWARE_EXCEPTION) {
             // A fault while delivering INT n is a fault of the INT instruction: it propagates to
             // the run loop, which restores EIP to the INT and delivers it (benign first event,
             // so the second is handled serially, table 6-5).
-            deliverOnce(cpu, vector, errorCode, kind);
+            deliverOnce(cpu, mmu, vector, errorCode, kind);
             return;
         }
         try {
-            deliverOnce(cpu, vector, errorCode, kind);
+            deliverOnce(cpu, mmu, vector, errorCode, kind);
         } catch (CpuFault second) {
             boolean firstIsException = kind == EXCEPTION;
             if (firstIsException && vector == CpuFault.DF) {
@@ -74,9 +75,9 @@ public final class Interrupts {
                 return;
             }
             if (firstIsException && causesDoubleFault(vector, second.vector)) {
-                deliver(cpu, CpuFault.DF, 0, EXCEPTION);
+                deliver(cpu, mmu, CpuFault.DF, 0, EXCEPTION);
             } else {
-                deliver(cpu, second.vector, second.errorCode, EXCEPTION);
+                deliver(cpu, mmu, second.vector, second.errorCode, EXCEPTION);
             }
         }
     }
@@ -103,24 +104,24 @@ public final class Interrupts {
         return vector == CpuFault.DE || (vector >= CpuFault.TS && vector <= CpuFault.GP);
     }
 
-    private static void deliverOnce(CpuState cpu, int vector, int errorCode, int kind) {
+    private static void deliverOnce(CpuState cpu, Mmu mmu, int vector, int errorCode, int kind) {
         cpu.halted = false;
         if (vector == CpuFault.NMI && kind == EXTERNAL) cpu.nmiBlocked = true;
         boolean software = kind == SOFTWARE || kind == SOFTWARE_EXCEPTION;
         int ext = software ? 0 : EXT;
         if (!cpu.protectedMode()) {
-            deliverReal(cpu, vector);
+            deliverReal(cpu, mmu, vector);
             return;
         }
-        if (cpu.v86Mode() && kind == SOFTWARE && deliverV86Software(cpu, vector)) return;
-        deliverProtected(cpu, vector, errorCode, kind, ext);
+        if (cpu.v86Mode() && kind == SOFTWARE && deliverV86Software(cpu, mmu, vector)) return;
+        deliverProtected(cpu, mmu, vector, errorCode, kind, ext);
     }
 
     /** SDM vol. 3, 20.1.4: real-address mode interrupt through the IVT. */
-    private static void deliverReal(CpuState cpu, int vector) {
+    private static void deliverReal(CpuState cpu, Mmu mmu, int vector) {
         if (vector * 4 + 3 > cpu.idtrLimit) throw CpuFault.withCode(CpuFault.GP, vector * 8 + IDT);
-        int entry = cpu.mmu.readDword(cpu.idtrBase + vector * 4, false);
-        StackFrame stack = StackFrame.current(cpu);
+        int entry = mmu.readDword(cpu.idtrBase + vector * 4, false);
+        StackFrame stack = StackFrame.current(cpu, mmu);
         pushRealFrame(cpu, stack);
         stack.commitEsp();
         cpu.setEflags(cpu.getEflags() & ~(CpuState.IF | CpuState.TF | CpuState.AC | CpuState.RF));
@@ -139,12 +140,12 @@ public final class Interrupts {
      * inside the v86 program (methods 5 and 6, VME redirection); false if it goes to the
      * protected-mode handler; throws #GP(0) where IOPL forbids it.
      */
-    private static boolean deliverV86Software(CpuState cpu, int vector) {
+    private static boolean deliverV86Software(CpuState cpu, Mmu mmu, int vector) {
         int iopl = (cpu.getEflags() & CpuState.IOPL) >>> 12;
         boolean vme = (cpu.cr4 & CpuState.CR4_VME) != 0;
-        if (vme && !TaskSwitch.softIntRedirected(cpu, vector)) {
-            int entry = cpu.mmu.readDword(vector * 4, true);
-            StackFrame stack = StackFrame.current(cpu);
+        if (vme && !TaskSwitch.softIntRedirected(cpu, mmu, vector)) {
+            int entry = mmu.readDword(vector * 4, true);
+            StackFrame stack = StackFrame.current(cpu, mmu);
             int flags = cpu.getEflags();
             if (iopl < 3) {
                 // Method 6: the image shows IF = VIF and IOPL = 3; VIF is what gets cleared.
@@ -165,10 +166,10 @@ public final class Interrupts {
     }
 
     /** SDM vol. 2, INT n, "PROTECTED-MODE" and the paths below it. */
-    private static void deliverProtected(CpuState cpu, int vector, int errorCode, int kind, int ext) {
+    private static void deliverProtected(CpuState cpu, Mmu mmu, int vector, int errorCode, int kind, int ext) {
         int idtCode = vector * 8 + IDT + ext;
         if (vector * 8 + 7 > cpu.idtrLimit) throw CpuFault.withCode(CpuFault.GP, idtCode);
-        long gate = Descriptor.read(cpu, cpu.idtrBase + vector * 8);
+        long gate = Descriptor.read(cpu, mmu, cpu.idtrBase + vector * 8);
         int type = Descriptor.type(gate);
         boolean validType = !Descriptor.isCodeOrData(gate) && (type == Descriptor.SYS_TASK_GATE
                 || type == Descriptor.SYS_INTERRUPT_GATE16 || type == Descriptor.SYS_TRAP_GATE16
@@ -181,9 +182,9 @@ public final class Interrupts {
 
         if (type == Descriptor.SYS_TASK_GATE) {
             int tss = Descriptor.gateSelector(gate);
-            TaskSwitch.throughGate(cpu, tss, TaskSwitch.CALL, ext);
+            TaskSwitch.throughGate(cpu, mmu, tss, TaskSwitch.CALL, ext);
             if (errorCode >= 0) {
-                StackFrame stack = StackFrame.current(cpu);
+                StackFrame stack = StackFrame.current(cpu, mmu);
                 stack.push(errorCode, (cpu.trAttr & 8) != 0 ? 4 : 2);
                 stack.commitEsp();
             }
@@ -192,7 +193,7 @@ public final class Interrupts {
 
         int selector = Descriptor.gateSelector(gate);
         if (Descriptor.isNull(selector)) throw CpuFault.withCode(CpuFault.GP, ext);
-        long code = Descriptor.fetch(cpu, selector, CpuFault.GP, ext);
+        long code = Descriptor.fetch(cpu, mmu, selector, CpuFault.GP, ext);
         int selCode = (selector & 0xFFFC) | ext;
         int dpl = Descriptor.dpl(code);
         if (!Descriptor.isCode(code) || dpl > cpu.cpl) throw CpuFault.withCode(CpuFault.GP, selCode);
@@ -207,7 +208,7 @@ public final class Interrupts {
         if (!conforming && dpl < cpu.cpl) {
             if (fromV86 && dpl != 0) throw CpuFault.withCode(CpuFault.GP, selCode);
             newCpl = dpl;
-            stack = TaskSwitch.innerStack(cpu, newCpl, ext);
+            stack = TaskSwitch.innerStack(cpu, mmu, newCpl, ext);
             if (fromV86) {
                 stack.push(cpu.segSel[GS], size);
                 stack.push(cpu.segSel[FS], size);
@@ -220,7 +221,7 @@ public final class Interrupts {
             throw CpuFault.withCode(CpuFault.GP, selCode);
         } else {
             newCpl = cpu.cpl;
-            stack = StackFrame.current(cpu);
+            stack = StackFrame.current(cpu, mmu);
         }
         // SDM vol. 2, INT n: "#GP(0) If the instruction pointer in the IDT or in the interrupt,
         // trap, or task gate is beyond the code segment limits."
@@ -245,7 +246,7 @@ public final class Interrupts {
         } else {
             stack.commitEsp();
         }
-        Segmentation.loadCode(cpu, selector, code, newCpl);
+        Segmentation.loadCode(cpu, mmu, selector, code, newCpl);
         cpu.eip = offset;
     }
 }

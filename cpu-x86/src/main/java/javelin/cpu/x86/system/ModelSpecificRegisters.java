@@ -1,7 +1,9 @@
 package javelin.cpu.x86.system;
 
 import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * RDMSR/WRMSR (SDM vol. 4 for the numbers). Only MSRs of advertised features exist; any other
@@ -32,9 +34,9 @@ final class ModelSpecificRegisters {
 
     private ModelSpecificRegisters() { }
 
-    static long read(CpuState cpu, int msr) {
+    static long read(CpuState cpu, CpuSocket socket, int msr) {
         return switch (msr) {
-            case IA32_TSC -> cpu.readTsc(cpu.clock.nanos());
+            case IA32_TSC -> cpu.readTsc(socket.clock.nanos());
             case IA32_APIC_BASE -> cpu.apicBaseMsr;
             // Platform ID 0 (bits 52:50) and microcode revision 0: no update has been loaded.
             // Linux reads both on family 6 (microcode revision with an unchecked RDMSR).
@@ -53,14 +55,14 @@ final class ModelSpecificRegisters {
         };
     }
 
-    static void write(CpuState cpu, int msr, long value) {
+    static void write(CpuState cpu, Mmu mmu, CpuSocket socket, int msr, long value) {
         switch (msr) {
             // Writing the TSC sets the offset so that the counter continues from the value written.
-            case IA32_TSC -> cpu.tscOffset = value - cpu.clock.nanos();
+            case IA32_TSC -> cpu.tscOffset = value - socket.clock.nanos();
             case IA32_APIC_BASE -> {
                 if ((value & ~APIC_BASE_WRITABLE) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
                 cpu.apicBaseMsr = value;
-                cpu.apicBaseWritten.accept(value);     // bit 11 reaches the local APIC
+                socket.apicBaseWritten.accept(value);     // bit 11 reaches the local APIC
             }
             // Writing 0 before CPUID is how software asks for the revision (SDM vol. 3, 10.11.7.1);
             // no microcode can be loaded, so writes change nothing.
@@ -82,7 +84,7 @@ final class ModelSpecificRegisters {
             case IA32_EFER -> {
                 // Only NXE exists on this CPU (no long mode, no SYSCALL): other bits are reserved.
                 if ((value & ~CpuState.EFER_NXE) != 0) throw CpuFault.withCode(CpuFault.GP, 0);
-                if ((value ^ cpu.efer) != 0) cpu.mmu.flushAll();
+                if ((value ^ cpu.efer) != 0) mmu.flushAll();
                 cpu.efer = value;
             }
             case IA32_MTRRCAP, IA32_PLATFORM_ID -> throw CpuFault.withCode(CpuFault.GP, 0);

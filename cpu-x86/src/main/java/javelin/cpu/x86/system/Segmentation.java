@@ -5,6 +5,7 @@ import static javelin.cpu.x86.CpuState.SS;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * Segment register loads (MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS) in real, v86 and protected
@@ -24,16 +25,16 @@ public final class Segmentation {
     private Segmentation() { }
 
     /** Loads segment register {@code seg} (not CS) with {@code selector}; throws #GP/#SS/#NP. */
-    public static void loadSegment(CpuState cpu, int seg, int selector) {
+    public static void loadSegment(CpuState cpu, Mmu mmu, int seg, int selector) {
         selector &= 0xFFFF;
         if (!cpu.protectedMode()) {
             cpu.loadRealModeSegment(seg, selector);
         } else if (cpu.v86Mode()) {
             loadV86(cpu, seg, selector);
         } else if (seg == SS) {
-            loadStack(cpu, selector, cpu.cpl, CpuFault.GP, CpuFault.SS, 0);
+            loadStack(cpu, mmu, selector, cpu.cpl, CpuFault.GP, CpuFault.SS, 0);
         } else {
-            loadData(cpu, seg, selector);
+            loadData(cpu, mmu, seg, selector);
         }
         if (seg == SS || seg == CS) cpu.updateModeCaches();
     }
@@ -46,12 +47,12 @@ public final class Segmentation {
     }
 
     /** DS, ES, FS, GS in protected mode (SDM vol. 2, MOV: "IF DS, ES, FS, or GS is loaded"). */
-    private static void loadData(CpuState cpu, int seg, int selector) {
+    private static void loadData(CpuState cpu, Mmu mmu, int seg, int selector) {
         if (Descriptor.isNull(selector)) {
             loadNull(cpu, seg, selector);
             return;
         }
-        long d = Descriptor.fetch(cpu, selector, CpuFault.GP, 0);
+        long d = Descriptor.fetch(cpu, mmu, selector, CpuFault.GP, 0);
         int code = selector & 0xFFFC;
         if (!Descriptor.isReadable(d)) throw CpuFault.withCode(CpuFault.GP, code);
         if (!Descriptor.isConformingCode(d)) {
@@ -59,7 +60,7 @@ public final class Segmentation {
             if ((selector & 3) > dpl || cpu.cpl > dpl) throw CpuFault.withCode(CpuFault.GP, code);
         }
         if (!Descriptor.present(d)) throw CpuFault.withCode(CpuFault.NP, code);
-        Descriptor.markAccessed(cpu, selector, d);
+        Descriptor.markAccessed(cpu, mmu, selector, d);
         loadCache(cpu, seg, selector, d | ((long) Descriptor.TYPE_ACCESSED << 40));
     }
 
@@ -68,16 +69,16 @@ public final class Segmentation {
      * Checks fail with {@code gpVector} (#GP for MOV/POP/LSS and returns, #TS for stacks from a
      * TSS) and {@code npVector} (#SS) for a not-present segment.
      */
-    static void loadStack(CpuState cpu, int selector, int cpl, int gpVector, int npVector, int ext) {
-        long d = checkStack(cpu, selector, cpl, gpVector, npVector, ext);
-        Descriptor.markAccessed(cpu, selector, d);
+    static void loadStack(CpuState cpu, Mmu mmu, int selector, int cpl, int gpVector, int npVector, int ext) {
+        long d = checkStack(cpu, mmu, selector, cpl, gpVector, npVector, ext);
+        Descriptor.markAccessed(cpu, mmu, selector, d);
         loadCache(cpu, SS, selector, d | ((long) Descriptor.TYPE_ACCESSED << 40));
     }
 
     /** The checks of {@link #loadStack} without the load; returns the descriptor. */
-    static long checkStack(CpuState cpu, int selector, int cpl, int gpVector, int npVector, int ext) {
+    static long checkStack(CpuState cpu, Mmu mmu, int selector, int cpl, int gpVector, int npVector, int ext) {
         if (Descriptor.isNull(selector)) throw CpuFault.withCode(gpVector, ext);
-        long d = Descriptor.fetch(cpu, selector, gpVector, ext);
+        long d = Descriptor.fetch(cpu, mmu, selector, gpVector, ext);
         int code = (selector & 0xFFFC) | ext;
         if ((selector & 3) != cpl || !Descriptor.isWritableData(d) || Descriptor.dpl(d) != cpl) {
             throw CpuFault.withCode(gpVector, code);
@@ -103,8 +104,8 @@ public final class Segmentation {
     }
 
     /** Loads CS from a checked code descriptor, with RPL forced to the new CPL. */
-    static void loadCode(CpuState cpu, int selector, long d, int cpl) {
-        Descriptor.markAccessed(cpu, selector, d);
+    static void loadCode(CpuState cpu, Mmu mmu, int selector, long d, int cpl) {
+        Descriptor.markAccessed(cpu, mmu, selector, d);
         loadCache(cpu, CS, (selector & 0xFFFC) | cpl, d | ((long) Descriptor.TYPE_ACCESSED << 40));
         cpu.updateModeCaches();
     }

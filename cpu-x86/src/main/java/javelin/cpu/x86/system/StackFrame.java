@@ -2,6 +2,7 @@ package javelin.cpu.x86.system;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * A stack being pushed or popped by a system operation (interrupt delivery, far calls and
@@ -12,6 +13,7 @@ import javelin.cpu.x86.CpuState;
  */
 final class StackFrame {
     private final CpuState cpu;
+    private final Mmu mmu;
     final int selector;
     final long descriptor;
     private final int base;
@@ -26,9 +28,10 @@ final class StackFrame {
     private final int espHigh;
     private int sp;
 
-    private StackFrame(CpuState cpu, int selector, long descriptor, int base, int limit, int attr, boolean big,
-            int esp, boolean user, int faultCode) {
+    private StackFrame(CpuState cpu, Mmu mmu, int selector, long descriptor, int base, int limit, int attr,
+            boolean big, int esp, boolean user, int faultCode) {
         this.cpu = cpu;
+        this.mmu = mmu;
         this.selector = selector;
         this.descriptor = descriptor;
         this.base = base;
@@ -42,15 +45,15 @@ final class StackFrame {
     }
 
     /** The stack SS:ESP of the running code. */
-    static StackFrame current(CpuState cpu) {
-        return new StackFrame(cpu, cpu.segSel[CpuState.SS], 0, cpu.segBase[CpuState.SS], cpu.segLimit[CpuState.SS],
+    static StackFrame current(CpuState cpu, Mmu mmu) {
+        return new StackFrame(cpu, mmu, cpu.segSel[CpuState.SS], 0, cpu.segBase[CpuState.SS], cpu.segLimit[CpuState.SS],
                 cpu.segAttr[CpuState.SS], cpu.stack32, cpu.regs[CpuState.ESP], cpu.cpl == 3, 0);
     }
 
     /** A new stack from a descriptor that passed the SS checks, for privilege level {@code cpl}. */
-    static StackFrame of(CpuState cpu, int selector, long d, int esp, int cpl, int faultCode) {
+    static StackFrame of(CpuState cpu, Mmu mmu, int selector, long d, int esp, int cpl, int faultCode) {
         int attr = Descriptor.attr(d);
-        return new StackFrame(cpu, selector, d, Descriptor.base(d), Descriptor.limit(d), attr,
+        return new StackFrame(cpu, mmu, selector, d, Descriptor.base(d), Descriptor.limit(d), attr,
                 (attr & CpuState.ATTR_DB) != 0, esp, cpl == 3, faultCode);
     }
 
@@ -82,7 +85,7 @@ final class StackFrame {
         int off = offset(delta);
         check(off, size);
         int lin = base + off;
-        return size == 4 ? cpu.mmu.readDword(lin, user) : cpu.mmu.readWord(lin, user);
+        return size == 4 ? mmu.readDword(lin, user) : mmu.readWord(lin, user);
     }
 
     void skip(int bytes) {
@@ -94,13 +97,13 @@ final class StackFrame {
     }
 
     private void write(int lin, int value, int size) {
-        if (size == 4) cpu.mmu.writeDword(lin, value, user);
-        else cpu.mmu.writeWord(lin, value, user);
+        if (size == 4) mmu.writeDword(lin, value, user);
+        else mmu.writeWord(lin, value, user);
     }
 
     /** Installs this stack as SS:ESP (the descriptor, if any, has been checked). */
     void commitAsNewStack(int cpl) {
-        Descriptor.markAccessed(cpu, selector, descriptor);
+        Descriptor.markAccessed(cpu, mmu, selector, descriptor);
         Segmentation.loadCache(cpu, CpuState.SS, (selector & 0xFFFC) | cpl,
                 descriptor | ((long) Descriptor.TYPE_ACCESSED << 40));
         cpu.regs[CpuState.ESP] = esp();

@@ -1,9 +1,11 @@
 package javelin.cpu.x86.system;
 
 import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.Cpuid;
 import javelin.cpu.x86.LazyFlags;
+import javelin.cpu.x86.mmu.Mmu;
 
 /**
  * The system instructions (SDM vol. 2, each instruction's page; vol. 3, 2.8 and 20): operands
@@ -49,7 +51,7 @@ public final class SystemInstructions {
     }
 
     /** LLDT (SDM vol. 2): a GDT selector of an LDT descriptor, or null to disable the LDT. */
-    public static void lldt(CpuState cpu, int selector) {
+    public static void lldt(CpuState cpu, Mmu mmu, int selector) {
         requireProtectedMode(cpu);
         requireCpl0(cpu);
         selector &= 0xFFFF;
@@ -60,7 +62,7 @@ public final class SystemInstructions {
         }
         int code = selector & 0xFFFC;
         if ((selector & Descriptor.SEL_TI) != 0) throw CpuFault.withCode(CpuFault.GP, code);
-        long d = Descriptor.fetch(cpu, selector, CpuFault.GP, 0);
+        long d = Descriptor.fetch(cpu, mmu, selector, CpuFault.GP, 0);
         if (Descriptor.isCodeOrData(d) || Descriptor.type(d) != Descriptor.SYS_LDT) throw CpuFault.withCode(CpuFault.GP, code);
         if (!Descriptor.present(d)) throw CpuFault.withCode(CpuFault.NP, code);
         cpu.ldtrSel = selector;
@@ -70,20 +72,20 @@ public final class SystemInstructions {
     }
 
     /** LTR (SDM vol. 2): an available TSS in the GDT, which becomes busy. */
-    public static void ltr(CpuState cpu, int selector) {
+    public static void ltr(CpuState cpu, Mmu mmu, int selector) {
         requireProtectedMode(cpu);
         requireCpl0(cpu);
         selector &= 0xFFFF;
         if (Descriptor.isNull(selector)) throw CpuFault.withCode(CpuFault.GP, 0);
         int code = selector & 0xFFFC;
         if ((selector & Descriptor.SEL_TI) != 0) throw CpuFault.withCode(CpuFault.GP, code);
-        long d = Descriptor.fetch(cpu, selector, CpuFault.GP, 0);
+        long d = Descriptor.fetch(cpu, mmu, selector, CpuFault.GP, 0);
         int type = Descriptor.type(d);
         if (Descriptor.isCodeOrData(d) || (type != Descriptor.SYS_TSS16_AVAILABLE && type != Descriptor.SYS_TSS32_AVAILABLE)) {
             throw CpuFault.withCode(CpuFault.GP, code);
         }
         if (!Descriptor.present(d)) throw CpuFault.withCode(CpuFault.NP, code);
-        Descriptor.writeType(cpu, selector, d, type | Descriptor.TSS_BUSY);
+        Descriptor.writeType(cpu, mmu, selector, d, type | Descriptor.TSS_BUSY);
         cpu.trSel = selector;
         cpu.trBase = Descriptor.base(d);
         cpu.trLimit = Descriptor.limit(d);
@@ -105,11 +107,11 @@ public final class SystemInstructions {
     // ---- CR0 shortcuts ------------------------------------------------------------------
 
     /** LMSW: loads PE, MP, EM, TS; PE can be set but not cleared. */
-    public static void lmsw(CpuState cpu, int value) {
+    public static void lmsw(CpuState cpu, Mmu mmu, int value) {
         requireCpl0(cpu);
         int low = CpuState.CR0_PE | CpuState.CR0_MP | CpuState.CR0_EM | CpuState.CR0_TS;
         int v = (cpu.cr0 & ~(low & ~CpuState.CR0_PE)) | (value & low);
-        ControlRegisters.writeCr0(cpu, v);
+        ControlRegisters.writeCr0(cpu, mmu, v);
     }
 
     /** SMSW: the low word of CR0 (the interpreter truncates to the operand size). */
@@ -124,13 +126,13 @@ public final class SystemInstructions {
 
     // ---- control, debug and test registers ----------------------------------------------
 
-    public static void movToCr(CpuState cpu, int n, int value) {
+    public static void movToCr(CpuState cpu, Mmu mmu, int n, int value) {
         requireCpl0(cpu);
         switch (n) {
-            case 0 -> ControlRegisters.writeCr0(cpu, value);
+            case 0 -> ControlRegisters.writeCr0(cpu, mmu, value);
             case 2 -> cpu.cr2 = value;
-            case 3 -> ControlRegisters.writeCr3(cpu, value);
-            case 4 -> ControlRegisters.writeCr4(cpu, value);
+            case 3 -> ControlRegisters.writeCr3(cpu, mmu, value);
+            case 4 -> ControlRegisters.writeCr4(cpu, mmu, value);
             default -> throw CpuFault.of(CpuFault.UD);
         }
     }
@@ -187,9 +189,9 @@ public final class SystemInstructions {
 
     // ---- caches and TLB -------------------------------------------------------------------
 
-    public static void invlpg(CpuState cpu, int linear) {
+    public static void invlpg(CpuState cpu, Mmu mmu, int linear) {
         requireCpl0(cpu);
-        cpu.mmu.flushPage(linear);
+        mmu.flushPage(linear);
     }
 
     /** INVD and WBINVD: no caches are modelled, so only the privilege check remains. */
@@ -209,32 +211,32 @@ public final class SystemInstructions {
      * CPL/RPL (SDM vol. 2, LAR: call and task gates, TSS and LDT are valid system types;
      * interrupt and trap gates are not).
      */
-    public static int lar(CpuState cpu, int selector) {
+    public static int lar(CpuState cpu, Mmu mmu, int selector) {
         requireProtectedMode(cpu);
-        long d = visibleDescriptor(cpu, selector, true);
+        long d = visibleDescriptor(cpu, mmu, selector, true);
         setZf(cpu, d != 0);
         return d == 0 ? -1 : Descriptor.hi(d) & 0x00F0_FF00;
     }
 
     /** LSL: the byte-granular limit with ZF set, or -1 with ZF clear (only TSS and LDT of the system types). */
-    public static int lsl(CpuState cpu, int selector) {
+    public static int lsl(CpuState cpu, Mmu mmu, int selector) {
         requireProtectedMode(cpu);
-        long d = visibleDescriptor(cpu, selector, false);
+        long d = visibleDescriptor(cpu, mmu, selector, false);
         setZf(cpu, d != 0);
         return d == 0 ? -1 : Descriptor.limit(d);
     }
 
-    public static boolean verr(CpuState cpu, int selector) {
+    public static boolean verr(CpuState cpu, Mmu mmu, int selector) {
         requireProtectedMode(cpu);
-        long d = visibleDescriptor(cpu, selector, false);
+        long d = visibleDescriptor(cpu, mmu, selector, false);
         boolean ok = d != 0 && Descriptor.isReadable(d);
         setZf(cpu, ok);
         return ok;
     }
 
-    public static boolean verw(CpuState cpu, int selector) {
+    public static boolean verw(CpuState cpu, Mmu mmu, int selector) {
         requireProtectedMode(cpu);
-        long d = visibleDescriptor(cpu, selector, false);
+        long d = visibleDescriptor(cpu, mmu, selector, false);
         boolean ok = d != 0 && Descriptor.isWritableData(d);
         setZf(cpu, ok);
         return ok;
@@ -244,12 +246,12 @@ public final class SystemInstructions {
      * The descriptor a LAR/LSL/VERR/VERW may report, or 0: non-null, within the table, a type
      * the instruction accepts, and DPL &gt;= CPL and RPL unless conforming code.
      */
-    private static long visibleDescriptor(CpuState cpu, int selector, boolean gatesAllowed) {
+    private static long visibleDescriptor(CpuState cpu, Mmu mmu, int selector, boolean gatesAllowed) {
         selector &= 0xFFFF;
         if (Descriptor.isNull(selector)) return 0;
         long at = Descriptor.address(cpu, selector);
         if (at < 0) return 0;
-        long d = Descriptor.read(cpu, (int) at);
+        long d = Descriptor.read(cpu, mmu, (int) at);
         if (!Descriptor.isCodeOrData(d)) {
             int type = Descriptor.type(d);
             boolean ok = switch (type) {
@@ -278,26 +280,26 @@ public final class SystemInstructions {
     // ---- MSRs, counters, CPUID -------------------------------------------------------------
 
     /** RDMSR: MSR[ECX] into EDX:EAX. */
-    public static void rdmsr(CpuState cpu) {
+    public static void rdmsr(CpuState cpu, CpuSocket socket) {
         requireCpl0(cpu);
-        long v = ModelSpecificRegisters.read(cpu, cpu.regs[CpuState.ECX]);
+        long v = ModelSpecificRegisters.read(cpu, socket, cpu.regs[CpuState.ECX]);
         cpu.regs[CpuState.EAX] = (int) v;
         cpu.regs[CpuState.EDX] = (int) (v >>> 32);
     }
 
     /** WRMSR: EDX:EAX into MSR[ECX]. */
-    public static void wrmsr(CpuState cpu) {
+    public static void wrmsr(CpuState cpu, Mmu mmu, CpuSocket socket) {
         requireCpl0(cpu);
         long v = (cpu.regs[CpuState.EAX] & 0xFFFF_FFFFL) | ((long) cpu.regs[CpuState.EDX] << 32);
-        ModelSpecificRegisters.write(cpu, cpu.regs[CpuState.ECX], v);
+        ModelSpecificRegisters.write(cpu, mmu, socket, cpu.regs[CpuState.ECX], v);
     }
 
     /** RDTSC: #GP(0) with CR4.TSD outside CPL 0. */
-    public static void rdtsc(CpuState cpu) {
+    public static void rdtsc(CpuState cpu, CpuSocket socket) {
         if ((cpu.cr4 & CpuState.CR4_TSD) != 0 && cpu.cpl != 0 && cpu.protectedMode()) {
             throw CpuFault.withCode(CpuFault.GP, 0);
         }
-        long v = cpu.readTsc(cpu.clock.nanos());
+        long v = cpu.readTsc(socket.clock.nanos());
         cpu.regs[CpuState.EAX] = (int) v;
         cpu.regs[CpuState.EDX] = (int) (v >>> 32);
     }
@@ -441,9 +443,9 @@ public final class SystemInstructions {
      * IN/OUT/INS/OUTS permission (SDM vol. 1, 19.5): free in real mode and at CPL &lt;= IOPL;
      * otherwise (and always in v86 mode) the TSS I/O bitmap decides, #GP(0) if denied.
      */
-    public static void checkIoPermission(CpuState cpu, int port, int size) {
+    public static void checkIoPermission(CpuState cpu, Mmu mmu, int port, int size) {
         if (!cpu.protectedMode()) return;
         if (!cpu.v86Mode() && cpu.cpl <= iopl(cpu)) return;
-        TaskSwitch.checkIoBitmap(cpu, port & 0xFFFF, size);
+        TaskSwitch.checkIoBitmap(cpu, mmu, port & 0xFFFF, size);
     }
 }

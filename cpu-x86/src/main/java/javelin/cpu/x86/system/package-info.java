@@ -3,9 +3,9 @@
  * ({@link javelin.cpu.x86.system.Segmentation}), interrupt and exception delivery
  * ({@link javelin.cpu.x86.system.Interrupts}), far transfers and IRET
  * ({@link javelin.cpu.x86.system.ControlTransfer}), hardware task switching
- * (TaskSwitch), the paging walk
- * ({@link javelin.cpu.x86.system.PageWalker}), control registers, MSRs and the system
- * instructions ({@link javelin.cpu.x86.system.SystemInstructions}).
+ * (TaskSwitch), control registers, MSRs and the system instructions
+ * ({@link javelin.cpu.x86.system.SystemInstructions}). Paging is the MMU's
+ * ({@code javelin.cpu.x86.mmu}).
  *
  * <p>Everything here is static and works on the {@link javelin.cpu.x86.CpuState} it is given,
  * on the vCPU's own thread. Guest exceptions are thrown as {@link javelin.cpu.x86.CpuFault};
@@ -16,11 +16,6 @@
  * <ul>
  *   <li>LAR returns the descriptor's high dword AND 00F0FF00H (bits 19:16 are "undefined" in
  *       the SDM); LSL returns the byte-granular limit.</li>
- *   <li>Accessed bits in paging structures are set only by walks that succeed.</li>
- *   <li>MAXPHYADDR is 36 (PAE advertised, no CPUID leaf 80000008H); physical addresses above
- *       4 GiB read as unmapped.</li>
- *   <li>4 MiB pages without PSE-36: PDE bits 21:13 are reserved (RSVD fault).</li>
- *   <li>Global translations survive CR3 loads only; any other flush drops them.</li>
  *   <li>MTRRs and PAT are stored and validated but select nothing (no caches are modelled).</li>
  *   <li>DR0-DR7 are stored (DR6/DR7 fixed bits kept); breakpoints do not trigger yet.</li>
  *   <li>MOV to/from test registers is #UD, as on every P6.</li>

@@ -12,9 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole hardware-captured suite of {@code shared/conformance} (path from the system
- * property {@code javelin.conformance.dir} the parent pom sets). Failures that remain are the
- * 286-only behaviours listed in docs/conformance.md; the bar is the brief's 99.5 %.
+ * The whole hardware-captured suite (path from the system property
+ * {@code javelin.conformance.dir}, which the parent pom sets; docs/conformance.md says where the
+ * data lives). Failures that remain are the 286-only behaviours listed in docs/conformance.md;
+ * the bar is 99.5 % of the counted tests.
  */
 class CpuTestRunnerConformanceTest {
     private static Path dir() {

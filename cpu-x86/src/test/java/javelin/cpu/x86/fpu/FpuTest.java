@@ -238,7 +238,7 @@ class FpuTest {
 
         @Test
         void stateWithoutEightRegistersIsRejected() {
-            assertThrows(SnapshotFormatException.class, () -> new Fpu.State(Fpu.State.VERSION, 0x37F, 0, 0,
+            assertThrows(SnapshotFormatException.class, () -> new Fpu.State(0x37F, 0, 0,
                     List.of(new Fpu.Register(0, 0)), 0, 0, 0, 0, 0));
         }
     }

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.interp.Interpreter;
-import javelin.softmmu.IoPortBus;
+import javelin.cpu.x86.testing.TestMachine;
 import javelin.softmmu.PhysicalMemory;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,10 @@ class InterpreterEscapeTest {
     private boolean ferr;
 
     InterpreterEscapeTest() {
-        ReentrantLock lock = new ReentrantLock();
-        mem = new PhysicalMemory(1 << 20, 0, lock);
-        mem.mapRam(0, 1 << 20, 0);
-        cpu = new CpuState(mem, new IoPortBus(lock), 0);
-        interp = new Interpreter(cpu);
+        TestMachine machine = TestMachine.builder().ram(1 << 20).interpreter().build();
+        mem = machine.mem;
+        cpu = machine.cpu();
+        interp = machine.interpreter();
         for (int s = 0; s < 6; s++) {
             cpu.segSel[s] = 0;
             cpu.segBase[s] = 0;
@@ -41,7 +39,7 @@ class InterpreterEscapeTest {
         for (int v = 0; v < 256; v++) mem.writeDword(v * 4L, HANDLER);
         mem.writeByte(HANDLER, HLT);
         cpu.regs[ESP] = 0x9000;
-        cpu.ferr = high -> ferr = high;
+        machine.socket().ferr = high -> ferr = high;
     }
 
     /** Runs {@code code} at CODE until HLT; returns the fault vector or -1. */

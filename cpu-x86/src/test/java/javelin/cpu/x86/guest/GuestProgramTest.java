@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 class GuestProgramTest {
     static final long BUDGET = 20_000_000;
 
-    static GuestMachine.Result run(String program) throws Exception {
-        byte[] rom = GuestMachine.assemble(GuestMachine.asmDir().resolve(program));
-        return new GuestMachine(rom).run(BUDGET);
+    static GuestProgram.Result run(String program) throws Exception {
+        byte[] rom = GuestProgram.assemble(GuestProgram.asmDir().resolve(program));
+        return new GuestProgram(rom).run(BUDGET);
     }
 
-    static void assertPassed(GuestMachine.Result r, String expectedText) {
+    static void assertPassed(GuestProgram.Result r, String expectedText) {
         assertAll(
                 () -> assertEquals(0, r.status(), "exit status (failing check number); console:\n" + r.console()),
                 () -> assertTrue(r.console().contains(expectedText), "console:\n" + r.console()),
@@ -65,7 +65,7 @@ class GuestProgramTest {
 
     @Test
     void tripleFaultRequestsShutdown() throws Exception {
-        GuestMachine.Result r = run("triple.asm");
+        GuestProgram.Result r = run("triple.asm");
         assertAll(
                 () -> assertTrue(r.shutdown(), "shutdown requested; console:\n" + r.console()),
                 () -> assertEquals(-1, r.status(), "the exit port is never reached"),

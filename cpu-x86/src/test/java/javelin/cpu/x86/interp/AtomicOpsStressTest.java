@@ -4,10 +4,8 @@ import static javelin.cpu.x86.CpuState.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
-import javelin.softmmu.IoPortBus;
-import javelin.softmmu.PhysicalMemory;
+import javelin.cpu.x86.testing.TestMachine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,24 +18,21 @@ class AtomicOpsStressTest {
     private static final int COUNTER = 0x2000, ITERATIONS = 500_000, THREADS = 2;
 
     private static int runOnAllCpus(int[] program) throws InterruptedException {
-        ReentrantLock lock = new ReentrantLock();
-        PhysicalMemory mem = new PhysicalMemory(1 << 20, 0, lock);
-        try {
-            mem.mapRam(0, 1 << 20, 0);
-            for (int i = 0; i < program.length; i++) mem.writeByte(0x1000 + i, program[i]);
+        try (TestMachine m = TestMachine.builder().ram(1 << 20).vcpus(THREADS).interpreter().build()) {
+            m.load(0x1000, program);
             Thread[] threads = new Thread[THREADS];
             CountDownLatch start = new CountDownLatch(1);
             Throwable[] failure = new Throwable[1];
             for (int t = 0; t < THREADS; t++) {
-                CpuState cpu = new CpuState(mem, new IoPortBus(lock), t);
+                CpuState cpu = m.cpu(t);
                 cpu.enterFlatProtectedMode();
                 cpu.eip = 0x1000;
                 cpu.regs[ESP] = 0x8000 + 0x1000 * t;
-                Interpreter interp = new Interpreter(cpu);
+                int index = t;
                 threads[t] = new Thread(() -> {
                     try {
                         start.await();
-                        while (!cpu.halted) interp.run(10_000);
+                        while (!cpu.halted) m.runSlice(index);
                     } catch (Throwable e) {
                         failure[0] = e;
                     }
@@ -51,9 +46,7 @@ class AtomicOpsStressTest {
                 assertFalse(t.isAlive(), "vCPU thread did not finish");
             }
             assertNull(failure[0]);
-            return mem.readDword(COUNTER);
-        } finally {
-            mem.close();
+            return m.mem.readDword(COUNTER);
         }
     }
 

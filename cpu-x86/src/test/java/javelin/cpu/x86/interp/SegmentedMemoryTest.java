@@ -3,11 +3,9 @@ package javelin.cpu.x86.interp;
 import static javelin.cpu.x86.CpuState.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
-import javelin.softmmu.IoPortBus;
-import javelin.softmmu.PhysicalMemory;
+import javelin.cpu.x86.testing.TestMachine;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +15,9 @@ class SegmentedMemoryTest {
     private final SegmentedMemory mem;
 
     SegmentedMemoryTest() {
-        ReentrantLock lock = new ReentrantLock();
-        PhysicalMemory ram = new PhysicalMemory(1 << 20, 0, lock);
-        ram.mapRam(0, 1 << 20, 0);
-        cpu = new CpuState(ram, new IoPortBus(lock), 0);
-        mem = new SegmentedMemory(cpu);
+        TestMachine machine = TestMachine.builder().ram(1 << 20).interpreter().build();
+        cpu = machine.cpu();
+        mem = new SegmentedMemory(cpu, machine.mmu());
     }
 
     private void protectedMode() {

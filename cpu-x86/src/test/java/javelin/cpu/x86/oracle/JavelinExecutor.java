@@ -2,10 +2,9 @@ package javelin.cpu.x86.oracle;
 
 import static javelin.cpu.x86.CpuState.*;
 
-import java.util.concurrent.locks.ReentrantLock;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.interp.Interpreter;
-import javelin.softmmu.IoPortBus;
+import javelin.cpu.x86.testing.TestMachine;
 import javelin.softmmu.PhysicalMemory;
 
 /**
@@ -23,11 +22,10 @@ final class JavelinExecutor {
     private final Interpreter interp;
 
     JavelinExecutor() {
-        ReentrantLock lock = new ReentrantLock();
-        mem = new PhysicalMemory(RAM, 0, lock);
-        mem.mapRam(0, RAM, 0);
-        cpu = new CpuState(mem, new IoPortBus(lock), 0);
-        interp = new Interpreter(cpu);
+        TestMachine machine = TestMachine.builder().ram(RAM).interpreter().build();
+        mem = machine.mem;
+        cpu = machine.cpu();
+        interp = machine.interpreter();
         // GDT: null, flat 4 GiB code (0x08), flat 4 GiB data (0x10) (SDM vol. 3, 3.4.5).
         mem.writeDword(GDT + 8, 0x0000_FFFF);
         mem.writeDword(GDT + 12, 0x00CF_9A00);

@@ -20,12 +20,12 @@ class AtomicCounterStressTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int MODE_XADD = 0, MODE_CMPXCHG = 1, MODE_XCHG_LOCK = 2;
     /** An aligned counter, a dword crossing the 64-byte line at LINE(5), one crossing the page at 11000h. */
-    private static final int ALIGNED = SmpMachine.SHARED + 2 * 64, ACROSS_LINE = SmpMachine.SHARED + 5 * 64 - 2,
+    private static final int ALIGNED = SmpProgram.SHARED + 2 * 64, ACROSS_LINE = SmpProgram.SHARED + 5 * 64 - 2,
             ACROSS_PAGE = 0x1_1000 - 2;
 
     private static int count(int mode, int counter, int iterations) throws InterruptedException {
-        try (SmpMachine m = new SmpMachine("atomic.asm", VCPUS)) {
-            m.poke(SmpMachine.P_MODE, mode).poke(SmpMachine.P_ITER, iterations).poke(SmpMachine.P_ADDR, counter);
+        try (SmpProgram m = new SmpProgram("atomic.asm", VCPUS)) {
+            m.poke(SmpProgram.P_MODE, mode).poke(SmpProgram.P_ITER, iterations).poke(SmpProgram.P_ADDR, counter);
             m.run(TIMEOUT);
             return m.peek(counter);
         }

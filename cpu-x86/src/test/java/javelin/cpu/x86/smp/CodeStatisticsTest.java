@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class CodeStatisticsTest {
     private static final int PASSES = 5_000;
-    private static final int SUM = SmpMachine.SHARED + 2 * 64;
+    private static final int SUM = SmpProgram.SHARED + 2 * 64;
     /** 1 + 2 + ... + PASSES, which the program adds up either way. */
     private static final int EXPECTED_SUM = PASSES * (PASSES + 1) / 2;
 
     private static TbStats run(int mode) throws InterruptedException {
-        try (SmpMachine m = new SmpMachine("stats.asm", 1)) {
-            m.poke(SmpMachine.P_MODE, mode).poke(SmpMachine.P_ITER, PASSES);
+        try (SmpProgram m = new SmpProgram("stats.asm", 1)) {
+            m.poke(SmpProgram.P_MODE, mode).poke(SmpProgram.P_ITER, PASSES);
             m.run(Duration.ofSeconds(60));
             assertEquals(EXPECTED_SUM, m.peek(SUM), "the program's sum");
             TbStats s = m.stats();

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class CrossModifyingCodeStressTest {
     private static final int VCPUS = 4, REWRITES = 2_000, LOG_CAP = 100_000;
     private static final int BASE = 0x5EED_0000;
-    private static final int SHARED = SmpMachine.SHARED;
+    private static final int SHARED = SmpProgram.SHARED;
     private static final int PASSES = SHARED + 4 * 64, VIOLATIONS = SHARED + 5 * 64, LOGGED = SHARED + 6 * 64,
             FIRST_BAD = SHARED + 7 * 64;
     /** Where smc.asm keeps the rewritten IMM32 (BODY at 2041h; C7 04 AD disp32 imm32). */
@@ -44,10 +44,10 @@ class CrossModifyingCodeStressTest {
     private record Change(int reader, int generation, int value) { }
 
     private static List<Change> run(int mode, int spins, String name) throws InterruptedException {
-        try (SmpMachine m = new SmpMachine("smc.asm", VCPUS)) {
+        try (SmpProgram m = new SmpProgram("smc.asm", VCPUS)) {
             assertEquals(BASE, m.peek(IMM), "smc.asm layout changed: the IMM32 is no longer at " + Integer.toHexString(IMM));
-            m.poke(SmpMachine.P_MODE, mode).poke(SmpMachine.P_ITER, REWRITES).poke(SmpMachine.P_SPIN, spins)
-                    .poke(SmpMachine.P_ARG, LOG_CAP);
+            m.poke(SmpProgram.P_MODE, mode).poke(SmpProgram.P_ITER, REWRITES).poke(SmpProgram.P_SPIN, spins)
+                    .poke(SmpProgram.P_ARG, LOG_CAP);
             m.run(Duration.ofSeconds(120));
             assertEquals(BASE + REWRITES, m.peek(IMM), "the writer's last rewrite");
             List<Change> changes = new ArrayList<>();
@@ -60,7 +60,7 @@ class CrossModifyingCodeStressTest {
                 assertTrue(passes > 0, "reader " + r + " made no progress");
                 assertTrue(logged < LOG_CAP, "reader " + r + " filled its change log");
                 for (int k = 0; k < logged; k++) {
-                    long at = SmpMachine.array(r) + 8L * k;
+                    long at = SmpProgram.array(r) + 8L * k;
                     changes.add(new Change(r, m.peek(at), m.peek(at + 4)));
                 }
                 summary.append(String.format("; reader %d: %,d passes, %d value changes", r, passes, logged));

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
  * count came out short (or the lock wedged and the timeout fired).
  */
 class TicketLockStressTest {
-    private static final int COUNTER = SmpMachine.SHARED + 3 * 64;
+    private static final int COUNTER = SmpProgram.SHARED + 3 * 64;
 
     private static void exactCount(int vcpus, int iterations) throws InterruptedException {
-        try (SmpMachine m = new SmpMachine("ticketlock.asm", vcpus)) {
-            m.poke(SmpMachine.P_ITER, iterations);
+        try (SmpProgram m = new SmpProgram("ticketlock.asm", vcpus)) {
+            m.poke(SmpProgram.P_ITER, iterations);
             m.run(Duration.ofSeconds(120));
             assertEquals(vcpus * iterations, m.peek(COUNTER));
         }

@@ -43,14 +43,14 @@ class TsoLitmusTest {
     }
 
     private static Run run(int shape, int vcpus, int iterations, int spins) throws InterruptedException {
-        try (SmpMachine m = new SmpMachine("litmus.asm", vcpus)) {
-            m.poke(SmpMachine.P_MODE, shape).poke(SmpMachine.P_ITER, iterations)
-                    .poke(SmpMachine.P_SPIN, spins);
+        try (SmpProgram m = new SmpProgram("litmus.asm", vcpus)) {
+            m.poke(SmpProgram.P_MODE, shape).poke(SmpProgram.P_ITER, iterations)
+                    .poke(SmpProgram.P_SPIN, spins);
             m.run(Duration.ofSeconds(300));
             int[][] records = new int[vcpus][iterations + 1];
             int[] x = new int[iterations + 1], y = new int[iterations + 1];
             for (int n = 1; n <= iterations; n++) {
-                for (int v = 0; v < vcpus; v++) records[v][n] = m.peek(SmpMachine.array(v) + 4L * n);
+                for (int v = 0; v < vcpus; v++) records[v][n] = m.peek(SmpProgram.array(v) + 4L * n);
                 x[n] = m.peek(XS + 4L * n);
                 y[n] = m.peek(YS + 4L * n);
             }

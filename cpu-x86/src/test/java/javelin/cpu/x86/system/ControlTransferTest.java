@@ -1,18 +1,21 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
+import static javelin.cpu.x86.testing.Faults.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Far JMP/CALL/RET and IRET against SDM vol. 2 and vol. 3, 5.8. */
 class ControlTransferTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
+    final Mmu mmu = m.mmu;
 
     @Nested
     class RealMode {
@@ -22,12 +25,12 @@ class ControlTransferTest {
             cpu.loadRealModeSegment(CpuState.SS, 0);
             cpu.regs[CpuState.ESP] = 0x800;
             cpu.eip = 0x0105;
-            ControlTransfer.farCall(cpu, 0x2000, 0x0010, false);
+            ControlTransfer.farCall(cpu, mmu, 0x2000, 0x0010, false);
             assertEquals(0x20000, cpu.segBase[CpuState.CS]);
             assertEquals(0x0010, cpu.eip);
             assertEquals(0x0105, m.mem.readWord(0x7FC));
             assertEquals(0x1000, m.mem.readWord(0x7FE));
-            ControlTransfer.farReturn(cpu, false, 4);
+            ControlTransfer.farReturn(cpu, mmu, false, 4);
             assertEquals(0x1000, cpu.segSel[CpuState.CS]);
             assertEquals(0x0105, cpu.eip);
             assertEquals(0x804, cpu.regs[CpuState.ESP]);
@@ -40,7 +43,7 @@ class ControlTransferTest {
             m.mem.writeWord(0x7FA, 0x0100);
             m.mem.writeWord(0x7FC, 0x3000);
             m.mem.writeWord(0x7FE, 0x0203);
-            ControlTransfer.iret(cpu, false);
+            ControlTransfer.iret(cpu, mmu, false);
             assertEquals(0x30000, cpu.segBase[CpuState.CS]);
             assertEquals(0x0203, cpu.getEflags() & 0xFFFF);
         }
@@ -63,7 +66,7 @@ class ControlTransferTest {
             m.gdt(6, gate(0x08, 0x1000, P | dpl(3) | CALL_GATE32, 2));
             m.mem.writeDword(0x7000, 0xA1);
             m.mem.writeDword(0x7004, 0xA2);
-            ControlTransfer.farCall(cpu, 0x33, 0, true);
+            ControlTransfer.farCall(cpu, mmu, 0x33, 0, true);
             assertEquals(0, cpu.cpl);
             assertEquals(0x1000, cpu.eip);
             assertEquals(0x9000 - 24, cpu.regs[CpuState.ESP]);
@@ -78,9 +81,9 @@ class ControlTransferTest {
         @Test
         void farReturnToOuterLevelReleasesParametersAndNullsPrivilegedDataSegments() {
             m.gdt(6, gate(0x08, 0x1000, P | dpl(3) | CALL_GATE32, 2));
-            ControlTransfer.farCall(cpu, 0x33, 0, true);
-            Segmentation.loadSegment(cpu, CpuState.DS, 0x10);
-            ControlTransfer.farReturn(cpu, true, 8);
+            ControlTransfer.farCall(cpu, mmu, 0x33, 0, true);
+            Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x10);
+            ControlTransfer.farReturn(cpu, mmu, true, 8);
             assertEquals(3, cpu.cpl);
             assertEquals(0x4444, cpu.eip);
             assertEquals(0x7008, cpu.regs[CpuState.ESP]);
@@ -93,7 +96,7 @@ class ControlTransferTest {
         void sixteenBitCallGateCopiesWordParameters() {
             m.gdt(6, gate(0x08, 0x1000, P | dpl(3) | 0x4, 1));    // 16-bit call gate, 1 word
             m.mem.writeWord(0x7000, 0xABCD);
-            ControlTransfer.farCall(cpu, 0x33, 0, true);
+            ControlTransfer.farCall(cpu, mmu, 0x33, 0, true);
             assertEquals(0x9000 - 10, cpu.regs[CpuState.ESP]);
             assertEquals(0x4444, m.mem.readWord(0x9000 - 10));    // IP
             assertEquals(0x1B, m.mem.readWord(0x9000 - 8));       // CS
@@ -113,7 +116,7 @@ class ControlTransferTest {
             m.mem.writeWord(0x6000, 0x0100);
             m.mem.writeWord(0x6002, 0x2000);
             m.mem.writeWord(0x6004, 0x0202);          // IF set in the image
-            ControlTransfer.iret(cpu, false);
+            ControlTransfer.iret(cpu, mmu, false);
             assertEquals(0x20000, cpu.segBase[CpuState.CS]);
             assertEquals(CpuState.VIF, cpu.getEflags() & (CpuState.VIF | CpuState.IF), "IF goes to VIF");
         }
@@ -123,30 +126,30 @@ class ControlTransferTest {
             m.protectedMode(0, 1, 2);
             cpu.setEflags(0x0002 | CpuState.VM);
             cpu.updateModeCaches();
-            assertFault(CpuFault.GP, 0, () -> ControlTransfer.iret(cpu, false));
+            assertFault(CpuFault.GP, 0, () -> ControlTransfer.iret(cpu, mmu, false));
         }
 
         @Test
         void callGateWithDplBelowCplIsGp() {
             m.gdt(6, gate(0x08, 0x1000, P | CALL_GATE32, 0));
-            assertFault(CpuFault.GP, 0x30, () -> ControlTransfer.farCall(cpu, 0x33, 0, true));
+            assertFault(CpuFault.GP, 0x30, () -> ControlTransfer.farCall(cpu, mmu, 0x33, 0, true));
         }
 
         @Test
         void notPresentCallGateIsNp() {
             m.gdt(6, gate(0x08, 0x1000, dpl(3) | CALL_GATE32, 0));
-            assertFault(CpuFault.NP, 0x30, () -> ControlTransfer.farCall(cpu, 0x33, 0, true));
+            assertFault(CpuFault.NP, 0x30, () -> ControlTransfer.farCall(cpu, mmu, 0x33, 0, true));
         }
 
         @Test
         void jumpToMorePrivilegedNonConformingCodeIsGp() {
-            assertFault(CpuFault.GP, 0x08, () -> ControlTransfer.farJump(cpu, 0x08, 0, true));
+            assertFault(CpuFault.GP, 0x08, () -> ControlTransfer.farJump(cpu, mmu, 0x08, 0, true));
         }
 
         @Test
         void jumpToConformingCodeKeepsCpl() {
             m.gdt(6, flat(P | CODE_CONFORMING_XR));
-            ControlTransfer.farJump(cpu, 0x30, 0x100, true);
+            ControlTransfer.farJump(cpu, mmu, 0x30, 0x100, true);
             assertEquals(3, cpu.cpl);
             assertEquals(0x33, cpu.segSel[CpuState.CS]);
         }
@@ -154,25 +157,25 @@ class ControlTransferTest {
         @Test
         void jumpBeyondCodeLimitIsGpZero() {
             m.gdt(6, seg(0, 0xFFF, P | dpl(3) | CODE_XR, DB));
-            assertFault(CpuFault.GP, 0, () -> ControlTransfer.farJump(cpu, 0x33, 0x1000, true));
+            assertFault(CpuFault.GP, 0, () -> ControlTransfer.farJump(cpu, mmu, 0x33, 0x1000, true));
         }
 
         @Test
         void jumpToNotPresentCodeIsNp() {
             m.gdt(6, flat(dpl(3) | CODE_XR));
-            assertFault(CpuFault.NP, 0x30, () -> ControlTransfer.farJump(cpu, 0x33, 0, true));
+            assertFault(CpuFault.NP, 0x30, () -> ControlTransfer.farJump(cpu, mmu, 0x33, 0, true));
         }
 
         @Test
         void jumpToNullSelectorIsGpZero() {
-            assertFault(CpuFault.GP, 0, () -> ControlTransfer.farJump(cpu, 0x3, 0, true));
+            assertFault(CpuFault.GP, 0, () -> ControlTransfer.farJump(cpu, mmu, 0x3, 0, true));
         }
 
         @Test
         void returnToMorePrivilegedLevelIsGp() {
             m.mem.writeDword(0x7000, 0x100);
             m.mem.writeDword(0x7004, 0x08);
-            assertFault(CpuFault.GP, 0x08, () -> ControlTransfer.farReturn(cpu, true, 0));
+            assertFault(CpuFault.GP, 0x08, () -> ControlTransfer.farReturn(cpu, mmu, true, 0));
         }
 
         @Test
@@ -181,7 +184,7 @@ class ControlTransferTest {
             m.mem.writeDword(0x7000, 0x100);
             m.mem.writeDword(0x7004, 0x1B);
             m.mem.writeDword(0x7008, 0x3202 | CpuState.CF);
-            ControlTransfer.iret(cpu, true);
+            ControlTransfer.iret(cpu, mmu, true);
             assertEquals(0x0002 | CpuState.CF, cpu.getEflags());
         }
     }

@@ -1,20 +1,23 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
+import static javelin.cpu.x86.testing.Faults.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Interrupt and exception delivery against SDM vol. 3, chapter 6 and 20.3, and vol. 2 INT n. */
 class InterruptsTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
+    final Mmu mmu = m.mmu;
 
     @Nested
     class RealMode {
@@ -26,7 +29,7 @@ class InterruptsTest {
             cpu.eip = 0x0100;
             cpu.regs[CpuState.ESP] = 0x1000;
             cpu.setEflags(0x0202 | CpuState.TF);
-            Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
+            Interrupts.deliver(cpu, mmu, 0x21, -1, Interrupts.SOFTWARE);
             assertEquals(0x1234, cpu.segSel[CpuState.CS]);
             assertEquals(0x12340, cpu.segBase[CpuState.CS]);
             assertEquals(0x5678, cpu.eip);
@@ -42,7 +45,7 @@ class InterruptsTest {
             m.mem.writeDword(8 * 4, 0xF000_0000);
             cpu.loadRealModeSegment(CpuState.SS, 0x1000);
             cpu.regs[CpuState.ESP] = 0x0002;
-            Interrupts.deliver(cpu, 8, -1, Interrupts.EXTERNAL);
+            Interrupts.deliver(cpu, mmu, 8, -1, Interrupts.EXTERNAL);
             assertEquals(0xFFFC, cpu.regs[CpuState.ESP]);
         }
     }
@@ -60,7 +63,7 @@ class InterruptsTest {
         @Test
         void interruptGatePushesFrameAndErrorCodeAndClearsIf() {
             m.idt(13, gate(0x08, 0x0010_2000, P | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 13, 0x18, Interrupts.EXCEPTION);
+            Interrupts.deliver(cpu, mmu, 13, 0x18, Interrupts.EXCEPTION);
             assertEquals(0x0010_2000, cpu.eip);
             assertEquals(0x8000 - 16, cpu.regs[CpuState.ESP]);
             assertEquals(0x18, m.stackDword(0));
@@ -74,10 +77,10 @@ class InterruptsTest {
         void faultImageHasResumeFlagSetButInterruptImageDoesNot() {
             m.idt(6, gate(0x08, 0x3000, P | INT_GATE32, 0));
             m.idt(0x40, gate(0x08, 0x3000, P | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 6, -1, Interrupts.EXCEPTION);
+            Interrupts.deliver(cpu, mmu, 6, -1, Interrupts.EXCEPTION);
             assertEquals(CpuState.RF, m.stackDword(8) & CpuState.RF);
             cpu.regs[CpuState.ESP] = 0x8000;
-            Interrupts.deliver(cpu, 0x40, -1, Interrupts.EXTERNAL);
+            Interrupts.deliver(cpu, mmu, 0x40, -1, Interrupts.EXTERNAL);
             assertEquals(0, m.stackDword(8) & CpuState.RF);
             assertEquals(0, cpu.getEflags() & CpuState.RF, "RF is clear in the handler");
         }
@@ -85,7 +88,7 @@ class InterruptsTest {
         @Test
         void trapGateKeepsIf() {
             m.idt(3, gate(0x08, 0x3000, P | dpl(3) | TRAP_GATE32, 0));
-            Interrupts.deliver(cpu, 3, -1, Interrupts.SOFTWARE);
+            Interrupts.deliver(cpu, mmu, 3, -1, Interrupts.SOFTWARE);
             assertEquals(CpuState.IF, cpu.getEflags() & CpuState.IF);
             assertEquals(0x8000 - 12, cpu.regs[CpuState.ESP]);
         }
@@ -93,7 +96,7 @@ class InterruptsTest {
         @Test
         void sixteenBitGatePushesWords() {
             m.idt(0x30, gate(0x08, 0x1234, P | INT_GATE16, 0));
-            Interrupts.deliver(cpu, 0x30, -1, Interrupts.EXTERNAL);
+            Interrupts.deliver(cpu, mmu, 0x30, -1, Interrupts.EXTERNAL);
             assertEquals(0x8000 - 6, cpu.regs[CpuState.ESP]);
             assertEquals(0x4444, m.mem.readWord(0x8000 - 6));
             assertEquals(0x08, m.mem.readWord(0x8000 - 4));
@@ -104,7 +107,7 @@ class InterruptsTest {
             m.protectedMode(3, 3, 4);
             m.idt(0x80, gate(0x08, 0x1000, P | INT_GATE32, 0));
             cpu.regs[CpuState.ESP] = 0x7000;
-            assertFault(CpuFault.GP, 0x80 * 8 + 2, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+            assertFault(CpuFault.GP, 0x80 * 8 + 2, () -> Interrupts.deliver(cpu, mmu, 0x80, -1, Interrupts.SOFTWARE));
             assertEquals(0x7000, cpu.regs[CpuState.ESP], "nothing committed");
             assertEquals(3, cpu.cpl);
         }
@@ -113,7 +116,7 @@ class InterruptsTest {
         void notPresentGateForAnExceptionIsNpWithIdtAndExtBits() {
             m.idt(0x40, gate(0x08, 0x1000, INT_GATE32, 0));
             m.idt(11, gate(0x08, 0x5000, P | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 0x40, -1, Interrupts.EXTERNAL);
+            Interrupts.deliver(cpu, mmu, 0x40, -1, Interrupts.EXTERNAL);
             assertEquals(0x5000, cpu.eip);
             assertEquals(0x40 * 8 + 2 + 1, m.stackDword(0));
         }
@@ -127,7 +130,7 @@ class InterruptsTest {
             cpu.regs[CpuState.ESP] = 0x7000;
             cpu.eip = 0x4444;
             m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE);
+            Interrupts.deliver(cpu, mmu, 0x80, -1, Interrupts.SOFTWARE);
             assertEquals(0, cpu.cpl);
             assertEquals(0x10, cpu.segSel[CpuState.SS]);
             assertEquals(0x9000 - 20, cpu.regs[CpuState.ESP]);
@@ -144,7 +147,7 @@ class InterruptsTest {
             m.gdt(2, flat(P | DATA_RW));
             m.tss32(5, TSS, 0x9000, 0);                    // SS0 = null
             m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
-            assertFault(CpuFault.TS, 0, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+            assertFault(CpuFault.TS, 0, () -> Interrupts.deliver(cpu, mmu, 0x80, -1, Interrupts.SOFTWARE));
         }
 
         @Test
@@ -154,14 +157,14 @@ class InterruptsTest {
             m.tss32(5, TSS, 0x9000, 0x10);
             cpu.trLimit = 0x05;                            // ESP0 at 4..7 is beyond the limit
             m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
-            assertFault(CpuFault.TS, 0x28, () -> Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE));
+            assertFault(CpuFault.TS, 0x28, () -> Interrupts.deliver(cpu, mmu, 0x80, -1, Interrupts.SOFTWARE));
         }
 
         @Test
         void gateToNonCodeSegmentIsGpWithTargetSelectorAndExt() {
             m.idt(0x41, gate(0x10, 0x1000, P | INT_GATE32, 0));
             m.idt(13, gate(0x08, 0x6000, P | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 0x41, -1, Interrupts.EXTERNAL);
+            Interrupts.deliver(cpu, mmu, 0x41, -1, Interrupts.EXTERNAL);
             assertEquals(0x6000, cpu.eip);
             assertEquals(0x11, m.stackDword(0));
         }
@@ -169,9 +172,9 @@ class InterruptsTest {
         @Test
         void nmiIsBlockedUntilIret() {
             m.idt(2, gate(0x08, 0x1000, P | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 2, -1, Interrupts.EXTERNAL);
+            Interrupts.deliver(cpu, mmu, 2, -1, Interrupts.EXTERNAL);
             assertTrue(cpu.nmiBlocked);
-            ControlTransfer.iret(cpu, true);
+            ControlTransfer.iret(cpu, mmu, true);
             assertFalse(cpu.nmiBlocked);
             assertEquals(0x4444, cpu.eip);
         }
@@ -189,7 +192,7 @@ class InterruptsTest {
         void contributoryDuringContributoryIsDoubleFaultWithErrorCodeZero() {
             m.idt(11, gate(0x08, 0x1000, INT_GATE32, 0));     // #NP handler not present -> #NP
             m.idt(8, gate(0x08, 0x8888, P | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 13, 0, Interrupts.EXCEPTION);
+            Interrupts.deliver(cpu, mmu, 13, 0, Interrupts.EXCEPTION);
             assertEquals(0x8888, cpu.eip, "#GP gate absent -> #NP while delivering #GP -> #DF");
         }
 
@@ -205,7 +208,7 @@ class InterruptsTest {
         void benignFirstIsHandledSerially() {
             m.idt(6, gate(0x08, 0x1000, INT_GATE32, 0));      // #UD gate not present
             m.idt(11, gate(0x08, 0x7777, P | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 6, -1, Interrupts.EXCEPTION);
+            Interrupts.deliver(cpu, mmu, 6, -1, Interrupts.EXCEPTION);
             assertEquals(0x7777, cpu.eip);
             assertEquals(6 * 8 + 3, m.stackDword(0));
         }
@@ -213,7 +216,7 @@ class InterruptsTest {
         @Test
         void faultWhileDeliveringDoubleFaultShutsDown() {
             cpu.idtrLimit = 0;                                   // nothing is deliverable
-            Interrupts.deliver(cpu, 0, -1, Interrupts.EXCEPTION);
+            Interrupts.deliver(cpu, mmu, 0, -1, Interrupts.EXCEPTION);
             assertTrue(cpu.shutdownRequested);
         }
     }
@@ -235,7 +238,7 @@ class InterruptsTest {
 
         @Test
         void interruptLeavesV86PushingDataSegmentsAndNullingThem() {
-            Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
+            Interrupts.deliver(cpu, mmu, 0x21, -1, Interrupts.SOFTWARE);
             assertFalse(cpu.v86Mode());
             assertEquals(0, cpu.cpl);
             assertEquals(0xAAAA, cpu.eip);
@@ -257,13 +260,13 @@ class InterruptsTest {
         void interruptFromV86ToAHandlerAboveCpl0IsGp() {
             m.gdt(6, flat(P | dpl(3) | CODE_XR));
             m.idt(0x22, gate(0x33, 0x1000, P | dpl(3) | INT_GATE32, 0));
-            assertFault(CpuFault.GP, 0x30, () -> Interrupts.deliver(cpu, 0x22, -1, Interrupts.SOFTWARE));
+            assertFault(CpuFault.GP, 0x30, () -> Interrupts.deliver(cpu, mmu, 0x22, -1, Interrupts.SOFTWARE));
         }
 
         @Test
         void iretReturnsToV86() {
-            Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
-            ControlTransfer.iret(cpu, true);
+            Interrupts.deliver(cpu, mmu, 0x21, -1, Interrupts.SOFTWARE);
+            ControlTransfer.iret(cpu, mmu, true);
             assertTrue(cpu.v86Mode());
             assertEquals(3, cpu.cpl);
             assertEquals(0x10030, cpu.segBase[CpuState.DS]);
@@ -274,7 +277,7 @@ class InterruptsTest {
         @Test
         void softwareInterruptWithIoplBelow3IsGp() {
             cpu.setEflags(cpu.getEflags() & ~CpuState.IOPL);
-            assertFault(CpuFault.GP, 0, () -> Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE));
+            assertFault(CpuFault.GP, 0, () -> Interrupts.deliver(cpu, mmu, 0x21, -1, Interrupts.SOFTWARE));
             assertTrue(cpu.v86Mode());
         }
 
@@ -283,7 +286,7 @@ class InterruptsTest {
             cpu.setEflags(cpu.getEflags() & ~CpuState.IOPL);
             cpu.cr4 |= CpuState.CR4_VME;                  // and is never redirected
             m.idt(3, gate(0x08, 0xCCCC, P | dpl(3) | INT_GATE32, 0));
-            Interrupts.deliver(cpu, 3, -1, Interrupts.SOFTWARE_EXCEPTION);
+            Interrupts.deliver(cpu, mmu, 3, -1, Interrupts.SOFTWARE_EXCEPTION);
             assertFalse(cpu.v86Mode());
             assertEquals(0xCCCC, cpu.eip);
         }
@@ -291,7 +294,7 @@ class InterruptsTest {
         @Test
         void int3ThroughADpl0GateIsGp() {
             m.idt(3, gate(0x08, 0xCCCC, P | INT_GATE32, 0));
-            assertFault(CpuFault.GP, 3 * 8 + 2, () -> Interrupts.deliver(cpu, 3, -1, Interrupts.SOFTWARE_EXCEPTION));
+            assertFault(CpuFault.GP, 3 * 8 + 2, () -> Interrupts.deliver(cpu, mmu, 3, -1, Interrupts.SOFTWARE_EXCEPTION));
         }
 
         @Test
@@ -300,7 +303,7 @@ class InterruptsTest {
             cpu.setEflags((cpu.getEflags() & ~CpuState.IOPL) | CpuState.VIF);
             m.mem.writeDword(0x21 * 4, 0x2000_0100);      // v86 handler 2000:0100
             // redirection bitmap: 32 bytes below the I/O map base (0x68); all clear -> redirect
-            Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
+            Interrupts.deliver(cpu, mmu, 0x21, -1, Interrupts.SOFTWARE);
             assertTrue(cpu.v86Mode());
             assertEquals(0x20000, cpu.segBase[CpuState.CS]);
             assertEquals(0x0100, cpu.eip);
@@ -315,7 +318,7 @@ class InterruptsTest {
         void vmeWithTheBitmapBitSetGoesToTheProtectedModeHandler() {
             cpu.cr4 |= CpuState.CR4_VME;
             m.mem.writeByte(TSS + 0x68 - 32 + (0x21 >>> 3), 1 << (0x21 & 7));
-            Interrupts.deliver(cpu, 0x21, -1, Interrupts.SOFTWARE);
+            Interrupts.deliver(cpu, mmu, 0x21, -1, Interrupts.SOFTWARE);
             assertFalse(cpu.v86Mode());
             assertEquals(0xAAAA, cpu.eip);
         }

@@ -1,26 +1,29 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
+import static javelin.cpu.x86.testing.Faults.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Segment register loads against SDM vol. 2 (MOV, POP) and vol. 3, 5.4-5.6. */
 class SegmentationTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
+    final Mmu mmu = m.mmu;
 
     @Nested
     class RealAndV86 {
         @Test
         void realModeBaseIsSelectorTimes16AndCacheLimitIsKept() {
             cpu.segLimit[CpuState.DS] = 0xFFFF_FFFF;     // "unreal" mode left over from protected mode
-            Segmentation.loadSegment(cpu, CpuState.DS, 0x1234);
+            Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x1234);
             assertEquals(0x1234, cpu.segSel[CpuState.DS]);
             assertEquals(0x12340, cpu.segBase[CpuState.DS]);
             assertEquals(0xFFFF_FFFF, cpu.segLimit[CpuState.DS]);
@@ -31,7 +34,7 @@ class SegmentationTest {
             m.protectedMode(0, 1, 2);
             cpu.setEflags(cpu.getEflags() | CpuState.VM);
             cpu.updateModeCaches();
-            Segmentation.loadSegment(cpu, CpuState.ES, 0xB800);
+            Segmentation.loadSegment(cpu, mmu, CpuState.ES, 0xB800);
             assertEquals(0xB8000, cpu.segBase[CpuState.ES]);
             assertEquals(0xFFFF, cpu.segLimit[CpuState.ES]);
             assertEquals(3, (cpu.segAttr[CpuState.ES] >>> CpuState.ATTR_DPL_SHIFT) & 3);
@@ -43,7 +46,7 @@ class SegmentationTest {
         @Test
         void nullSelectorIsAllowedInDsAndLeavesItUnusable() {
             m.protectedMode(0, 1, 2);
-            Segmentation.loadSegment(cpu, CpuState.DS, 3);
+            Segmentation.loadSegment(cpu, mmu, CpuState.DS, 3);
             assertEquals(3, cpu.segSel[CpuState.DS]);
             assertEquals(0, cpu.segAttr[CpuState.DS] & CpuState.ATTR_P);
         }
@@ -52,7 +55,7 @@ class SegmentationTest {
         void loadsBaseLimitAndSetsTheAccessedBitInTheTable() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, seg(0x12345678, 0xFFFF, P | DATA_RW, 0));
-            Segmentation.loadSegment(cpu, CpuState.DS, 3 << 3);
+            Segmentation.loadSegment(cpu, mmu, CpuState.DS, 3 << 3);
             assertEquals(0x12345678, cpu.segBase[CpuState.DS]);
             assertEquals(0xFFFF, cpu.segLimit[CpuState.DS]);
             assertEquals(1, (m.gdtEntry(3) >>> 40) & 1, "accessed bit in memory");
@@ -62,7 +65,7 @@ class SegmentationTest {
         void pageGranularLimitIsScaled() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, seg(0, 0x3, P | DATA_RW, G));
-            Segmentation.loadSegment(cpu, CpuState.FS, 3 << 3);
+            Segmentation.loadSegment(cpu, mmu, CpuState.FS, 3 << 3);
             assertEquals(0x3FFF, cpu.segLimit[CpuState.FS]);
         }
 
@@ -70,13 +73,13 @@ class SegmentationTest {
         void indexBeyondGdtLimitIsGpWithSelector() {
             m.protectedMode(0, 1, 2);
             cpu.gdtrLimit = 0x1F;          // entries 0..3
-            assertFault(CpuFault.GP, 0x20, () -> Segmentation.loadSegment(cpu, CpuState.DS, 0x23));
+            assertFault(CpuFault.GP, 0x20, () -> Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x23));
         }
 
         @Test
         void ldtSelectorWithoutLdtIsGp() {
             m.protectedMode(0, 1, 2);
-            assertFault(CpuFault.GP, 0x0C, () -> Segmentation.loadSegment(cpu, CpuState.DS, 0x0C));
+            assertFault(CpuFault.GP, 0x0C, () -> Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x0C));
         }
 
         @Test
@@ -87,7 +90,7 @@ class SegmentationTest {
             cpu.ldtrBase = LDT;
             cpu.ldtrLimit = 0xF;
             cpu.ldtrAttr = P | LDT_TYPE;
-            Segmentation.loadSegment(cpu, CpuState.GS, 0x0C);
+            Segmentation.loadSegment(cpu, mmu, CpuState.GS, 0x0C);
             assertEquals(0x5000, cpu.segBase[CpuState.GS]);
         }
 
@@ -95,35 +98,35 @@ class SegmentationTest {
         void systemDescriptorIsGp() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, seg(0x3000, 0x67, P | TSS32, 0));
-            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.DS, 0x18));
+            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x18));
         }
 
         @Test
         void executeOnlyCodeIsGp() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, flat(P | CODE_X));
-            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.ES, 0x18));
+            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.ES, 0x18));
         }
 
         @Test
         void rplAboveDplIsGp() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, flat(P | dpl(1) | DATA_RW));
-            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.DS, 0x1A));
+            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x1A));
         }
 
         @Test
         void cplAboveDplIsGp() {
             m.protectedMode(3, 1, 2);
             m.gdt(3, flat(P | dpl(2) | DATA_RW));
-            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.DS, 0x1B));
+            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x1B));
         }
 
         @Test
         void conformingReadableCodeIgnoresPrivilege() {
             m.protectedMode(3, 1, 2);
             m.gdt(3, flat(P | dpl(0) | CODE_CONFORMING_XR));
-            Segmentation.loadSegment(cpu, CpuState.DS, 0x1B);
+            Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x1B);
             assertEquals(0x1B, cpu.segSel[CpuState.DS]);
         }
 
@@ -131,7 +134,7 @@ class SegmentationTest {
         void notPresentIsNpWithSelector() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, flat(DATA_RW));
-            assertFault(CpuFault.NP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.DS, 0x18));
+            assertFault(CpuFault.NP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.DS, 0x18));
         }
     }
 
@@ -140,42 +143,42 @@ class SegmentationTest {
         @Test
         void nullSelectorIsGpZero() {
             m.protectedMode(0, 1, 2);
-            assertFault(CpuFault.GP, 0, () -> Segmentation.loadSegment(cpu, CpuState.SS, 0));
+            assertFault(CpuFault.GP, 0, () -> Segmentation.loadSegment(cpu, mmu, CpuState.SS, 0));
         }
 
         @Test
         void readOnlyDataIsGp() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, flat(P | DATA_R));
-            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.SS, 0x18));
+            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.SS, 0x18));
         }
 
         @Test
         void rplDifferentFromCplIsGp() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, flat(P | DATA_RW));
-            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.SS, 0x19));
+            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.SS, 0x19));
         }
 
         @Test
         void dplDifferentFromCplIsGp() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, flat(P | dpl(3) | DATA_RW));
-            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.SS, 0x18));
+            assertFault(CpuFault.GP, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.SS, 0x18));
         }
 
         @Test
         void notPresentIsSsFault() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, flat(DATA_RW));
-            assertFault(CpuFault.SS, 0x18, () -> Segmentation.loadSegment(cpu, CpuState.SS, 0x18));
+            assertFault(CpuFault.SS, 0x18, () -> Segmentation.loadSegment(cpu, mmu, CpuState.SS, 0x18));
         }
 
         @Test
         void sixteenBitStackClearsStack32() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, seg(0, 0xFFFF, P | DATA_RW, 0));
-            Segmentation.loadSegment(cpu, CpuState.SS, 0x18);
+            Segmentation.loadSegment(cpu, mmu, CpuState.SS, 0x18);
             assertFalse(cpu.stack32);
         }
     }

@@ -1,20 +1,25 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
+import static javelin.cpu.x86.testing.Faults.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.ManualClock;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** System instructions against their SDM vol. 2 pages. */
 class SystemInstructionsTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
+    final Mmu mmu = m.mmu;
+    final CpuSocket socket = m.socket;
 
     boolean zf() {
         return (cpu.getEflags() & CpuState.ZF) != 0;
@@ -26,16 +31,16 @@ class SystemInstructionsTest {
         void privilegedInstructionsAreGpAtCpl3() {
             m.protectedMode(3, 3, 4);
             assertFault(CpuFault.GP, 0, () -> SystemInstructions.hlt(cpu));
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 0, 0));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, mmu, 0, 0));
             assertFault(CpuFault.GP, 0, () -> SystemInstructions.lgdt(cpu, 0, 0));
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.rdmsr(cpu));
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.invlpg(cpu, 0));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.rdmsr(cpu, socket));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.invlpg(cpu, mmu, 0));
         }
 
         @Test
         void lldtAndLtrAreUndefinedInRealMode() {
-            assertFault(CpuFault.UD, -1, () -> SystemInstructions.lldt(cpu, 0));
-            assertFault(CpuFault.UD, -1, () -> SystemInstructions.ltr(cpu, 0x28));
+            assertFault(CpuFault.UD, -1, () -> SystemInstructions.lldt(cpu, mmu, 0));
+            assertFault(CpuFault.UD, -1, () -> SystemInstructions.ltr(cpu, mmu, 0x28));
         }
 
         @Test
@@ -48,36 +53,36 @@ class SystemInstructionsTest {
     class ControlRegisterWrites {
         @Test
         void pagingWithoutProtectionIsGp() {
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 0, CpuState.CR0_PG));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, mmu, 0, CpuState.CR0_PG));
         }
 
         @Test
         void notWriteThroughWithoutCacheDisableIsGp() {
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 0, CpuState.CR0_NW));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, mmu, 0, CpuState.CR0_NW));
         }
 
         @Test
         void etIsHardWiredToOne() {
-            SystemInstructions.movToCr(cpu, 0, 0);
+            SystemInstructions.movToCr(cpu, mmu, 0, 0);
             assertEquals(CpuState.CR0_ET, cpu.cr0);
         }
 
         @Test
         void unsupportedCr4BitIsGp() {
             // OSXMMEXCPT (bit 10) needs SSE, which CPUID does not advertise.
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, 4, 1 << 10));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.movToCr(cpu, mmu, 4, 1 << 10));
         }
 
         @Test
         void osfxsrIsWritableBecauseCpuidAdvertisesFxsr() {
-            SystemInstructions.movToCr(cpu, 4, CpuState.CR4_OSFXSR | CpuState.CR4_PGE | CpuState.CR4_PSE);
+            SystemInstructions.movToCr(cpu, mmu, 4, CpuState.CR4_OSFXSR | CpuState.CR4_PGE | CpuState.CR4_PSE);
             assertEquals(CpuState.CR4_OSFXSR | CpuState.CR4_PGE | CpuState.CR4_PSE, cpu.cr4);
         }
 
         @Test
         void lmswCannotClearPe() {
             cpu.cr0 |= CpuState.CR0_PE;
-            SystemInstructions.lmsw(cpu, CpuState.CR0_TS);
+            SystemInstructions.lmsw(cpu, mmu, CpuState.CR0_TS);
             assertEquals(CpuState.CR0_PE | CpuState.CR0_TS, cpu.cr0 & 0xF);
         }
 
@@ -101,7 +106,7 @@ class SystemInstructionsTest {
         void larReportsAccessRightsAndSetsZf() {
             m.protectedMode(0, 1, 2);
             // Bits 19:16 are undefined (the SDM's mask is 00FxFF00H): compare the defined ones.
-            assertEquals(0x00C0_9B00, SystemInstructions.lar(cpu, 0x08) & 0x00F0_FF00);
+            assertEquals(0x00C0_9B00, SystemInstructions.lar(cpu, mmu, 0x08) & 0x00F0_FF00);
             assertTrue(zf());
         }
 
@@ -109,14 +114,14 @@ class SystemInstructionsTest {
         void larRejectsInterruptGatesAndClearsZf() {
             m.protectedMode(0, 1, 2);
             m.gdt(3, gate(0x08, 0, P | INT_GATE32, 0));
-            assertEquals(-1, SystemInstructions.lar(cpu, 0x18));
+            assertEquals(-1, SystemInstructions.lar(cpu, mmu, 0x18));
             assertFalse(zf());
         }
 
         @Test
         void lslReturnsTheByteGranularLimit() {
             m.protectedMode(0, 1, 2);
-            assertEquals(0xFFFF_FFFF, SystemInstructions.lsl(cpu, 0x10));
+            assertEquals(0xFFFF_FFFF, SystemInstructions.lsl(cpu, mmu, 0x10));
             assertTrue(zf());
         }
 
@@ -124,9 +129,9 @@ class SystemInstructionsTest {
         void verrAndVerwHonourPrivilege() {
             m.protectedMode(3, 3, 4);
             m.gdt(1, flat(P | CODE_XR));
-            assertFalse(SystemInstructions.verr(cpu, 0x08), "DPL 0 invisible at CPL 3");
-            assertTrue(SystemInstructions.verw(cpu, 0x23));
-            assertFalse(SystemInstructions.verw(cpu, 0x1B), "code is never writable");
+            assertFalse(SystemInstructions.verr(cpu, mmu, 0x08), "DPL 0 invisible at CPL 3");
+            assertTrue(SystemInstructions.verw(cpu, mmu, 0x23));
+            assertFalse(SystemInstructions.verw(cpu, mmu, 0x1B), "code is never writable");
         }
 
         @Test
@@ -142,9 +147,9 @@ class SystemInstructionsTest {
         void ltrMarksTheTssBusy() {
             m.protectedMode(0, 1, 2);
             m.gdt(5, seg(TSS, 0x67, P | TSS32, 0));
-            SystemInstructions.ltr(cpu, 0x28);
+            SystemInstructions.ltr(cpu, mmu, 0x28);
             assertEquals(TSS32_BUSY, (int) (m.gdtEntry(5) >>> 40) & 0xF);
-            assertFault(CpuFault.GP, 0x28, () -> SystemInstructions.ltr(cpu, 0x28));
+            assertFault(CpuFault.GP, 0x28, () -> SystemInstructions.ltr(cpu, mmu, 0x28));
         }
     }
 
@@ -208,21 +213,21 @@ class SystemInstructionsTest {
             m.gdt(5, seg(TSS, 0x68 + 0x2000, P | TSS32_BUSY, 0));
             cpu.trLimit = 0x68 + 0x2000;
             m.mem.writeByte(TSS + 0x68 + (0x3F8 >>> 3), 0x02);   // port 0x3F9 denied
-            SystemInstructions.checkIoPermission(cpu, 0x3F8, 1);
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.checkIoPermission(cpu, 0x3F8, 2));
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.checkIoPermission(cpu, 0x3F9, 1));
+            SystemInstructions.checkIoPermission(cpu, mmu, 0x3F8, 1);
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.checkIoPermission(cpu, mmu, 0x3F8, 2));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.checkIoPermission(cpu, mmu, 0x3F9, 1));
         }
 
         @Test
         void portBeyondTheTssLimitIsDenied() {
             m.protectedMode(3, 3, 4);
             m.tss32(5, TSS, 0x9000, 0x10);
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.checkIoPermission(cpu, 0x80, 1));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.checkIoPermission(cpu, mmu, 0x80, 1));
         }
 
         @Test
         void realModeIsUnrestricted() {
-            SystemInstructions.checkIoPermission(cpu, 0x80, 1);
+            SystemInstructions.checkIoPermission(cpu, mmu, 0x80, 1);
         }
     }
 
@@ -231,7 +236,7 @@ class SystemInstructionsTest {
         @Test
         void unknownMsrIsGp() {
             cpu.regs[CpuState.ECX] = 0xC000_0081;     // STAR: no SYSCALL on this CPU
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.rdmsr(cpu));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.rdmsr(cpu, socket));
         }
 
         @Test
@@ -239,16 +244,16 @@ class SystemInstructionsTest {
             cpu.regs[CpuState.ECX] = 0x8B;
             cpu.regs[CpuState.EAX] = 0;
             cpu.regs[CpuState.EDX] = 0;
-            SystemInstructions.wrmsr(cpu);
+            SystemInstructions.wrmsr(cpu, mmu, socket);
             cpu.regs[CpuState.EDX] = -1;
-            SystemInstructions.rdmsr(cpu);
+            SystemInstructions.rdmsr(cpu, socket);
             assertEquals(0, cpu.regs[CpuState.EDX], "no microcode update loaded");
         }
 
         @Test
         void apicBaseReadsTheBspFlagEnableAndDefaultBaseOnTheBootstrapProcessor() {
             cpu.regs[CpuState.ECX] = 0x1B;
-            SystemInstructions.rdmsr(cpu);
+            SystemInstructions.rdmsr(cpu, socket);
             // SDM vol. 3A, "Local APIC Status and Location": base FEE00000H, EN (bit 11), BSP (bit 8).
             assertEquals(0xFEE0_0900, cpu.regs[CpuState.EAX]);
             assertEquals(0, cpu.regs[CpuState.EDX]);
@@ -256,23 +261,23 @@ class SystemInstructionsTest {
 
         @Test
         void apicBaseOfAnApplicationProcessorHasNoBspFlag() {
-            CpuState ap = new CpuState(cpu.mem, cpu.io, 2);
+            CpuState ap = new CpuState(2);
             ap.regs[CpuState.ECX] = 0x1B;
-            SystemInstructions.rdmsr(ap);
+            SystemInstructions.rdmsr(ap, socket);
             assertEquals(0xFEE0_0800, ap.regs[CpuState.EAX]);
         }
 
         @Test
         void apicBaseWritesReachTheBoardWithTheNewValue() {
             long[] seen = {-1};
-            cpu.apicBaseWritten = v -> seen[0] = v;
+            socket.apicBaseWritten = v -> seen[0] = v;
             cpu.regs[CpuState.ECX] = 0x1B;
             cpu.regs[CpuState.EAX] = 0xFEE0_0100;     // clear EN: the APIC is globally disabled
             cpu.regs[CpuState.EDX] = 0;
-            SystemInstructions.wrmsr(cpu);
+            SystemInstructions.wrmsr(cpu, mmu, socket);
             assertEquals(0xFEE0_0100L, seen[0]);
             cpu.regs[CpuState.EAX] = 0xFEE0_0001;     // reserved bit 0
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.wrmsr(cpu));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.wrmsr(cpu, mmu, socket));
             assertEquals(0xFEE0_0100L, seen[0], "a refused write is not forwarded");
         }
 
@@ -281,9 +286,9 @@ class SystemInstructionsTest {
             cpu.regs[CpuState.ECX] = 0x174;
             cpu.regs[CpuState.EAX] = 0x10;
             cpu.regs[CpuState.EDX] = 0;
-            SystemInstructions.wrmsr(cpu);
+            SystemInstructions.wrmsr(cpu, mmu, socket);
             cpu.regs[CpuState.EAX] = 0;
-            SystemInstructions.rdmsr(cpu);
+            SystemInstructions.rdmsr(cpu, socket);
             assertEquals(0x10, cpu.regs[CpuState.EAX]);
         }
 
@@ -292,25 +297,25 @@ class SystemInstructionsTest {
             cpu.regs[CpuState.ECX] = 0xC000_0080;
             cpu.regs[CpuState.EAX] = 1 << 11;
             cpu.regs[CpuState.EDX] = 0;
-            SystemInstructions.wrmsr(cpu);
+            SystemInstructions.wrmsr(cpu, mmu, socket);
             assertEquals(CpuState.EFER_NXE, cpu.efer);
             cpu.regs[CpuState.EAX] = 1 << 8;      // LME
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.wrmsr(cpu));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.wrmsr(cpu, mmu, socket));
         }
 
         @Test
         void tscFollowsTheVirtualClockAndWritesSetTheOffset() {
             ManualClock clock = new ManualClock();
-            cpu.clock = clock;
+            socket.clock = clock;
             clock.advance(1000);
-            SystemInstructions.rdtsc(cpu);
+            SystemInstructions.rdtsc(cpu, socket);
             assertEquals(1000, cpu.regs[CpuState.EAX]);
             cpu.regs[CpuState.ECX] = 0x10;
             cpu.regs[CpuState.EAX] = 5000;
             cpu.regs[CpuState.EDX] = 0;
-            SystemInstructions.wrmsr(cpu);
+            SystemInstructions.wrmsr(cpu, mmu, socket);
             clock.advance(10);
-            SystemInstructions.rdtsc(cpu);
+            SystemInstructions.rdtsc(cpu, socket);
             assertEquals(5010, cpu.regs[CpuState.EAX]);
         }
 
@@ -318,7 +323,7 @@ class SystemInstructionsTest {
         void rdtscWithTsdIsGpAtCpl3() {
             m.protectedMode(3, 3, 4);
             cpu.cr4 |= CpuState.CR4_TSD;
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.rdtsc(cpu));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.rdtsc(cpu, socket));
         }
 
         @Test
@@ -326,7 +331,7 @@ class SystemInstructionsTest {
             cpu.regs[CpuState.ECX] = 0x277;
             cpu.regs[CpuState.EAX] = 0x0000_0002;
             cpu.regs[CpuState.EDX] = 0;
-            assertFault(CpuFault.GP, 0, () -> SystemInstructions.wrmsr(cpu));
+            assertFault(CpuFault.GP, 0, () -> SystemInstructions.wrmsr(cpu, mmu, socket));
         }
     }
 

@@ -1,18 +1,21 @@
 package javelin.cpu.x86.system;
 
-import static javelin.cpu.x86.system.TestMachine.*;
+import static javelin.cpu.x86.system.DescriptorTables.*;
+import static javelin.cpu.x86.testing.Faults.assertFault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.mmu.Mmu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Hardware task switches against SDM vol. 3, 7.3 and vol. 2 (JMP, CALL, IRET task paths). */
 class TaskSwitchTest {
-    final TestMachine m = new TestMachine();
+    final DescriptorTables m = new DescriptorTables();
     final CpuState cpu = m.cpu;
+    final Mmu mmu = m.mmu;
 
     @BeforeEach
     void setUp() {
@@ -36,7 +39,7 @@ class TaskSwitchTest {
 
     @Test
     void jmpToTssSavesOldStateLoadsNewAndMovesTheBusyBit() {
-        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        ControlTransfer.farJump(cpu, mmu, 0x30, 0, true);
         assertEquals(0x5000, cpu.eip);
         assertEquals(0x1111_1111, cpu.regs[CpuState.EAX]);
         assertEquals(0x6000, cpu.regs[CpuState.ESP]);
@@ -52,12 +55,12 @@ class TaskSwitchTest {
     @Test
     void callThroughTaskGateNestsAndIretReturns() {
         m.gdt(7, gate(0x30, 0, P | TASK_GATE, 0));
-        ControlTransfer.farCall(cpu, 0x38, 0, true);
+        ControlTransfer.farCall(cpu, mmu, 0x38, 0, true);
         assertEquals(0x5000, cpu.eip);
         assertEquals(CpuState.NT, cpu.getEflags() & CpuState.NT);
         assertEquals(0x28, m.mem.readWord(TSS2), "back link");
         assertEquals(TSS32_BUSY, type(5), "caller stays busy");
-        ControlTransfer.iret(cpu, true);
+        ControlTransfer.iret(cpu, mmu, true);
         assertEquals(0x28, cpu.trSel);
         assertEquals(0x1234, cpu.eip);
         assertEquals(0xAAAA_AAAA, cpu.regs[CpuState.EAX]);
@@ -68,7 +71,7 @@ class TaskSwitchTest {
     @Test
     void exceptionThroughTaskGatePushesErrorCodeOnTheNewStack() {
         m.idt(8, gate(0x30, 0, P | TASK_GATE, 0));
-        Interrupts.deliver(cpu, 8, 0, Interrupts.EXCEPTION);
+        Interrupts.deliver(cpu, mmu, 8, 0, Interrupts.EXCEPTION);
         assertEquals(0x30, cpu.trSel);
         assertEquals(0x6000 - 4, cpu.regs[CpuState.ESP]);
         assertEquals(0, m.mem.readDword(0x6000 - 4));
@@ -76,20 +79,20 @@ class TaskSwitchTest {
 
     @Test
     void jumpToBusyTssIsGp() {
-        assertFault(CpuFault.GP, 0x28, () -> ControlTransfer.farJump(cpu, 0x28, 0, true));
+        assertFault(CpuFault.GP, 0x28, () -> ControlTransfer.farJump(cpu, mmu, 0x28, 0, true));
     }
 
     @Test
     void tssLimitBelow67hIsTs() {
         m.gdt(6, seg(TSS2, 0x60, P | TSS32, 0));
-        assertFault(CpuFault.TS, 0x30, () -> ControlTransfer.farJump(cpu, 0x30, 0, true));
+        assertFault(CpuFault.TS, 0x30, () -> ControlTransfer.farJump(cpu, mmu, 0x30, 0, true));
     }
 
     @Test
     void badDataSelectorInNewTaskIsTsDeliveredInTheNewTask() {
         m.mem.writeWord(TSS2 + 0x54, 0x08 | 3);  // DS = code DPL 0 with RPL 3: RPL > DPL
         m.idt(10, gate(0x08, 0x7777, P | INT_GATE32, 0));
-        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        ControlTransfer.farJump(cpu, mmu, 0x30, 0, true);
         assertEquals(0x30, cpu.trSel, "the switch itself completed");
         assertEquals(0x7777, cpu.eip);
         assertEquals(0x6000 - 16, cpu.regs[CpuState.ESP], "frame on the new task's stack");
@@ -101,7 +104,7 @@ class TaskSwitchTest {
     void tFlagInTheNewTssRaisesADebugTrap() {
         m.mem.writeWord(TSS2 + 0x64, 1);
         m.idt(1, gate(0x08, 0x7100, P | INT_GATE32, 0));
-        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        ControlTransfer.farJump(cpu, mmu, 0x30, 0, true);
         assertEquals(0x7100, cpu.eip);
         assertEquals(0x5000, m.stackDword(0));
         assertEquals(TaskSwitch.DR6_BT, cpu.dr[6] & TaskSwitch.DR6_BT);
@@ -119,7 +122,7 @@ class TaskSwitchTest {
         m.mem.writeWord(tss16 + 0x24, 0x08);            // CS
         m.mem.writeWord(tss16 + 0x26, 0x10);            // SS
         m.mem.writeWord(tss16 + 0x28, 0x10);            // DS
-        ControlTransfer.farJump(cpu, 0x48, 0, true);
+        ControlTransfer.farJump(cpu, mmu, 0x48, 0, true);
         assertEquals(0x0777, cpu.eip);
         assertEquals(0xAAAA_BEEF, cpu.regs[CpuState.EAX], "upper half of EAX unchanged");
         assertEquals(0, cpu.segSel[CpuState.FS], "a 16-bit TSS has no FS/GS: null");
@@ -141,7 +144,7 @@ class TaskSwitchTest {
         cpu.trAttr = P | 0x3;
         m.idt(0x80, gate(0x08, 0x1000, P | dpl(3) | INT_GATE32, 0));
         cpu.regs[CpuState.ESP] = 0x7000;
-        Interrupts.deliver(cpu, 0x80, -1, Interrupts.SOFTWARE);
+        Interrupts.deliver(cpu, mmu, 0x80, -1, Interrupts.SOFTWARE);
         assertEquals(0x5000 - 20, cpu.regs[CpuState.ESP]);
     }
 
@@ -149,7 +152,7 @@ class TaskSwitchTest {
     void ldtIsLoadedFromTheNewTss() {
         m.gdt(8, seg(LDT, 0xF, P | LDT_TYPE, 0));
         m.mem.writeWord(TSS2 + 0x60, 0x40);
-        ControlTransfer.farJump(cpu, 0x30, 0, true);
+        ControlTransfer.farJump(cpu, mmu, 0x30, 0, true);
         assertEquals(0x40, cpu.ldtrSel);
         assertEquals(LDT, cpu.ldtrBase);
         assertTrue((cpu.ldtrAttr & CpuState.ATTR_P) != 0);

@@ -1,4 +1,4 @@
-package javelin.cpu.x86.bench;
+package javelin.bench;
 
 import static javelin.cpu.x86.CpuState.*;
 
@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
@@ -142,13 +143,13 @@ public final class SmpBenchmark {
             IoPortBus io = new IoPortBus(lock);
             X86Vcpu[] x86 = new X86Vcpu[n];
             for (int i = 0; i < n; i++) {
-                CpuState cpu = new CpuState(mem, io, i);
+                CpuState cpu = new CpuState(i);
                 cpu.enterFlatProtectedMode();
                 cpu.eip = eip[i];
                 cpu.regs[ESI] = esi[i];
                 cpu.regs[EDI] = edi[i];
                 cpu.regs[ESP] = STACK_TOP - STACK_STRIDE * i;
-                x86[i] = engine.attach(vcpus.get(i), cpu);
+                x86[i] = engine.attach(vcpus.get(i), cpu, new CpuSocket(mem, io));
                 x86[i].setSlice(Long.MAX_VALUE);
             }
             long[] cpuNanos = new long[n];

@@ -1,4 +1,4 @@
-package javelin.machine;
+package javelin.firmware;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * A raw PC firmware image given with {@code -bios}. Like QEMU's {@code pc} machine, the image
  * must be a non-empty multiple of 64 KiB (at most 16 MiB); it is mapped read-only so that it
  * ends at 0xFFFFFFFF, and its last 128 KiB (all of it, if smaller) also ends at 0xFFFFF, where
- * the CPU's first real-mode fetches (F000:FFF0) and the legacy BIOS area see it.
+ * the CPU's first real-mode fetches (F000:FFF0) and the legacy BIOS area see it. A file that
+ * cannot be such an image is refused with a {@link BiosImageException} naming it.
  */
 public record BiosImage(Path path, byte[] bytes) {
     static final int SIZE_UNIT = 64 * 1024;
@@ -22,12 +23,12 @@ public record BiosImage(Path path, byte[] bytes) {
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            throw new MachineConfigException("BIOS image " + path + ": no such file");
+            throw new BiosImageException("BIOS image " + path + ": no such file", e);
         } catch (IOException e) {
-            throw new MachineConfigException("BIOS image " + path + ": cannot read (" + e.getMessage() + ")", e);
+            throw new BiosImageException("BIOS image " + path + ": cannot read (" + e.getMessage() + ")", e);
         }
         if (bytes.length == 0 || bytes.length % SIZE_UNIT != 0 || bytes.length > MAX_SIZE) {
-            throw new MachineConfigException("BIOS image " + path + ": size " + bytes.length
+            throw new BiosImageException("BIOS image " + path + ": size " + bytes.length
                     + " bytes is not a non-zero multiple of 64 KiB up to 16 MiB");
         }
         return new BiosImage(path, bytes);

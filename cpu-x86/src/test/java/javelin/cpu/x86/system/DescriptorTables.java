@@ -1,21 +1,17 @@
 package javelin.cpu.x86.system;
 
-import java.util.concurrent.locks.ReentrantLock;
-import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
-import javelin.softmmu.IoPortBus;
+import javelin.cpu.x86.mmu.Mmu;
+import javelin.cpu.x86.testing.TestMachine;
 import javelin.softmmu.PhysicalMemory;
-import org.junit.jupiter.api.function.Executable;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * A CPU with 4 MiB of RAM and descriptor tables at fixed addresses, for the system tests. The
- * descriptors are built byte by byte from the layouts of SDM vol. 3, figures 3-8, 5-8 and 6-2,
- * independently of the code under test.
+ * Descriptor tables at fixed addresses of a 4 MiB {@link TestMachine}, and the CPU set up over
+ * them, for the system tests. The descriptors are built byte by byte from the layouts of SDM
+ * vol. 3, figures 3-8, 5-8 and 6-2, independently of the code under test.
  */
-final class TestMachine {
+final class DescriptorTables {
     static final int RAM = 4 << 20;
     static final int GDT = 0x1000, IDT = 0x2000, LDT = 0x2800, TSS = 0x3000, TSS2 = 0x3400;
 
@@ -28,15 +24,11 @@ final class TestMachine {
     // Flags nibble (descriptor bits 52-55): G, D/B.
     static final int G = 0x8, DB = 0x4;
 
-    final PhysicalMemory mem;
-    final CpuState cpu;
-
-    TestMachine() {
-        ReentrantLock lock = new ReentrantLock();
-        mem = new PhysicalMemory(RAM, 0, lock);
-        mem.mapRam(0, RAM, 0);
-        cpu = new CpuState(mem, new IoPortBus(lock), 0);
-    }
+    final TestMachine machine = TestMachine.builder().ram(RAM).interpreter().build();
+    final PhysicalMemory mem = machine.mem;
+    final CpuState cpu = machine.cpu();
+    final Mmu mmu = machine.mmu();
+    final CpuSocket socket = machine.socket();
 
     static int dpl(int dpl) {
         return dpl << 5;
@@ -111,12 +103,5 @@ final class TestMachine {
 
     int stackDword(int offset) {
         return mem.readDword((cpu.segBase[CpuState.SS] + cpu.regs[CpuState.ESP] + offset) & 0xFFFF_FFFFL);
-    }
-
-    static CpuFault assertFault(int vector, int errorCode, Executable e) {
-        CpuFault f = assertThrows(CpuFault.class, e);
-        assertEquals(vector, f.vector, "vector");
-        assertEquals(errorCode, f.errorCode, "error code");
-        return f;
     }
 }

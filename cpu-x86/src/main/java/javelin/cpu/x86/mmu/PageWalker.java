@@ -1,8 +1,8 @@
-package javelin.cpu.x86.system;
+package javelin.cpu.x86.mmu;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
-import javelin.cpu.x86.Mmu;
+import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.SoftTlb;
 
 /**
@@ -11,11 +11,12 @@ import javelin.softmmu.SoftTlb;
  * {@link ControlRegisters}), 4 KiB and 2 MiB pages and, with EFER.NXE, execute-disable (4.4).
  * It checks the access against U/S and R/W (with CR0.WP) and NX, faults on reserved bits
  * (PFEC_RSVD), sets accessed and dirty bits, and fills the TLB entry, or raises #PF with CR2
- * and the error code of 4.7.
+ * and the error code of 4.7. The tables are read and written in physical memory, through the
+ * MMU's {@link PhysicalMemory}.
  *
  * <p>Global pages (CR4.PGE, PTE.G): the walker records which TLB slots hold global
- * translations in {@link CpuState#tlbGlobalPages}, and a CR3 load keeps those slots
- * ({@link #flushNonGlobal}). Every other flush (CR0/CR4 paging bits, PG toggles, INVLPG)
+ * translations in the MMU's bookkeeping, and a CR3 load keeps those slots
+ * ({@link Mmu#flushNonGlobal}). Every other flush (CR0/CR4 paging bits, PG toggles, INVLPG)
  * drops them, as the SDM requires for CR4.PGE changes (4.10.4.1).
  *
  * <p>Physical addresses are 36 bits wide under PAE (MAXPHYADDR, as CPUID reports no leaf
@@ -43,11 +44,11 @@ public final class PageWalker {
     private PageWalker() { }
 
     /** Walks the tables for {@code lin} and fills {@code tlb}; throws #PF if the access is not allowed. */
-    public static void walk(CpuState cpu, int lin, int access, boolean user, SoftTlb tlb) {
-        if ((cpu.cr4 & CpuState.CR4_PAE) != 0) {
-            walkPae(cpu, lin, access, user, tlb);
+    static void walk(Mmu mmu, int lin, int access, boolean user, SoftTlb tlb) {
+        if ((mmu.cpu.cr4 & CpuState.CR4_PAE) != 0) {
+            walkPae(mmu, lin, access, user, tlb);
         } else {
-            walkLegacy(cpu, lin, access, user, tlb);
+            walkLegacy(mmu, lin, access, user, tlb);
         }
     }
 
@@ -61,77 +62,81 @@ public final class PageWalker {
      * linear address is the physical one. A page above this board's 4 GiB is reported as
      * unmapped, as the walker maps it to nothing.
      */
-    public static long probe(CpuState cpu, int lin) {
+    public static long probe(CpuState cpu, PhysicalMemory mem, int lin) {
         long pa;
         if ((cpu.cr0 & CpuState.CR0_PG) == 0) {
             pa = lin & 0xFFFF_FFFFL;
         } else if ((cpu.cr4 & CpuState.CR4_PAE) != 0) {
-            pa = probePae(cpu, lin);
+            pa = probePae(cpu, mem, lin);
         } else {
-            pa = probeLegacy(cpu, lin);
+            pa = probeLegacy(cpu, mem, lin);
         }
         if (pa < 0 || pa >>> 32 != 0) return -1;
         return pa & cpu.a20Mask;
     }
 
-    private static long probeLegacy(CpuState cpu, int lin) {
+    private static long probeLegacy(CpuState cpu, PhysicalMemory mem, int lin) {
         long pdeAddr = ((cpu.cr3 & 0xFFFF_F000L) | ((lin >>> 22) << 2)) & cpu.a20Mask;
-        int pde = cpu.mem.readDword(pdeAddr);
+        int pde = mem.readDword(pdeAddr);
         if ((pde & PTE_P) == 0) return -1;
         if ((pde & PTE_PS) != 0 && (cpu.cr4 & CpuState.CR4_PSE) != 0) {
             return (pde & 0xFFC0_0000L) | (lin & 0x003F_FFFF);
         }
         long pteAddr = ((pde & 0xFFFF_F000L) | (((lin >>> 12) & 0x3FF) << 2)) & cpu.a20Mask;
-        int pte = cpu.mem.readDword(pteAddr);
+        int pte = mem.readDword(pteAddr);
         if ((pte & PTE_P) == 0) return -1;
         return (pte & 0xFFFF_F000L) | (lin & 0xFFF);
     }
 
-    private static long probePae(CpuState cpu, int lin) {
+    private static long probePae(CpuState cpu, PhysicalMemory mem, int lin) {
         long pdpte = cpu.pdpte[lin >>> 30];
         if ((pdpte & PTE_P) == 0) return -1;
         long pdeAddr = ((pdpte & 0xF_FFFF_F000L) | (((lin >>> 21) & 0x1FF) << 3)) & cpu.a20Mask;
-        long pde = cpu.mem.readQword(pdeAddr);
+        long pde = mem.readQword(pdeAddr);
         if ((pde & PTE_P) == 0) return -1;
         if ((pde & PTE_PS) != 0) return (pde & 0xF_FFE0_0000L) | (lin & 0x1F_FFFF);
         long pteAddr = ((pde & 0xF_FFFF_F000L) | (((lin >>> 12) & 0x1FF) << 3)) & cpu.a20Mask;
-        long pte = cpu.mem.readQword(pteAddr);
+        long pte = mem.readQword(pteAddr);
         if ((pte & PTE_P) == 0) return -1;
         return (pte & 0xF_FFFF_F000L) | (lin & 0xFFF);
     }
 
-    private static void walkLegacy(CpuState cpu, int lin, int access, boolean user, SoftTlb tlb) {
+    private static void walkLegacy(Mmu mmu, int lin, int access, boolean user, SoftTlb tlb) {
+        CpuState cpu = mmu.cpu;
+        PhysicalMemory mem = mmu.mem;
         long pdeAddr = ((cpu.cr3 & 0xFFFF_F000L) | ((lin >>> 22) << 2)) & cpu.a20Mask;
-        int pde = cpu.mem.readDword(pdeAddr);
+        int pde = mem.readDword(pdeAddr);
         if ((pde & PTE_P) == 0) throw pageFault(cpu, lin, access, user, 0);
         if ((pde & PTE_PS) != 0 && (cpu.cr4 & CpuState.CR4_PSE) != 0) {
             if ((pde & PDE4M_RESERVED) != 0) throw pageFault(cpu, lin, access, user, PFEC_P | PFEC_RSVD);
             checkAccess(cpu, lin, access, user, pde, false);
             int newPde = pde | PTE_A | (access == Mmu.ACCESS_WRITE ? PTE_D : 0);
-            if (newPde != pde) cpu.mem.writeDword(pdeAddr, newPde);
+            if (newPde != pde) mem.writeDword(pdeAddr, newPde);
             long pa = (pde & 0xFFC0_0000L) | (lin & 0x003F_FFFF);
-            fill(cpu, tlb, lin, pa, user, newPde, newPde, false);
+            fill(mmu, tlb, lin, pa, user, newPde, newPde, false);
             return;
         }
         long pteAddr = ((pde & 0xFFFF_F000L) | (((lin >>> 12) & 0x3FF) << 2)) & cpu.a20Mask;
-        int pte = cpu.mem.readDword(pteAddr);
+        int pte = mem.readDword(pteAddr);
         if ((pte & PTE_P) == 0) throw pageFault(cpu, lin, access, user, 0);
         int rights = pde & pte;
         checkAccess(cpu, lin, access, user, rights, false);
-        if ((pde & PTE_A) == 0) cpu.mem.writeDword(pdeAddr, pde | PTE_A);
+        if ((pde & PTE_A) == 0) mem.writeDword(pdeAddr, pde | PTE_A);
         int newPte = pte | PTE_A | (access == Mmu.ACCESS_WRITE ? PTE_D : 0);
-        if (newPte != pte) cpu.mem.writeDword(pteAddr, newPte);
+        if (newPte != pte) mem.writeDword(pteAddr, newPte);
         long pa = (pte & 0xFFFF_F000L) | (lin & 0xFFF);
-        fill(cpu, tlb, lin, pa, user, rights, newPte, false);
+        fill(mmu, tlb, lin, pa, user, rights, newPte, false);
     }
 
-    private static void walkPae(CpuState cpu, int lin, int access, boolean user, SoftTlb tlb) {
+    private static void walkPae(Mmu mmu, int lin, int access, boolean user, SoftTlb tlb) {
+        CpuState cpu = mmu.cpu;
+        PhysicalMemory mem = mmu.mem;
         boolean nxe = (cpu.efer & CpuState.EFER_NXE) != 0;
         long reserved = PAE_HIGH_RESERVED | (nxe ? 0 : PTE_XD);
         long pdpte = cpu.pdpte[lin >>> 30];
         if ((pdpte & PTE_P) == 0) throw pageFault(cpu, lin, access, user, 0);
         long pdeAddr = ((pdpte & 0xF_FFFF_F000L) | (((lin >>> 21) & 0x1FF) << 3)) & cpu.a20Mask;
-        long pde = cpu.mem.readQword(pdeAddr);
+        long pde = mem.readQword(pdeAddr);
         if ((pde & PTE_P) == 0) throw pageFault(cpu, lin, access, user, 0);
         if ((pde & reserved) != 0) throw pageFault(cpu, lin, access, user, PFEC_P | PFEC_RSVD);
         if ((pde & PTE_PS) != 0) {
@@ -139,66 +144,41 @@ public final class PageWalker {
             boolean xd = nxe && (pde & PTE_XD) != 0;
             checkAccess(cpu, lin, access, user, (int) pde, xd);
             long newPde = pde | PTE_A | (access == Mmu.ACCESS_WRITE ? PTE_D : 0);
-            if (newPde != pde) cpu.mem.writeQword(pdeAddr, newPde);
+            if (newPde != pde) mem.writeQword(pdeAddr, newPde);
             long pa = (pde & 0xF_FFE0_0000L) | (lin & 0x1F_FFFF);
-            fill(cpu, tlb, lin, pa, user, (int) newPde, (int) newPde, xd);
+            fill(mmu, tlb, lin, pa, user, (int) newPde, (int) newPde, xd);
             return;
         }
         long pteAddr = ((pde & 0xF_FFFF_F000L) | (((lin >>> 12) & 0x1FF) << 3)) & cpu.a20Mask;
-        long pte = cpu.mem.readQword(pteAddr);
+        long pte = mem.readQword(pteAddr);
         if ((pte & PTE_P) == 0) throw pageFault(cpu, lin, access, user, 0);
         if ((pte & reserved) != 0) throw pageFault(cpu, lin, access, user, PFEC_P | PFEC_RSVD);
         int rights = (int) pde & (int) pte;
         boolean xd = nxe && ((pde | pte) & PTE_XD) != 0;
         checkAccess(cpu, lin, access, user, rights, xd);
-        if ((pde & PTE_A) == 0) cpu.mem.writeQword(pdeAddr, pde | PTE_A);
+        if ((pde & PTE_A) == 0) mem.writeQword(pdeAddr, pde | PTE_A);
         long newPte = pte | PTE_A | (access == Mmu.ACCESS_WRITE ? PTE_D : 0);
-        if (newPte != pte) cpu.mem.writeQword(pteAddr, newPte);
+        if (newPte != pte) mem.writeQword(pteAddr, newPte);
         long pa = (pte & 0xF_FFFF_F000L) | (lin & 0xFFF);
-        fill(cpu, tlb, lin, pa, user, rights, (int) newPte, xd);
+        fill(mmu, tlb, lin, pa, user, rights, (int) newPte, xd);
     }
 
     /**
      * Installs the translation. {@code rights} are the combined U/S and R/W of all levels;
      * {@code leaf} is the final entry (for its dirty bit).
      */
-    private static void fill(CpuState cpu, SoftTlb tlb, int lin, long pa, boolean user, int rights, int leaf,
+    private static void fill(Mmu mmu, SoftTlb tlb, int lin, long pa, boolean user, int rights, int leaf,
             boolean xd) {
+        CpuState cpu = mmu.cpu;
         boolean writable = canWrite(cpu, user, rights) && (leaf & PTE_D) != 0;
         if (pa >>> 32 != 0) pa = 0xFFFF_F000L | (pa & 0xFFF);   // beyond this board's 4 GiB: an unmapped page
-        tlb.fill(lin, pa & cpu.a20Mask, true, writable, !xd, cpu.mem);
+        tlb.fill(lin, pa & cpu.a20Mask, true, writable, !xd, mmu.mem);
         boolean global = (cpu.cr4 & CpuState.CR4_PGE) != 0 && (leaf & PTE_G) != 0;
-        cpu.tlbGlobalPages[slot(user, lin)] = global ? (lin & SoftTlb.PAGE_MASK) | 1 : 0;
+        mmu.globalPages[slot(user, lin)] = global ? (lin & SoftTlb.PAGE_MASK) | 1 : 0;
     }
 
     private static int slot(boolean user, int lin) {
         return (user ? SoftTlb.SIZE : 0) + SoftTlb.index(lin);
-    }
-
-    /**
-     * The TLB flush of a CR3 load with CR4.PGE (SDM vol. 3, 4.10.4.1): every entry except those
-     * filled from global translations. Without PGE everything goes.
-     */
-    static void flushNonGlobal(CpuState cpu) {
-        if ((cpu.cr4 & CpuState.CR4_PGE) == 0) {
-            cpu.mmu.flushAll();
-            return;
-        }
-        flushNonGlobal(cpu, cpu.mmu.supervisorTlb, 0);
-        flushNonGlobal(cpu, cpu.mmu.userTlb, SoftTlb.SIZE);
-        cpu.mmu.flushedSelectively();
-    }
-
-    private static void flushNonGlobal(CpuState cpu, SoftTlb tlb, int base) {
-        for (int i = 0; i < SoftTlb.SIZE; i++) {
-            int tag = tlb.readTag[i];
-            boolean keep = tag != SoftTlb.TLB_INVALID && cpu.tlbGlobalPages[base + i] == ((tag & SoftTlb.PAGE_MASK) | 1);
-            if (!keep) {
-                tlb.readTag[i] = SoftTlb.TLB_INVALID;
-                tlb.writeTag[i] = SoftTlb.TLB_INVALID;
-                tlb.execTag[i] = SoftTlb.TLB_INVALID;
-            }
-        }
     }
 
     private static boolean canWrite(CpuState cpu, boolean user, int rights) {

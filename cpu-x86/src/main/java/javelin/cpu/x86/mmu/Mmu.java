@@ -1,9 +1,10 @@
-package javelin.cpu.x86;
+package javelin.cpu.x86.mmu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import javelin.cpu.x86.system.PageWalker;
+import javelin.cpu.x86.CpuFault;
+import javelin.cpu.x86.CpuState;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.SoftTlb;
 
@@ -14,11 +15,12 @@ import javelin.softmmu.SoftTlb;
  *
  * <p>Two TLBs, one per privilege view: {@code user} accesses (CPL 3 data and code accesses)
  * are checked against U/S, supervisor ones are not (and honour CR0.WP), so the permissions in
- * an entry depend on the view that filled it.
+ * an entry depend on the view that filled it. Which slots hold global translations (CR4.PGE)
+ * is kept beside them ({@link #flushNonGlobal}); like the TLBs it is a cache, never saved.
  *
  * <p>Owned by the vCPU thread (invariant [TLB-1] of {@link SoftTlb}).
  *
- * <p>[TSO-1] Guest memory order is x86-TSO (DESIGN.md): the JIT must not reorder a guest load
+ * <p>[TSO-1] Guest memory order is x86-TSO (docs/engine.md, "x86-TSO on the JVM"): the JIT must not reorder a guest load
  * with a later load, nor a store with an earlier store. Every RAM load here is followed by
  * {@link VarHandle#acquireFence()} and every RAM store preceded by
  * {@link VarHandle#releaseFence()} ({@link PhysicalMemory} does the same on the slow path).
@@ -30,11 +32,16 @@ public final class Mmu {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
 
-    private final CpuState cpu;
-    private final PhysicalMemory mem;
+    final CpuState cpu;
+    final PhysicalMemory mem;
     private final MemorySegment ram;
     public final SoftTlb supervisorTlb = new SoftTlb();
     public final SoftTlb userTlb = new SoftTlb();
+    /**
+     * PGE bookkeeping for the two TLBs (supervisor slots, then user slots): page | 1 when the
+     * slot was filled from a global translation, else 0 ({@link PageWalker} writes it).
+     */
+    final int[] globalPages = new int[2 * SoftTlb.SIZE];
     /**
      * Set by a store that went through a NOTDIRTY entry (a page holding translated code); the
      * block executor tests and clears it to end a block its own store invalidated ([SMC-1]).
@@ -58,10 +65,16 @@ public final class Mmu {
         void flushedPage(int linear);
     }
 
-    Mmu(CpuState cpu) {
+    /** The MMU of {@code cpu}, reaching guest physical memory {@code mem}; both TLBs empty. */
+    public Mmu(CpuState cpu, PhysicalMemory mem) {
         this.cpu = cpu;
-        this.mem = cpu.mem;
+        this.mem = mem;
         this.ram = mem.backing();
+    }
+
+    /** The physical memory behind this MMU (atomic operations work on its backing directly). */
+    public PhysicalMemory memory() {
+        return mem;
     }
 
     public void setFlushListener(FlushListener listener) {
@@ -80,9 +93,56 @@ public final class Mmu {
         flushListener.flushedPage(linear);
     }
 
-    /** Someone dropped entries of both TLBs directly (a CR3 load keeping global pages): tell the listener. */
-    public void flushedSelectively() {
-        flushListener.flushedAll();
+    /**
+     * The TLB flush of a CR3 load (SDM vol. 3, 4.10.4.1): with CR4.PGE every entry except those
+     * filled from global translations, without it everything.
+     */
+    public void flushNonGlobal() {
+        if ((cpu.cr4 & CpuState.CR4_PGE) == 0) {
+            flushAll();
+            return;
+        }
+        keepGlobal(supervisorTlb, 0);
+        keepGlobal(userTlb, SoftTlb.SIZE);
+        flushListener.flushedAll();      // the listener's caches have no notion of global pages
+    }
+
+    private void keepGlobal(SoftTlb tlb, int base) {
+        for (int i = 0; i < SoftTlb.SIZE; i++) {
+            int tag = tlb.readTag[i];
+            boolean keep = tag != SoftTlb.TLB_INVALID && globalPages[base + i] == ((tag & SoftTlb.PAGE_MASK) | 1);
+            if (!keep) {
+                tlb.readTag[i] = SoftTlb.TLB_INVALID;
+                tlb.writeTag[i] = SoftTlb.TLB_INVALID;
+                tlb.execTag[i] = SoftTlb.TLB_INVALID;
+            }
+        }
+    }
+
+    /**
+     * Flushes everything and forgets which slots held global pages: after the CPU's state was
+     * replaced wholesale (a snapshot restore), when nothing cached may survive.
+     */
+    public void reset() {
+        flushAll();
+        java.util.Arrays.fill(globalPages, 0);
+    }
+
+    /**
+     * Loads the four PAE PDPTEs from the 32-byte aligned table at {@code cr3} into the CPU
+     * (SDM vol. 3, 4.4.1), as a CR3 write and paging enable do under PAE: a present entry with
+     * a reserved bit set is #GP(0) and loads nothing.
+     */
+    public void loadPdptes(int cr3) {
+        long base = (cr3 & 0xFFFF_FFE0L) & cpu.a20Mask;
+        long[] e = new long[4];
+        for (int i = 0; i < 4; i++) {
+            e[i] = mem.readQword(base + 8L * i);
+            if ((e[i] & PageWalker.PTE_P) != 0 && (e[i] & PageWalker.PDPTE_RESERVED) != 0) {
+                throw CpuFault.withCode(CpuFault.GP, 0);
+            }
+        }
+        System.arraycopy(e, 0, cpu.pdpte, 0, 4);
     }
 
     private SoftTlb tlb(boolean user) {
@@ -261,7 +321,7 @@ public final class Mmu {
     /** Fills the TLB entry for {@code lin}, or throws the #PF the access causes. */
     private void fill(int lin, int access, boolean user) {
         if (cpu.pagingEnabled()) {
-            PageWalker.walk(cpu, lin, access, user, tlb(user));
+            PageWalker.walk(this, lin, access, user, tlb(user));
         } else {
             long pa = (lin & 0xFFFF_FFFFL) & cpu.a20Mask;
             tlb(user).fill(lin, pa, true, true, true, mem);

@@ -1,4 +1,4 @@
-package javelin.cpu.x86.bench;
+package javelin.bench;
 
 import static javelin.cpu.x86.CpuState.*;
 
@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
+import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
@@ -64,11 +65,11 @@ public final class MipsBenchmark {
         PhysicalMemory mem = new PhysicalMemory(1 << 20, 0, lock);
         try {
             mem.mapRam(0, 1 << 20, 0);
-            CpuState cpu = new CpuState(mem, new IoPortBus(lock), 0);
+            CpuState cpu = new CpuState(0);
             VcpuSet vcpus = new VcpuSet(1);
             Vcpu vcpu = vcpus.get(0);
             vcpu.bindToCurrentThread();
-            X86Vcpu x86 = new X86Engine(mem, vcpus, 4096).attach(vcpu, cpu);
+            X86Vcpu x86 = new X86Engine(mem, vcpus, 4096).attach(vcpu, cpu, new CpuSocket(mem, new IoPortBus(lock)));
             x86.setSlice(Long.MAX_VALUE);
             load(mem);
             cpu.enterFlatProtectedMode();

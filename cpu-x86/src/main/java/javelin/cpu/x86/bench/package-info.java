@@ -1,2 +1,0 @@
-/** Guest-MIPS measurement of the interpreter ({@code bench/interpreter-mips}); not a unit test. */
-package javelin.cpu.x86.bench;
