@@ -10,7 +10,10 @@ import javelin.cpu.x86.CpuState;
  * chapter 2): prefixes, opcode, ModRM/SIB, displacement, immediates. Bytes come from
  * {@code cpu.mmu.fetchByte} at CS.base + EIP, checked against the CS limit (#GP(0)); an
  * instruction longer than 15 bytes raises #GP(0) (SDM vol. 2, 2.3.11). LOCK on an encoding
- * that cannot be locked, or with a register destination, raises #UD (SDM vol. 2, LOCK).
+ * that cannot be locked, or with a register destination, raises #UD (SDM vol. 2, LOCK). For
+ * the x87 escapes D8-DF a ModRM byte of C0H or above selects a register-form row, and an
+ * escape encoding without a row decodes to the reserved {@link Mnemonic#ESC} row, so that the
+ * executor raises #NM before #UD.
  *
  * <p>Stateless apart from the lookup table built once from {@link OpTable#ROWS}; one instance
  * can serve every vCPU.
@@ -74,13 +77,6 @@ public final class Decoder {
     /** The row for an opcode and ModRM.reg, or null if undefined; for D8-DF, the memory form. */
     public OpSpec lookup(int opcode, int reg) {
         return byOpcodeAndReg[opcode << 3 | (reg & 7)];
-    }
-
-    /** The row of x87 escape {@code opcode} (D8-DF) with {@code modrm}: a register form from C0H up. */
-    public OpSpec lookupEscape(int opcode, int modrm) {
-        if (opcode < OpSpec.ESC_FIRST || opcode > OpSpec.ESC_LAST) throw new IllegalArgumentException("not an escape");
-        return (modrm & 0xC0) == 0xC0 ? escRegisterForms[(opcode - OpSpec.ESC_FIRST) << 6 | (modrm & 0x3F)]
-                : byOpcodeAndReg[opcode << 3 | (modrm >>> 3 & 7)];
     }
 
     /** Byte source for decoding; the CPU's is CS-relative and limit-checked. */
