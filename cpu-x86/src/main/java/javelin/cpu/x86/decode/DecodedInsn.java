@@ -11,9 +11,9 @@ package javelin.cpu.x86.decode;
  * truncated to the address size, in segment {@link #seg}.
  */
 public final class DecodedInsn {
-    // Resolved operand kinds.
+    // Resolved operand kinds; K_ST is an x87 stack register ST(num), 10 bytes.
     public static final int K_NONE = 0, K_REG = 1, K_MEM = 2, K_IMM = 3, K_SREG = 4, K_CREG = 5, K_DREG = 6,
-            K_TREG = 7, K_FAR = 8;
+            K_TREG = 7, K_FAR = 8, K_ST = 9;
     // Prefix bits.
     public static final int P_LOCK = 1, P_REP = 1 << 1, P_REPNE = 1 << 2, P_SEG = 1 << 3, P_OPSIZE = 1 << 4,
             P_ADSIZE = 1 << 5;

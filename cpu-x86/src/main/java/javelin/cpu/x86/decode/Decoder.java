@@ -17,6 +17,10 @@ import javelin.cpu.x86.CpuFault;
  * (SDM vol. 2, tables 2-1 to 2-3; the sreg field of MOV Sreg), the numbers by which
  * {@code javelin.cpu.x86.CpuState} indexes its register arrays.
  *
+ * <p>For the x87 escapes D8-DF a ModRM byte of C0H or above selects a register-form row, and an
+ * escape encoding without a row decodes to the reserved {@link Mnemonic#ESC} row, so that the
+ * executor raises #NM before #UD.
+ *
  * <p>Stateless apart from the lookup table built once from {@link OpTable#ROWS}; one instance
  * can serve every vCPU.
  */
@@ -28,19 +32,39 @@ public final class Decoder {
     /** Undefined encodings decode to this row. */
     static final OpSpec UNDEFINED = OpSpec.op(0x0F | OpSpec.ESCAPE_0F, Mnemonic.UD);
 
-    /** (opcode << 3 | reg) -> row; a non-group row fills all eight slots. */
+    /** (opcode << 3 | reg) -> row; a non-group row fills all eight slots. For D8-DF: the memory forms. */
     private final OpSpec[] byOpcodeAndReg = new OpSpec[0x200 * 8];
+    /** ((opcode - D8) << 6 | (ModRM & 3F)) -> the x87 register form of ModRM C0-FF. */
+    private final OpSpec[] escRegisterForms = new OpSpec[8 * 64];
     private final boolean[] hasModrm = new boolean[0x200];
 
     public Decoder() {
         for (OpSpec s : OpTable.ROWS) {
             int o = s.opcode();
-            if (s.group() < 0) {
+            if (s.registerForm()) {
+                if (!s.x87() || s.group() < 0) throw new IllegalStateException("register form outside D8-DF: " + s);
+                if (s.rm() >= 0) {
+                    putRegisterForm(o, s.group() << 3 | s.rm(), s);
+                } else {
+                    for (int i = 0; i < 8; i++) putRegisterForm(o, s.group() << 3 | i, s);
+                }
+            } else if (s.group() < 0) {
                 for (int r = 0; r < 8; r++) put(o, r, s);
             } else {
                 put(o, s.group(), s);
             }
             hasModrm[o] |= s.hasModrm() || s.group() >= 0;
+        }
+        // An escape encoding without a row is reserved (OpTable.x87): #NM first, then #UD.
+        for (int o = OpSpec.ESC_FIRST; o <= OpSpec.ESC_LAST; o++) {
+            OpSpec reserved = OpSpec.op(o, Mnemonic.ESC).reserve();
+            for (int r = 0; r < 8; r++) {
+                if (byOpcodeAndReg[o << 3 | r] == null) put(o, r, reserved);
+            }
+            for (int m = 0; m < 64; m++) {
+                if (escRegisterForms[(o - OpSpec.ESC_FIRST) << 6 | m] == null) putRegisterForm(o, m, reserved);
+            }
+            hasModrm[o] = true;
         }
     }
 
@@ -50,7 +74,16 @@ public final class Decoder {
         byOpcodeAndReg[i] = s;
     }
 
-    /** The row for an opcode and ModRM.reg, or null if undefined. */
+    private void putRegisterForm(int opcode, int modrmLow, OpSpec s) {
+        int i = (opcode - OpSpec.ESC_FIRST) << 6 | modrmLow;
+        if (escRegisterForms[i] != null) {
+            throw new IllegalStateException("two rows for " + Integer.toHexString(opcode) + " "
+                    + Integer.toHexString(0xC0 | modrmLow));
+        }
+        escRegisterForms[i] = s;
+    }
+
+    /** The row for an opcode and ModRM.reg, or null if undefined; for D8-DF, the memory form. */
     public OpSpec lookup(int opcode, int reg) {
         return byOpcodeAndReg[opcode << 3 | (reg & 7)];
     }
@@ -108,6 +141,9 @@ public final class Decoder {
             reg = (modrm >>> 3) & 7;
             rm = modrm & 7;
             spec = byOpcodeAndReg[opcode << 3 | reg];
+            if (mod == 3 && opcode >= OpSpec.ESC_FIRST && opcode <= OpSpec.ESC_LAST) {
+                spec = escRegisterForms[(opcode - OpSpec.ESC_FIRST) << 6 | (modrm & 0x3F)];
+            }
             // MOV to/from control, debug and test registers ignore mod: always a register (SDM vol. 2, MOV-CR).
             boolean forceReg = opcode >= (OpSpec.ESCAPE_0F | 0x20) && opcode <= (OpSpec.ESCAPE_0F | 0x26);
             if (forceReg) mod = 3;
@@ -173,13 +209,17 @@ public final class Decoder {
             Operand o = ops.get(i);
             int k = K_NONE, v = 0, s = opSize;
             switch (o) {
-                case Eb, Ew, Ed, Ev, M, Mp, Ma, Mq, Ms -> {
+                case Eb, Ew, Ed, Ev, M, Mp, Ma, Mq, Ms, M32fp, M64fp, M80fp, M16int, M32int, M64int, M80bcd, M2byte,
+                     M14_28byte, M94_108byte -> {
                     s = switch (o) {
                         case Eb -> 1;
-                        case Ew -> 2;
-                        case Ed -> 4;
-                        case Mq -> 8;
+                        case Ew, M16int, M2byte -> 2;
+                        case Ed, M32fp, M32int -> 4;
+                        case Mq, M64fp, M64int -> 8;
+                        case M80fp, M80bcd -> 10;
                         case Mp -> opSize + 2;
+                        case M14_28byte -> opSize == 4 ? 28 : 14;
+                        case M94_108byte -> opSize == 4 ? 108 : 94;
                         default -> opSize;
                     };
                     if (mod == 3) {
@@ -202,6 +242,9 @@ public final class Decoder {
                 case Zv -> { k = K_REG; v = opcode & 7; }
                 case Zd -> { k = K_REG; v = opcode & 7; s = 4; }
                 case AL -> { k = K_REG; v = EAX; s = 1; }
+                case AX -> { k = K_REG; v = EAX; s = 2; }
+                case ST0 -> { k = K_ST; v = 0; s = 10; }
+                case STi -> { k = K_ST; v = rm; s = 10; }
                 case CL -> { k = K_REG; v = ECX; s = 1; }
                 case DX -> { k = K_REG; v = EDX; s = 2; }
                 case eAX -> { k = K_REG; v = EAX; }

@@ -10,6 +10,11 @@ import java.util.Locale;
  * Intel-syntax text for a {@link DecodedInsn} (NASM flavour: {@code add word [bx+si+0x10], ax}),
  * for instruction traces ({@code -d in_asm}) and test messages. Reads only the decoded form,
  * whose operands come from {@link OpTable}, so it knows no encoding of its own.
+ *
+ * <p>x87 memory operands carry NASM's size keyword ({@code fld qword [ebp-0x10]}, {@code tword}
+ * for the ten-byte types, none for the FSTENV and FSAVE images); register forms print the
+ * row's operands, which are the SDM's: {@code fadd st0, st1} (D8 C1) and {@code fadd st1, st0}
+ * (DC C1) stay apart where ndisasm writes {@code fadd st1} and {@code fadd to st1}.
  */
 public final class Disassembler {
     private static final String[][] REGS = {
@@ -21,9 +26,12 @@ public final class Disassembler {
             "l", "ge", "le", "g"};
 
     /** One operand as printed; closed set, so the formatter's switch is exhaustive. */
-    sealed interface Printed permits Reg, Mem, Imm, Seg, SysReg, Far, Target { }
+    sealed interface Printed permits Reg, Mem, Imm, Seg, SysReg, Far, Target, Stack { }
 
     record Reg(int number, int size) implements Printed { }
+
+    /** An x87 stack register ST(i), printed {@code st0} ... {@code st7} as NASM writes them. */
+    record Stack(int number) implements Printed { }
 
     record Mem(DecodedInsn insn, int size) implements Printed { }
 
@@ -91,8 +99,7 @@ public final class Disassembler {
             case CALLF -> "call far";
             case INT1 -> "int1";
             case INT3 -> "int3";
-            case ESC -> "esc";
-            case UD -> "(bad)";
+            case UD, ESC -> "(bad)";
             default -> base;
         };
     }
@@ -117,6 +124,7 @@ public final class Disassembler {
                 case K_DREG -> new SysReg("dr", d.num[i]);
                 case K_TREG -> new SysReg("tr", d.num[i]);
                 case K_FAR -> new Far(d.imm2, d.imm);
+                case K_ST -> new Stack(d.num[i]);
                 default -> null;
             };
             if (p != null) out.add(p);
@@ -133,7 +141,7 @@ public final class Disassembler {
 
     /** A memory operand needs a size keyword unless a register operand fixes the size. */
     private static boolean needsSize(DecodedInsn d, List<Printed> ops) {
-        for (Printed p : ops) if (p instanceof Reg || p instanceof Seg) return false;
+        for (Printed p : ops) if (p instanceof Reg || p instanceof Seg || p instanceof Stack) return false;
         return true;
     }
 
@@ -143,6 +151,7 @@ public final class Disassembler {
             case Mem m -> (sized ? sizeKeyword(m.size()) : "") + address(m.insn());
             case Imm i -> hex(i.size() == 4 ? i.value() & 0xFFFF_FFFFL : i.value() & ((1L << (8 * i.size())) - 1));
             case Seg s -> SEGS[s.number()];
+            case Stack s -> "st" + s.number();
             case SysReg s -> s.prefix() + s.number();
             case Far f -> hex(f.selector() & 0xFFFF) + ":" + hex(f.offset() & 0xFFFF_FFFFL);
             case Target t -> t.absolute() >= 0 ? hex(t.absolute()) : (t.relative() >= 0 ? "$+" : "$-")
@@ -156,6 +165,7 @@ public final class Disassembler {
             case 2 -> "word ";
             case 4 -> "dword ";
             case 8 -> "qword ";
+            case 10 -> "tword ";
             case 6 -> "far ";
             default -> "";
         };

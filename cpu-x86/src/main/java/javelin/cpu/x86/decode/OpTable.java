@@ -2,6 +2,9 @@ package javelin.cpu.x86.decode;
 
 import static javelin.cpu.x86.decode.Mnemonic.*;
 import static javelin.cpu.x86.decode.OpSpec.ESCAPE_0F;
+import static javelin.cpu.x86.decode.OpSpec.escMem;
+import static javelin.cpu.x86.decode.OpSpec.escModrm;
+import static javelin.cpu.x86.decode.OpSpec.escReg;
 import static javelin.cpu.x86.decode.OpSpec.grp;
 import static javelin.cpu.x86.decode.OpSpec.op;
 import static javelin.cpu.x86.decode.Operand.*;
@@ -10,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one description of the i686 integer encodings (SDM vol. 2, appendix A, tables A-2, A-3
- * and A-6). Data only: the decoder, interpreter, disassembler and any later translator read
+ * The one description of the i686 encodings (SDM vol. 2, appendix A, tables A-2, A-3 and A-6,
+ * and the x87 escape maps, tables A-7 to A-22). Data only: the decoder, interpreter, disassembler and any later translator read
  * it; no second opcode list exists. Prefix bytes (26 2E 36 3E 64 65 66 67 F0 F2 F3) and the
  * 0F escape are handled by the decoder and have no row. Encodings without a row raise #UD.
  */
@@ -151,7 +154,7 @@ public final class OpTable {
         t.add(op(0xD5, AAD, Ib).undef(OF | AF | CF));
         t.add(op(0xD6, SALC));
         t.add(op(0xD7, XLAT));
-        for (int e = 0; e < 8; e++) t.add(op(0xD8 + e, ESC, Ev));
+        x87(t);
         t.add(op(0xE0, LOOPNE, Jb).ends());
         t.add(op(0xE1, LOOPE, Jb).ends());
         t.add(op(0xE2, LOOP, Jb).ends());
@@ -285,5 +288,175 @@ public final class OpTable {
         for (int r = 0; r < 8; r++) t.add(op(x | 0xC8 + r, BSWAP, Zd));
         t.add(op(x | 0xFF, UD));
         return List.copyOf(t);
+    }
+
+    /**
+     * The x87 escapes D8-DF, in the order of SDM vol. 2, tables A-7 to A-22 (memory forms by
+     * ModRM.reg, then register forms), with the operands of the instruction reference pages.
+     * An escape encoding without a row is reserved: the decoder gives it {@link Mnemonic#ESC},
+     * which raises #UD after the escape's #NM check. The undocumented forms a P6 decodes are
+     * rows too (FFREEP, FNENI/FNDISI/FNSETPM, and the aliases FCOM2 ... FSTP9), so they run as
+     * on the host CPU; FISTTP (SSE3) is a reserved row.
+     */
+    private static void x87(List<OpSpec> t) {
+        // D8: single-real arithmetic, ST(0) op ST(i).
+        t.add(escMem(0xD8, 0, FADD, M32fp));
+        t.add(escMem(0xD8, 1, FMUL, M32fp));
+        t.add(escMem(0xD8, 2, FCOM, M32fp));
+        t.add(escMem(0xD8, 3, FCOMP, M32fp));
+        t.add(escMem(0xD8, 4, FSUB, M32fp));
+        t.add(escMem(0xD8, 5, FSUBR, M32fp));
+        t.add(escMem(0xD8, 6, FDIV, M32fp));
+        t.add(escMem(0xD8, 7, FDIVR, M32fp));
+        t.add(escReg(0xD8, 0, FADD, ST0, STi));
+        t.add(escReg(0xD8, 1, FMUL, ST0, STi));
+        t.add(escReg(0xD8, 2, FCOM, STi));
+        t.add(escReg(0xD8, 3, FCOMP, STi));
+        t.add(escReg(0xD8, 4, FSUB, ST0, STi));
+        t.add(escReg(0xD8, 5, FSUBR, ST0, STi));
+        t.add(escReg(0xD8, 6, FDIV, ST0, STi));
+        t.add(escReg(0xD8, 7, FDIVR, ST0, STi));
+
+        // D9: single-real load/store, environment and control word; stack and constant operations.
+        t.add(escMem(0xD9, 0, FLD, M32fp));
+        t.add(escMem(0xD9, 2, FST, M32fp));
+        t.add(escMem(0xD9, 3, FSTP, M32fp));
+        t.add(escMem(0xD9, 4, FLDENV, M14_28byte).keepsPointers());
+        t.add(escMem(0xD9, 5, FLDCW, M2byte).keepsPointers());
+        t.add(escMem(0xD9, 6, FNSTENV, M14_28byte).noWait());
+        t.add(escMem(0xD9, 7, FNSTCW, M2byte).noWait());
+        t.add(escReg(0xD9, 0, FLD, STi));
+        t.add(escReg(0xD9, 1, FXCH, STi));
+        t.add(escModrm(0xD9, 0xD0, FNOP));
+        t.add(escReg(0xD9, 3, FSTP1, STi));
+        t.add(escModrm(0xD9, 0xE0, FCHS));
+        t.add(escModrm(0xD9, 0xE1, FABS));
+        t.add(escModrm(0xD9, 0xE4, FTST));
+        t.add(escModrm(0xD9, 0xE5, FXAM));
+        t.add(escModrm(0xD9, 0xE8, FLD1));
+        t.add(escModrm(0xD9, 0xE9, FLDL2T));
+        t.add(escModrm(0xD9, 0xEA, FLDL2E));
+        t.add(escModrm(0xD9, 0xEB, FLDPI));
+        t.add(escModrm(0xD9, 0xEC, FLDLG2));
+        t.add(escModrm(0xD9, 0xED, FLDLN2));
+        t.add(escModrm(0xD9, 0xEE, FLDZ));
+        t.add(escModrm(0xD9, 0xF0, F2XM1));
+        t.add(escModrm(0xD9, 0xF1, FYL2X));
+        t.add(escModrm(0xD9, 0xF2, FPTAN));
+        t.add(escModrm(0xD9, 0xF3, FPATAN));
+        t.add(escModrm(0xD9, 0xF4, FXTRACT));
+        t.add(escModrm(0xD9, 0xF5, FPREM1));
+        t.add(escModrm(0xD9, 0xF6, FDECSTP));
+        t.add(escModrm(0xD9, 0xF7, FINCSTP));
+        t.add(escModrm(0xD9, 0xF8, FPREM));
+        t.add(escModrm(0xD9, 0xF9, FYL2XP1));
+        t.add(escModrm(0xD9, 0xFA, FSQRT));
+        t.add(escModrm(0xD9, 0xFB, FSINCOS));
+        t.add(escModrm(0xD9, 0xFC, FRNDINT));
+        t.add(escModrm(0xD9, 0xFD, FSCALE));
+        t.add(escModrm(0xD9, 0xFE, FSIN));
+        t.add(escModrm(0xD9, 0xFF, FCOS));
+
+        // DA: 32-bit integer arithmetic; FCMOVcc on CF, ZF, CF|ZF, PF; FUCOMPP.
+        t.add(escMem(0xDA, 0, FIADD, M32int));
+        t.add(escMem(0xDA, 1, FIMUL, M32int));
+        t.add(escMem(0xDA, 2, FICOM, M32int));
+        t.add(escMem(0xDA, 3, FICOMP, M32int));
+        t.add(escMem(0xDA, 4, FISUB, M32int));
+        t.add(escMem(0xDA, 5, FISUBR, M32int));
+        t.add(escMem(0xDA, 6, FIDIV, M32int));
+        t.add(escMem(0xDA, 7, FIDIVR, M32int));
+        t.add(escReg(0xDA, 0, FCMOVB, ST0, STi));
+        t.add(escReg(0xDA, 1, FCMOVE, ST0, STi));
+        t.add(escReg(0xDA, 2, FCMOVBE, ST0, STi));
+        t.add(escReg(0xDA, 3, FCMOVU, ST0, STi));
+        t.add(escModrm(0xDA, 0xE9, FUCOMPP));
+
+        // DB: 32-bit integer and extended-real load/store; FCMOVNcc, FNCLEX, FNINIT, FUCOMI, FCOMI.
+        t.add(escMem(0xDB, 0, FILD, M32int));
+        t.add(escMem(0xDB, 1, FISTTP, M32int).reserve());
+        t.add(escMem(0xDB, 2, FIST, M32int));
+        t.add(escMem(0xDB, 3, FISTP, M32int));
+        t.add(escMem(0xDB, 5, FLD, M80fp));
+        t.add(escMem(0xDB, 7, FSTP, M80fp));
+        t.add(escReg(0xDB, 0, FCMOVNB, ST0, STi));
+        t.add(escReg(0xDB, 1, FCMOVNE, ST0, STi));
+        t.add(escReg(0xDB, 2, FCMOVNBE, ST0, STi));
+        t.add(escReg(0xDB, 3, FCMOVNU, ST0, STi));
+        t.add(escModrm(0xDB, 0xE0, FNENI).noWait());
+        t.add(escModrm(0xDB, 0xE1, FNDISI).noWait());
+        t.add(escModrm(0xDB, 0xE2, FNCLEX).noWait());
+        t.add(escModrm(0xDB, 0xE3, FNINIT).noWait());
+        t.add(escModrm(0xDB, 0xE4, FNSETPM).noWait());
+        t.add(escReg(0xDB, 5, FUCOMI, ST0, STi));
+        t.add(escReg(0xDB, 6, FCOMI, ST0, STi));
+
+        // DC: double-real arithmetic, ST(i) op ST(0) (note FSUB/FSUBR and FDIV/FDIVR swap places).
+        t.add(escMem(0xDC, 0, FADD, M64fp));
+        t.add(escMem(0xDC, 1, FMUL, M64fp));
+        t.add(escMem(0xDC, 2, FCOM, M64fp));
+        t.add(escMem(0xDC, 3, FCOMP, M64fp));
+        t.add(escMem(0xDC, 4, FSUB, M64fp));
+        t.add(escMem(0xDC, 5, FSUBR, M64fp));
+        t.add(escMem(0xDC, 6, FDIV, M64fp));
+        t.add(escMem(0xDC, 7, FDIVR, M64fp));
+        t.add(escReg(0xDC, 0, FADD, STi, ST0));
+        t.add(escReg(0xDC, 1, FMUL, STi, ST0));
+        t.add(escReg(0xDC, 2, FCOM2, STi));
+        t.add(escReg(0xDC, 3, FCOMP3, STi));
+        t.add(escReg(0xDC, 4, FSUBR, STi, ST0));
+        t.add(escReg(0xDC, 5, FSUB, STi, ST0));
+        t.add(escReg(0xDC, 6, FDIVR, STi, ST0));
+        t.add(escReg(0xDC, 7, FDIV, STi, ST0));
+
+        // DD: double-real load/store, FRSTOR/FNSAVE, FNSTSW; FFREE, FST(P) ST(i), FUCOM(P).
+        t.add(escMem(0xDD, 0, FLD, M64fp));
+        t.add(escMem(0xDD, 1, FISTTP, M64int).reserve());
+        t.add(escMem(0xDD, 2, FST, M64fp));
+        t.add(escMem(0xDD, 3, FSTP, M64fp));
+        t.add(escMem(0xDD, 4, FRSTOR, M94_108byte).keepsPointers());
+        t.add(escMem(0xDD, 6, FNSAVE, M94_108byte).noWait());
+        t.add(escMem(0xDD, 7, FNSTSW, M2byte).noWait());
+        t.add(escReg(0xDD, 0, FFREE, STi));
+        t.add(escReg(0xDD, 1, FXCH4, STi));
+        t.add(escReg(0xDD, 2, FST, STi));
+        t.add(escReg(0xDD, 3, FSTP, STi));
+        t.add(escReg(0xDD, 4, FUCOM, STi));
+        t.add(escReg(0xDD, 5, FUCOMP, STi));
+
+        // DE: 16-bit integer arithmetic; the popping forms, ST(i) op ST(0) then pop; FCOMPP.
+        t.add(escMem(0xDE, 0, FIADD, M16int));
+        t.add(escMem(0xDE, 1, FIMUL, M16int));
+        t.add(escMem(0xDE, 2, FICOM, M16int));
+        t.add(escMem(0xDE, 3, FICOMP, M16int));
+        t.add(escMem(0xDE, 4, FISUB, M16int));
+        t.add(escMem(0xDE, 5, FISUBR, M16int));
+        t.add(escMem(0xDE, 6, FIDIV, M16int));
+        t.add(escMem(0xDE, 7, FIDIVR, M16int));
+        t.add(escReg(0xDE, 0, FADDP, STi, ST0));
+        t.add(escReg(0xDE, 1, FMULP, STi, ST0));
+        t.add(escReg(0xDE, 2, FCOMP5, STi));
+        t.add(escModrm(0xDE, 0xD9, FCOMPP));
+        t.add(escReg(0xDE, 4, FSUBRP, STi, ST0));
+        t.add(escReg(0xDE, 5, FSUBP, STi, ST0));
+        t.add(escReg(0xDE, 6, FDIVRP, STi, ST0));
+        t.add(escReg(0xDE, 7, FDIVP, STi, ST0));
+
+        // DF: 16- and 64-bit integer and packed-BCD load/store; FNSTSW AX, FUCOMIP, FCOMIP.
+        t.add(escMem(0xDF, 0, FILD, M16int));
+        t.add(escMem(0xDF, 1, FISTTP, M16int).reserve());
+        t.add(escMem(0xDF, 2, FIST, M16int));
+        t.add(escMem(0xDF, 3, FISTP, M16int));
+        t.add(escMem(0xDF, 4, FBLD, M80bcd));
+        t.add(escMem(0xDF, 5, FILD, M64int));
+        t.add(escMem(0xDF, 6, FBSTP, M80bcd));
+        t.add(escMem(0xDF, 7, FISTP, M64int));
+        t.add(escReg(0xDF, 0, FFREEP, STi));
+        t.add(escReg(0xDF, 1, FXCH7, STi));
+        t.add(escReg(0xDF, 2, FSTP8, STi));
+        t.add(escReg(0xDF, 3, FSTP9, STi));
+        t.add(escModrm(0xDF, 0xE0, FNSTSW, AX).noWait());
+        t.add(escReg(0xDF, 5, FUCOMIP, ST0, STi));
+        t.add(escReg(0xDF, 6, FCOMIP, ST0, STi));
     }
 }

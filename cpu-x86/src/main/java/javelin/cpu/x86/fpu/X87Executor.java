@@ -1,188 +1,274 @@
 package javelin.cpu.x86.fpu;
 
+import static javelin.cpu.x86.decode.DecodedInsn.K_MEM;
 import static javelin.cpu.x86.fpu.Fpu.*;
 
+import javelin.cpu.x86.decode.DecodedInsn;
+import javelin.cpu.x86.decode.Mnemonic;
+
 /**
- * Decodes and executes one x87 escape instruction (opcodes D8-DF and their ModRM byte, SDM
- * vol. 2, appendix A.5, tables A-7 to A-22) on an {@link Fpu}. The caller has already handled
- * #NM (CR0.EM/TS), #MF for a pending exception before a waiting instruction, and the effective
- * address with its segment checks; memory goes through the {@link X87Host}.
+ * The semantics of the x87 instructions: runs one decoded row of the escapes D8-DF (its
+ * mnemonic and operand kinds, from {@link javelin.cpu.x86.decode.OpTable}) on an {@link Fpu}.
+ * It knows no encoding: the memory type comes from the operand's size with the mnemonic (4 or
+ * 8 bytes of real, 2, 4 or 8 of integer, 10 of extended real or BCD), a stack register from
+ * the operand's number, and the direction of a two-register form from which operand is ST(0).
  *
- * <p>Reserved register forms raise #UD through {@link #execute}'s return value, so this class
- * stays free of the CPU's exception types. The undocumented aliases a P6 decodes (FCOM2,
- * FCOMP3, FXCH4, FSTP1, FCOMP5, FFREEP, FXCH7, FSTP8, FSTP9) run as their documented twins.
+ * <p>The caller has already handled what the CPU does around an escape: #NM (CR0.EM/TS), #UD
+ * for a reserved row, #MF for a pending exception before a waiting instruction, the effective
+ * address with its segment and paging checks, and the instruction pointers; memory goes
+ * through the {@link X87Host}. The undocumented aliases a P6 decodes (FCOM2, FCOMP3, FXCH4,
+ * FSTP1, FCOMP5, FFREEP, FXCH7, FSTP8, FSTP9) run as their documented twins, except where the
+ * host CPU differs (FSTP1 on an empty ST(0), FFREEP's pop).
  */
 public final class X87Executor {
     private X87Executor() { }
 
     // EFLAGS bits FCOMI and FCMOVcc use.
     private static final int CF = 1, PF = 1 << 2, ZF = 1 << 6;
-
-    /** Result of {@link #execute}: done, or the encoding is undefined (#UD). */
-    public static final boolean OK = true, UNDEFINED = false;
+    // The six arithmetic operations, destination op source ("R": source op destination).
+    private static final int ADD = 0, MUL = 1, SUB = 2, SUBR = 3, DIV = 4, DIVR = 5;
+    // The operations on ST(0) alone, its result back in ST(0).
+    private static final int CHS = 0, ABS = 1, SQRT = 2, RNDINT = 3;
 
     /**
-     * Whether the instruction is one of the non-waiting forms that do not check for a pending
-     * exception (SDM vol. 1, 8.3.11): FNINIT, FNCLEX, FNSTSW (memory and AX), FNSTCW, FNSTENV,
-     * FNSAVE, and the 8087 leftovers FNENI, FNDISI, FNSETPM.
+     * Whether the memory form of {@code m} stores into its operand (FST, FIST, FBSTP, FNSTENV,
+     * FNSAVE, FNSTCW, FNSTSW), so the CPU checks it for writing before anything changes.
      */
-    public static boolean isNonWaiting(int opcode, int modrm) {
-        boolean mem = (modrm & 0xC0) != 0xC0;
-        int reg = (modrm >>> 3) & 7;
-        return switch (opcode) {
-            case 0xD9 -> mem && (reg == 6 || reg == 7);
-            case 0xDB -> !mem && (modrm == 0xE2 || modrm == 0xE3 || modrm == 0xE0 || modrm == 0xE1 || modrm == 0xE4);
-            case 0xDD -> mem && (reg == 6 || reg == 7);
-            case 0xDF -> !mem && modrm == 0xE0;
+    public static boolean writesMemory(Mnemonic m) {
+        return switch (m) {
+            case FST, FSTP, FIST, FISTP, FBSTP, FNSTENV, FNSAVE, FNSTCW, FNSTSW -> true;
             default -> false;
         };
     }
 
-    /**
-     * Whether the instruction updates FIP/FCS/FOP and FDP/FDS: all but the control instructions
-     * (SDM vol. 1, 8.1.8): the non-waiting ones, FLDCW, FLDENV and FRSTOR.
-     */
-    public static boolean updatesPointers(int opcode, int modrm) {
-        boolean mem = (modrm & 0xC0) != 0xC0;
-        int reg = (modrm >>> 3) & 7;
-        if (isNonWaiting(opcode, modrm)) return false;
-        return switch (opcode) {
-            case 0xD9 -> !(mem && (reg == 4 || reg == 5));
-            case 0xDD -> !(mem && reg == 4);
-            default -> true;
+    /** Runs {@code d}, an x87 row that is not reserved. */
+    public static void execute(Fpu f, DecodedInsn d, X87Host h) {
+        final boolean mem = d.kind0 == K_MEM;
+        switch (d.mnemonic) {
+            case FLD -> {
+                if (mem) loadMemory(f, h, d.size0);
+                else loadRegister(f, d.num0);
+            }
+            case FILD -> {
+                f.begin();
+                load(f, Float80Math.fromLong(readInteger(h, d.size0)));
+            }
+            case FBLD -> {
+                f.begin();
+                load(f, Float80Math.fromBcd(readBytes(h, 10), 0));
+            }
+            case FLD1 -> loadConstant(f, 0);
+            case FLDL2T -> loadConstant(f, 1);
+            case FLDL2E -> loadConstant(f, 2);
+            case FLDPI -> loadConstant(f, 3);
+            case FLDLG2 -> loadConstant(f, 4);
+            case FLDLN2 -> loadConstant(f, 5);
+            case FLDZ -> loadConstant(f, 6);
+
+            case FST, FSTP -> {
+                boolean pop = d.mnemonic == Mnemonic.FSTP;
+                if (!mem) storeSt(f, d.num0, pop, true);
+                else if (d.size0 == 10) storeExtended(f, h);
+                else storeReal(f, h, d.size0 == 4 ? Float80Math.Format.SINGLE : Float80Math.Format.DOUBLE, pop);
+            }
+            case FSTP8, FSTP9 -> storeSt(f, d.num0, true, true);
+            case FSTP1 -> {
+                if (f.isEmpty(0)) {
+                    // The host CPU raises no stack fault here: it just pops, with C1 = 0.
+                    f.setC1(false);
+                    f.pop();
+                } else {
+                    storeSt(f, d.num0, true, false);
+                }
+            }
+            case FIST, FISTP -> storeInteger(f, h, d.size0 * 8, d.mnemonic == Mnemonic.FISTP);
+            case FBSTP -> storeBcd(f, h);
+            case FXCH, FXCH4, FXCH7 -> exchange(f, d.num0);
+
+            case FADD, FADDP, FIADD -> arithmetic(f, d, h, ADD);
+            case FMUL, FMULP, FIMUL -> arithmetic(f, d, h, MUL);
+            case FSUB, FSUBP, FISUB -> arithmetic(f, d, h, SUB);
+            case FSUBR, FSUBRP, FISUBR -> arithmetic(f, d, h, SUBR);
+            case FDIV, FDIVP, FIDIV -> arithmetic(f, d, h, DIV);
+            case FDIVR, FDIVRP, FIDIVR -> arithmetic(f, d, h, DIVR);
+
+            case FCOM, FCOM2, FICOM -> {
+                if (mem) compareMemory(f, d, h, false);
+                else compareSt(f, d.num0, true, 0, false, h);
+            }
+            case FCOMP, FCOMP3, FCOMP5, FICOMP -> {
+                if (mem) compareMemory(f, d, h, true);
+                else compareSt(f, d.num0, true, 1, false, h);
+            }
+            case FCOMPP -> compareSt(f, 1, true, 2, false, h);
+            case FUCOM -> compareSt(f, d.num0, false, 0, false, h);
+            case FUCOMP -> compareSt(f, d.num0, false, 1, false, h);
+            case FUCOMPP -> compareSt(f, 1, false, 2, false, h);
+            case FCOMI -> compareSt(f, d.num1, true, 0, true, h);
+            case FCOMIP -> compareSt(f, d.num1, true, 1, true, h);
+            case FUCOMI -> compareSt(f, d.num1, false, 0, true, h);
+            case FUCOMIP -> compareSt(f, d.num1, false, 1, true, h);
+            case FTST -> test(f);
+            case FXAM -> examine(f);
+
+            case FCMOVB -> conditionalMove(f, d.num1, (h.eflags() & CF) != 0);
+            case FCMOVE -> conditionalMove(f, d.num1, (h.eflags() & ZF) != 0);
+            case FCMOVBE -> conditionalMove(f, d.num1, (h.eflags() & (CF | ZF)) != 0);
+            case FCMOVU -> conditionalMove(f, d.num1, (h.eflags() & PF) != 0);
+            case FCMOVNB -> conditionalMove(f, d.num1, (h.eflags() & CF) == 0);
+            case FCMOVNE -> conditionalMove(f, d.num1, (h.eflags() & ZF) == 0);
+            case FCMOVNBE -> conditionalMove(f, d.num1, (h.eflags() & (CF | ZF)) == 0);
+            case FCMOVNU -> conditionalMove(f, d.num1, (h.eflags() & PF) == 0);
+
+            case FCHS -> unary(f, CHS);
+            case FABS -> unary(f, ABS);
+            case FSQRT -> unary(f, SQRT);
+            case FRNDINT -> unary(f, RNDINT);
+            case FSCALE -> scale(f);
+            case FXTRACT -> extract(f);
+            case FPREM -> partialRemainder(f, false);
+            case FPREM1 -> partialRemainder(f, true);
+            case F2XM1 -> Transcendental.f2xm1(f);
+            case FYL2X -> Transcendental.fyl2x(f, false);
+            case FYL2XP1 -> Transcendental.fyl2x(f, true);
+            case FPTAN -> Transcendental.fptan(f);
+            case FPATAN -> Transcendental.fpatan(f);
+            case FSIN -> Transcendental.fsin(f);
+            case FCOS -> Transcendental.fcos(f);
+            case FSINCOS -> Transcendental.fsincos(f);
+
+            case FLDCW -> f.setControlWord((int) h.read(0, 2));
+            case FNSTCW -> h.write(0, 2, f.controlWord());
+            case FNSTSW -> {
+                if (mem) h.write(0, 2, f.statusWord());
+                else h.setAx(f.statusWord());
+            }
+            case FLDENV -> f.loadEnvironment(readBytes(h, d.size0), d.opSize == 4, h.realMode());
+            case FNSTENV -> {
+                writeBytes(h, f.saveEnvironment(d.opSize == 4, h.realMode()));
+                // FNSTENV masks all exceptions afterwards (SDM vol. 2, FSTENV).
+                f.setControlWord(f.controlWord() | 0x3F);
+            }
+            case FRSTOR -> f.restore(readBytes(h, d.size0), d.opSize == 4, h.realMode());
+            case FNSAVE -> writeBytes(h, f.save(d.opSize == 4, h.realMode()));
+            case FNCLEX -> f.clearExceptions();
+            case FNINIT -> f.init();
+            case FNENI, FNDISI, FNSETPM, FNOP -> { }          // FNENI, FNDISI, FNSETPM: no-ops on a 387 and later
+            case FFREE -> f.free(d.num0);
+            case FFREEP -> {
+                f.free(d.num0);
+                f.pop();
+                f.setC1(false);                               // as the host CPU does (seen through FNSTSW)
+            }
+            case FDECSTP -> {
+                f.setC1(false);
+                f.decTop();
+            }
+            case FINCSTP -> {
+                f.setC1(false);
+                f.incTop();
+            }
+            default -> throw new IllegalStateException("not an x87 instruction: " + d.mnemonic);
+        }
+    }
+
+    // ---------------------------------------------------------------- memory operands
+
+    private static long readInteger(X87Host h, int size) {
+        long v = h.read(0, size);
+        return switch (size) {
+            case 2 -> (short) v;
+            case 4 -> (int) v;
+            default -> v;
         };
     }
 
-    /**
-     * Whether {@code opcode} (D8-DF) with {@code modrm} is an instruction on a Pentium Pro (SDM
-     * vol. 2, tables A-7 to A-22). A reserved form raises #UD before a pending x87 exception is
-     * reported (the host CPU's order); FISTTP (SSE3) is reserved here.
-     */
-    public static boolean isDefined(int opcode, int modrm) {
-        boolean mem = (modrm & 0xC0) != 0xC0;
-        int reg = (modrm >>> 3) & 7, i = modrm & 7;
-        return switch (opcode) {
-            case 0xD8, 0xDC -> true;
-            case 0xD9 -> mem ? reg != 1 : switch (reg) {
-                case 2 -> i == 0;
-                case 4 -> i == 0 || i == 1 || i == 4 || i == 5;
-                case 5 -> i != 7;
-                default -> true;
-            };
-            case 0xDA -> mem || reg <= 3 || modrm == 0xE9;
-            case 0xDB -> mem ? reg != 1 && reg != 4 && reg != 6 : reg != 7 && (reg != 4 || i <= 4);
-            case 0xDD -> mem ? reg != 1 && reg != 5 : reg <= 5;
-            case 0xDE -> mem || reg != 3 || modrm == 0xD9;
-            case 0xDF -> mem ? reg != 1 : reg != 7 && (reg != 4 || modrm == 0xE0);
+    /** The source operand of an arithmetic or compare memory form: real (4 or 8 bytes) or integer (FI*: 2 or 4). */
+    private static Float80 memoryOperand(Fpu f, DecodedInsn d, X87Host h) {
+        boolean integer = switch (d.mnemonic) {
+            case FIADD, FIMUL, FISUB, FISUBR, FIDIV, FIDIVR, FICOM, FICOMP -> true;
             default -> false;
         };
+        if (integer) return Float80Math.fromLong(readInteger(h, d.size0));
+        return f.math.widenOperand(h.read(0, d.size0),
+                d.size0 == 4 ? Float80Math.Format.SINGLE : Float80Math.Format.DOUBLE);
     }
 
-    /** Executes {@code opcode} (D8-DF) with {@code modrm}; returns {@link #UNDEFINED} for a reserved form. */
-    public static boolean execute(Fpu f, int opcode, int modrm, X87Host h) {
-        boolean mem = (modrm & 0xC0) != 0xC0;
-        int reg = (modrm >>> 3) & 7, rm = modrm & 7;
-        return switch (opcode) {
-            case 0xD8 -> {
-                if (mem) arith(f, reg, 0, h, MemKind.REAL32);
-                else arith(f, reg, rm, null, null);
-                yield OK;
-            }
-            case 0xDC -> {
-                if (mem) arith(f, reg, 0, h, MemKind.REAL64);
-                else arithTo(f, reg, rm, false);
-                yield OK;
-            }
-            case 0xDA -> mem ? okArith(f, reg, h, MemKind.INT32) : escDaReg(f, modrm, h);
-            case 0xDE -> mem ? okArith(f, reg, h, MemKind.INT16) : escDeReg(f, modrm, reg, rm);
-            case 0xD9 -> mem ? escD9Mem(f, reg, h) : escD9Reg(f, modrm, reg, rm, h);
-            case 0xDB -> mem ? escDbMem(f, reg, h) : escDbReg(f, modrm, reg, rm, h);
-            case 0xDD -> mem ? escDdMem(f, reg, h) : escDdReg(f, reg, rm);
-            case 0xDF -> mem ? escDfMem(f, reg, h) : escDfReg(f, modrm, reg, rm, h);
-            default -> UNDEFINED;
-        };
+    private static Float80 readExtended(X87Host h) {
+        return new Float80((int) h.read(8, 2), h.read(0, 8));
     }
 
-    // ---------------------------------------------------------------- operands
-
-    private enum MemKind { REAL32, REAL64, INT16, INT32 }
-
-    private static Float80 memoryOperand(Fpu f, X87Host h, MemKind k) {
-        Float80Math m = f.math;
-        return switch (k) {
-            case REAL32 -> m.widenOperand(h.read(0, 4), Float80Math.Format.SINGLE);
-            case REAL64 -> m.widenOperand(h.read(0, 8), Float80Math.Format.DOUBLE);
-            case INT16 -> Float80Math.fromLong((short) h.read(0, 2));
-            case INT32 -> Float80Math.fromLong((int) h.read(0, 4));
-        };
+    private static void writeExtended(X87Host h, Float80 v) {
+        h.write(0, 8, v.significand());
+        h.write(8, 2, v.signExp());
     }
 
-    private static boolean okArith(Fpu f, int reg, X87Host h, MemKind k) {
-        arith(f, reg, 0, h, k);
-        return OK;
+    private static byte[] readBytes(X87Host h, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) h.read(i, 1);
+        return b;
     }
 
-    /** The eight D8/DA/DC/DE operations with ST(0) as destination: ST(0) op (ST(i) or memory). */
-    private static void arith(Fpu f, int reg, int i, X87Host h, MemKind k) {
+    private static void writeBytes(X87Host h, byte[] b) {
+        for (int i = 0; i < b.length; i++) h.write(i, 1, b[i]);
+    }
+
+    // ---------------------------------------------------------------- arithmetic and compares
+
+    /**
+     * FADD ... FDIVR in their forms: ST(0) op memory, ST(0) op ST(i), ST(i) op ST(0), and the
+     * popping ST(i) op ST(0). The destination is the first operand.
+     */
+    private static void arithmetic(Fpu f, DecodedInsn d, X87Host h, int op) {
         Float80Math m = f.begin();
-        if (f.isEmpty(0) || (h == null && f.isEmpty(i))) {
-            if (reg == 2 || reg == 3) {
-                f.stackFault(false);
-                f.setConditionCodes(SW_C0 | SW_C2 | SW_C3);
-                if (reg == 3 && f.ieMasked()) f.pop();
-            } else {
+        if (d.kind0 == K_MEM) {
+            if (f.isEmpty(0)) {
                 f.underflowInto(0);
+                return;
             }
+            Float80 r = compute(m, op, f.st(0), memoryOperand(f, d, h));
+            if (!f.suppressed()) f.setSt(0, r);
+            f.finish();
             return;
         }
-        Float80 a = f.st(0);
-        Float80 b = h == null ? f.st(i) : memoryOperand(f, h, k);
-        if (reg == 2 || reg == 3) {
-            compareInto(f, m.compare(a, b, true));
-            if (reg == 3 && !f.suppressed()) f.pop();
-            return;
-        }
-        Float80 r = compute(m, reg, a, b);
-        if (!f.suppressed()) f.setSt(0, r);
-        f.finish();
-    }
-
-    /** reg 0 add, 1 mul, 4 sub (a - b), 5 subr (b - a), 6 div (a / b), 7 divr (b / a). */
-    private static Float80 compute(Float80Math m, int reg, Float80 a, Float80 b) {
-        return switch (reg) {
-            case 0 -> m.add(a, b);
-            case 1 -> m.mul(a, b);
-            case 4 -> m.sub(a, b);
-            case 5 -> m.sub(b, a);
-            case 6 -> m.div(a, b);
-            default -> m.div(b, a);
+        int dest = d.num0, src = d.num1;
+        boolean pop = switch (d.mnemonic) {
+            case FADDP, FMULP, FSUBP, FSUBRP, FDIVP, FDIVRP -> true;
+            default -> false;
         };
-    }
-
-    /** DC/DE register forms: ST(i) := ST(i) op ST(0); reg 4 is FSUBR (ST(0) - ST(i)), 5 FSUB, 6 FDIVR, 7 FDIV. */
-    private static void arithTo(Fpu f, int reg, int i, boolean pop) {
-        Float80Math m = f.begin();
-        if (reg == 2 || reg == 3) {            // FCOM2/FCOMP3 aliases (DC D0-DF), FCOMP5 (DE D0-D7)
-            compareSt(f, i, true, reg == 3 || pop ? 1 : 0, false);
+        if (f.isEmpty(dest) || f.isEmpty(src)) {
+            if (f.underflowInto(dest) && pop) f.pop();
             return;
         }
-        if (f.isEmpty(0) || f.isEmpty(i)) {
-            if (f.underflowInto(i) && pop) f.pop();
-            return;
-        }
-        Float80 st0 = f.st(0), sti = f.st(i);
-        Float80 r = switch (reg) {
-            case 0 -> m.add(sti, st0);
-            case 1 -> m.mul(sti, st0);
-            case 4 -> m.sub(st0, sti);
-            case 5 -> m.sub(sti, st0);
-            case 6 -> m.div(st0, sti);
-            default -> m.div(sti, st0);
-        };
+        Float80 r = compute(m, op, f.st(dest), f.st(src));
         boolean write = !f.suppressed();
-        if (write) f.setSt(i, r);
+        if (write) f.setSt(dest, r);
         f.finish();
         if (write && pop) f.pop();
+    }
+
+    private static Float80 compute(Float80Math m, int op, Float80 dest, Float80 src) {
+        return switch (op) {
+            case ADD -> m.add(dest, src);
+            case MUL -> m.mul(dest, src);
+            case SUB -> m.sub(dest, src);
+            case SUBR -> m.sub(src, dest);
+            case DIV -> m.div(dest, src);
+            default -> m.div(src, dest);
+        };
+    }
+
+    /** FCOM/FCOMP/FICOM/FICOMP with a memory operand. */
+    private static void compareMemory(Fpu f, DecodedInsn d, X87Host h, boolean pop) {
+        Float80Math m = f.begin();
+        if (f.isEmpty(0)) {
+            f.stackFault(false);
+            f.setConditionCodes(SW_C0 | SW_C2 | SW_C3);
+            if (pop && f.ieMasked()) f.pop();
+            return;
+        }
+        compareInto(f, m.compare(f.st(0), memoryOperand(f, d, h), true));
+        if (pop && !f.suppressed()) f.pop();
     }
 
     private static void compareInto(Fpu f, int result) {
@@ -197,10 +283,6 @@ public final class X87Executor {
     }
 
     /** FCOM/FUCOM ST(i) with {@code pops} pops, or FCOMI/FUCOMI ({@code toEflags}) into ZF/PF/CF. */
-    private static void compareSt(Fpu f, int i, boolean ordered, int pops, boolean toEflags) {
-        compareSt(f, i, ordered, pops, toEflags, null);
-    }
-
     private static void compareSt(Fpu f, int i, boolean ordered, int pops, boolean toEflags, X87Host h) {
         Float80Math m = f.begin();
         if (f.isEmpty(0) || f.isEmpty(i)) {
@@ -231,6 +313,41 @@ public final class X87Executor {
         if (!f.suppressed()) for (int p = 0; p < pops; p++) f.pop();
     }
 
+    private static void test(Fpu f) {
+        Float80Math m = f.begin();
+        if (f.isEmpty(0)) {
+            f.stackFault(false);
+            f.setConditionCodes(SW_C0 | SW_C2 | SW_C3);
+            return;
+        }
+        compareInto(f, m.compare(f.st(0), Float80.POS_ZERO, true));
+    }
+
+    /** FXAM (SDM vol. 2, FXAM, "FXAM Results"): C3 C2 C0 classify ST(0), C1 its sign. */
+    private static void examine(Fpu f) {
+        Float80 v = f.st(0);
+        int cc;
+        if (f.isEmpty(0)) cc = SW_C3 | SW_C0;
+        else if (v.isUnsupported()) cc = 0;
+        else if (v.isNaN()) cc = SW_C0;
+        else if (v.isInfinity()) cc = SW_C2 | SW_C0;
+        else if (v.isZero()) cc = SW_C3;
+        else if (v.isDenormal()) cc = SW_C3 | SW_C2;
+        else cc = SW_C2;
+        f.setConditionCodes(cc);
+        f.setC1(v.negative());
+    }
+
+    /** FCMOVcc ST(0), ST(i): C1 is left alone unless the stack underflows. */
+    private static void conditionalMove(Fpu f, int i, boolean condition) {
+        f.begin();
+        if (f.isEmpty(0) || f.isEmpty(i)) {
+            f.underflowInto(0);
+            return;
+        }
+        if (condition) f.setSt(0, f.st(i));
+    }
+
     // ---------------------------------------------------------------- loads and stores
 
     /**
@@ -257,6 +374,38 @@ public final class X87Executor {
         f.setSt(0, v);
     }
 
+    /** FLD m32fp, m64fp or m80fp. */
+    private static void loadMemory(Fpu f, X87Host h, int size) {
+        Float80Math m = f.begin();
+        load(f, switch (size) {
+            case 4 -> m.widen(h.read(0, 4), Float80Math.Format.SINGLE);
+            case 8 -> m.widen(h.read(0, 8), Float80Math.Format.DOUBLE);
+            default -> readExtended(h);
+        });
+    }
+
+    /** FLD ST(i). */
+    private static void loadRegister(Fpu f, int i) {
+        f.begin();
+        if (f.isEmpty(i)) {
+            f.stackFault(false);
+            if (f.ieMasked()) {
+                f.decTop();
+                f.setSt(0, Float80.INDEFINITE);
+            }
+            return;
+        }
+        load(f, f.st(i));
+    }
+
+    /** FLD1 ... FLDZ: constant {@code i} in the order of D9 E8-EE. */
+    private static void loadConstant(Fpu f, int i) {
+        Float80Math m = f.begin();
+        Float80 c = Constants.load(i, m);
+        m.flags = 0;                                  // rounding a constant is not an inexact result
+        load(f, c);
+    }
+
     /** Stores ST(0) through {@code store} unless it is empty (then the masked response stores the indefinite). */
     private static boolean storeCheck(Fpu f) {
         f.begin();
@@ -269,10 +418,10 @@ public final class X87Executor {
 
     private static void storeReal(Fpu f, X87Host h, Float80Math.Format fmt, boolean pop) {
         Float80Math m = f.math;
+        int size = fmt == Float80Math.Format.SINGLE ? 4 : 8;
         if (!storeCheck(f)) {
             if (f.ieMasked()) {
-                h.write(0, fmt == Float80Math.Format.SINGLE ? 4 : 8,
-                        m.narrow(Float80.INDEFINITE, fmt));
+                h.write(0, size, m.narrow(Float80.INDEFINITE, fmt));
                 if (pop) f.pop();
             }
             return;
@@ -280,12 +429,12 @@ public final class X87Executor {
         long bits = m.narrow(f.st(0), fmt);
         boolean write = !f.suppressed() && !m.storeSuppressed;
         if (m.storeSuppressed) m.flags &= ~(Float80Math.PE | Float80Math.C1);
-        if (write) h.write(0, fmt == Float80Math.Format.SINGLE ? 4 : 8, bits);
+        if (write) h.write(0, size, bits);
         f.finish();
         if (write && pop) f.pop();
     }
 
-    private static void storeInt(Fpu f, X87Host h, int bits, boolean pop) {
+    private static void storeInteger(Fpu f, X87Host h, int bits, boolean pop) {
         Float80Math m = f.math;
         if (!storeCheck(f)) {
             if (f.ieMasked()) {
@@ -301,6 +450,7 @@ public final class X87Executor {
         if (write && pop) f.pop();
     }
 
+    /** FSTP m80fp. */
     private static void storeExtended(Fpu f, X87Host h) {
         if (!storeCheck(f)) {
             if (f.ieMasked()) {
@@ -314,167 +464,43 @@ public final class X87Executor {
         f.pop();
     }
 
-    private static void writeExtended(X87Host h, Float80 v) {
-        h.write(0, 8, v.significand());
-        h.write(8, 2, v.signExp());
-    }
-
-    private static Float80 readExtended(X87Host h) {
-        return new Float80((int) h.read(8, 2), h.read(0, 8));
-    }
-
-    private static byte[] readBytes(X87Host h, int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) b[i] = (byte) h.read(i, 1);
-        return b;
-    }
-
-    private static void writeBytes(X87Host h, byte[] b) {
-        for (int i = 0; i < b.length; i++) h.write(i, 1, b[i]);
-    }
-
-    // ---------------------------------------------------------------- D9
-
-    private static boolean escD9Mem(Fpu f, int reg, X87Host h) {
-        switch (reg) {
-            case 0 -> {
-                Float80Math m = f.begin();
-                load(f, m.widen(h.read(0, 4), Float80Math.Format.SINGLE));
+    private static void storeBcd(Fpu f, X87Host h) {
+        Float80Math m = f.math;
+        byte[] b = new byte[10];
+        if (!storeCheck(f)) {
+            if (f.ieMasked()) {
+                m.toBcd(Float80.INDEFINITE, b, 0);
+                writeBytes(h, b);
+                f.pop();
             }
-            case 2, 3 -> storeReal(f, h, Float80Math.Format.SINGLE, reg == 3);
-            case 4 -> f.loadEnvironment(readBytes(h, h.operand32() ? 28 : 14), h.operand32(), h.realMode());
-            case 5 -> f.setControlWord((int) h.read(0, 2));
-            case 6 -> {
-                writeBytes(h, f.saveEnvironment(h.operand32(), h.realMode()));
-                // FNSTENV masks all exceptions afterwards (SDM vol. 2, FSTENV).
-                f.setControlWord(f.controlWord() | 0x3F);
-            }
-            case 7 -> h.write(0, 2, f.controlWord());
-            default -> {
-                return UNDEFINED;
-            }
+            return;
         }
-        return OK;
-    }
-
-    private static boolean escD9Reg(Fpu f, int modrm, int reg, int i, X87Host h) {
-        switch (reg) {
-            case 0 -> {                                      // FLD ST(i)
-                f.begin();
-                if (f.isEmpty(i)) {
-                    f.stackFault(false);
-                    if (f.ieMasked()) {
-                        f.decTop();
-                        f.setSt(0, Float80.INDEFINITE);
-                    }
-                    return OK;
-                }
-                load(f, f.st(i));
-            }
-            case 1 -> fxch(f, i);
-            case 2 -> {
-                if (i != 0) return UNDEFINED;                 // D9 D0: FNOP
-            }
-            case 3 -> {                                       // FSTP1 alias (D9 D8+i)
-                if (f.isEmpty(0)) {
-                    // The host CPU raises no stack fault here: it just pops, with C1 = 0.
-                    f.setC1(false);
-                    f.pop();
-                    return OK;
-                }
-                storeSt(f, i, true, false);
-            }
-            case 4 -> {
-                return switch (i) {
-                    case 0 -> unary(f, m -> f.st(0).negate());
-                    case 1 -> unary(f, m -> f.st(0).abs());
-                    case 4 -> ftst(f);
-                    case 5 -> fxam(f);
-                    default -> UNDEFINED;
-                };
-            }
-            case 5 -> {
-                if (i == 7) return UNDEFINED;
-                Float80Math m = f.begin();
-                Float80 c = Constants.load(i, m);
-                m.flags = 0;                                  // rounding a constant is not an inexact result
-                load(f, c);
-            }
-            case 6 -> {
-                switch (i) {
-                    case 0 -> Transcendental.f2xm1(f);
-                    case 1 -> Transcendental.fyl2x(f, false);
-                    case 2 -> Transcendental.fptan(f);
-                    case 3 -> Transcendental.fpatan(f);
-                    case 4 -> fxtract(f);
-                    case 5 -> fprem(f, true);
-                    case 6 -> {
-                        f.setC1(false);
-                        f.decTop();
-                    }
-                    default -> {
-                        f.setC1(false);
-                        f.incTop();
-                    }
-                }
-            }
-            default -> {
-                switch (i) {
-                    case 0 -> fprem(f, false);
-                    case 1 -> Transcendental.fyl2x(f, true);
-                    case 2 -> unary(f, m -> m.sqrt(f.st(0)));
-                    case 3 -> Transcendental.fsincos(f);
-                    case 4 -> unary(f, m -> m.roundToInteger(f.st(0)));
-                    case 5 -> fscale(f);
-                    case 6 -> Transcendental.fsin(f);
-                    default -> Transcendental.fcos(f);
-                }
-            }
-        }
-        return OK;
-    }
-
-    /** An operation on ST(0) alone, its result back in ST(0). */
-    private static boolean unary(Fpu f, java.util.function.Function<Float80Math, Float80> op) {
-        Float80Math m = f.begin();
-        if (f.isEmpty(0)) {
-            f.underflowInto(0);
-            return OK;
-        }
-        Float80 r = op.apply(m);
-        if (!f.suppressed()) f.setSt(0, r);
+        m.toBcd(f.st(0), b, 0);
+        boolean write = !f.suppressed();
+        if (write) writeBytes(h, b);
         f.finish();
-        return OK;
+        if (write) f.pop();
     }
 
-    private static boolean ftst(Fpu f) {
-        Float80Math m = f.begin();
+    /**
+     * FST/FSTP ST(i): a copy, no conversion, no exception but stack underflow, whose masked
+     * response stores the indefinite, except for FSTP1 ({@code indefiniteOnUnderflow} false),
+     * which the host CPU pops without writing.
+     */
+    private static void storeSt(Fpu f, int i, boolean pop, boolean indefiniteOnUnderflow) {
+        f.begin();
         if (f.isEmpty(0)) {
             f.stackFault(false);
-            f.setConditionCodes(SW_C0 | SW_C2 | SW_C3);
-            return OK;
+            if (!f.ieMasked()) return;
+            if (indefiniteOnUnderflow) f.setSt(i, Float80.INDEFINITE);
+        } else {
+            f.setC1(false);
+            f.setSt(i, f.st(0));
         }
-        compareInto(f, m.compare(f.st(0), Float80.POS_ZERO, true));
-        return OK;
+        if (pop) f.pop();
     }
 
-    /** FXAM (SDM vol. 2, FXAM, "FXAM Results"): C3 C2 C0 classify ST(0), C1 its sign. */
-    private static boolean fxam(Fpu f) {
-        Float80 v = f.st(0);
-        int cc;
-        if (f.isEmpty(0)) cc = SW_C3 | SW_C0;
-        else if (v.isUnsupported()) cc = 0;
-        else if (v.isNaN()) cc = SW_C0;
-        else if (v.isInfinity()) cc = SW_C2 | SW_C0;
-        else if (v.isZero()) cc = SW_C3;
-        else if (v.isDenormal()) cc = SW_C3 | SW_C2;
-        else cc = SW_C2;
-        f.setConditionCodes(cc);
-        f.setC1(v.negative());
-        return OK;
-    }
-
-    private static void fxch(Fpu f, int i) {
+    private static void exchange(Fpu f, int i) {
         f.begin();
         boolean e0 = f.isEmpty(0), ei = f.isEmpty(i);
         if (e0 || ei) {
@@ -490,25 +516,27 @@ public final class X87Executor {
         f.setSt(i, a);
     }
 
-    /**
-     * FST/FSTP ST(i): a copy, no conversion, no exception but stack underflow, whose masked
-     * response stores the indefinite, except for the D9 D8+i alias ({@code indefiniteOnUnderflow}
-     * false), which the host CPU pops without writing.
-     */
-    private static void storeSt(Fpu f, int i, boolean pop, boolean indefiniteOnUnderflow) {
-        f.begin();
+    // ---------------------------------------------------------------- operations on ST(0)
+
+    /** FCHS, FABS, FSQRT, FRNDINT. */
+    private static void unary(Fpu f, int op) {
+        Float80Math m = f.begin();
         if (f.isEmpty(0)) {
-            f.stackFault(false);
-            if (!f.ieMasked()) return;
-            if (indefiniteOnUnderflow) f.setSt(i, Float80.INDEFINITE);
-        } else {
-            f.setC1(false);
-            f.setSt(i, f.st(0));
+            f.underflowInto(0);
+            return;
         }
-        if (pop) f.pop();
+        Float80 v = f.st(0);
+        Float80 r = switch (op) {
+            case CHS -> v.negate();
+            case ABS -> v.abs();
+            case SQRT -> m.sqrt(v);
+            default -> m.roundToInteger(v);
+        };
+        if (!f.suppressed()) f.setSt(0, r);
+        f.finish();
     }
 
-    private static void fxtract(Fpu f) {
+    private static void extract(Fpu f) {
         Float80Math m = f.begin();
         if (f.isEmpty(0)) {
             if (f.underflowInto(0)) {
@@ -537,7 +565,8 @@ public final class X87Executor {
         f.finish();
     }
 
-    private static void fprem(Fpu f, boolean ieee) {
+    /** FPREM ({@code ieee} false) and FPREM1. */
+    private static void partialRemainder(Fpu f, boolean ieee) {
         Float80Math m = f.begin();
         if (f.isEmpty(0) || f.isEmpty(1)) {
             f.underflowInto(0);
@@ -562,7 +591,7 @@ public final class X87Executor {
         }
     }
 
-    private static void fscale(Fpu f) {
+    private static void scale(Fpu f) {
         Float80Math m = f.begin();
         if (f.isEmpty(0) || f.isEmpty(1)) {
             f.underflowInto(0);
@@ -571,180 +600,5 @@ public final class X87Executor {
         Float80 r = m.scale(f.st(0), f.st(1));
         if (!f.suppressed()) f.setSt(0, r);
         f.finish();
-    }
-
-    // ---------------------------------------------------------------- DA, DB
-
-    private static boolean escDaReg(Fpu f, int modrm, X87Host h) {
-        if (modrm == 0xE9) {                                  // FUCOMPP
-            compareSt(f, 1, false, 2, false);
-            return OK;
-        }
-        int reg = (modrm >>> 3) & 7;
-        if (reg > 3) return UNDEFINED;
-        fcmov(f, reg, false, modrm & 7, h);
-        return OK;
-    }
-
-    private static void fcmov(Fpu f, int cond, boolean negate, int i, X87Host h) {
-        f.begin();
-        int fl = h.eflags();
-        boolean c = switch (cond) {
-            case 0 -> (fl & CF) != 0;
-            case 1 -> (fl & ZF) != 0;
-            case 2 -> (fl & (CF | ZF)) != 0;
-            default -> (fl & PF) != 0;
-        };
-        if (f.isEmpty(0) || f.isEmpty(i)) {
-            f.underflowInto(0);
-            return;
-        }
-        if (c != negate) f.setSt(0, f.st(i));   // C1 is left alone unless the stack underflows
-    }
-
-    private static boolean escDbMem(Fpu f, int reg, X87Host h) {
-        switch (reg) {
-            case 0 -> {
-                f.begin();
-                load(f, Float80Math.fromLong((int) h.read(0, 4)));
-            }
-            case 2, 3 -> storeInt(f, h, 32, reg == 3);
-            case 5 -> {
-                f.begin();
-                load(f, readExtended(h));
-            }
-            case 7 -> storeExtended(f, h);
-            default -> {
-                return UNDEFINED;
-            }
-        }
-        return OK;
-    }
-
-    private static boolean escDbReg(Fpu f, int modrm, int reg, int i, X87Host h) {
-        switch (reg) {
-            case 0, 1, 2, 3 -> fcmov(f, reg, true, i, h);
-            case 4 -> {
-                switch (i) {
-                    case 0, 1, 4 -> { }                       // FENI, FDISI, FSETPM: no-ops on a 387 and later
-                    case 2 -> f.clearExceptions();
-                    case 3 -> f.init();
-                    default -> {
-                        return UNDEFINED;
-                    }
-                }
-            }
-            case 5 -> compareSt(f, i, false, 0, true, h);   // FUCOMI
-            case 6 -> compareSt(f, i, true, 0, true, h);    // FCOMI
-            default -> {
-                return UNDEFINED;
-            }
-        }
-        return OK;
-    }
-
-    // ---------------------------------------------------------------- DD, DE, DF
-
-    private static boolean escDdMem(Fpu f, int reg, X87Host h) {
-        switch (reg) {
-            case 0 -> {
-                Float80Math m = f.begin();
-                load(f, m.widen(h.read(0, 8), Float80Math.Format.DOUBLE));
-            }
-            case 2, 3 -> storeReal(f, h, Float80Math.Format.DOUBLE, reg == 3);
-            case 4 -> f.restore(readBytes(h, h.operand32() ? 108 : 94), h.operand32(), h.realMode());
-            case 6 -> writeBytes(h, f.save(h.operand32(), h.realMode()));
-            case 7 -> h.write(0, 2, f.statusWord());
-            default -> {
-                return UNDEFINED;
-            }
-        }
-        return OK;
-    }
-
-    private static boolean escDdReg(Fpu f, int reg, int i) {
-        switch (reg) {
-            case 0 -> f.free(i);                             // FFREE
-            case 1 -> fxch(f, i);                            // FXCH4 alias
-            case 2, 3 -> storeSt(f, i, reg == 3, true);
-            case 4, 5 -> compareSt(f, i, false, reg == 5 ? 1 : 0, false);
-            default -> {
-                return UNDEFINED;
-            }
-        }
-        return OK;
-    }
-
-    private static boolean escDeReg(Fpu f, int modrm, int reg, int i) {
-        if (reg == 3) {
-            if (modrm != 0xD9) return UNDEFINED;
-            compareSt(f, 1, true, 2, false);                  // FCOMPP
-            return OK;
-        }
-        arithTo(f, reg, i, true);
-        return OK;
-    }
-
-    private static boolean escDfMem(Fpu f, int reg, X87Host h) {
-        switch (reg) {
-            case 0 -> {
-                f.begin();
-                load(f, Float80Math.fromLong((short) h.read(0, 2)));
-            }
-            case 2, 3 -> storeInt(f, h, 16, reg == 3);
-            case 4 -> {
-                f.begin();
-                load(f, Float80Math.fromBcd(readBytes(h, 10), 0));
-            }
-            case 5 -> {
-                f.begin();
-                load(f, Float80Math.fromLong(h.read(0, 8)));
-            }
-            case 6 -> {
-                Float80Math m = f.math;
-                if (!storeCheck(f)) {
-                    if (f.ieMasked()) {
-                        byte[] b = new byte[10];
-                        m.toBcd(Float80.INDEFINITE, b, 0);
-                        writeBytes(h, b);
-                        f.pop();
-                    }
-                    return OK;
-                }
-                byte[] b = new byte[10];
-                m.toBcd(f.st(0), b, 0);
-                boolean write = !f.suppressed();
-                if (write) writeBytes(h, b);
-                f.finish();
-                if (write) f.pop();
-            }
-            case 7 -> storeInt(f, h, 64, true);
-            default -> {
-                return UNDEFINED;
-            }
-        }
-        return OK;
-    }
-
-    private static boolean escDfReg(Fpu f, int modrm, int reg, int i, X87Host h) {
-        switch (reg) {
-            case 0 -> {                                       // FFREEP (undocumented): FFREE and pop
-                f.free(i);
-                f.pop();
-                f.setC1(false);                               // as the host CPU does (seen through FNSTSW)
-            }
-            case 1 -> fxch(f, i);                             // FXCH7 alias
-            case 2, 3 -> storeSt(f, i, true, true);           // FSTP8/FSTP9 aliases
-            case 4 -> {
-                if (modrm != 0xE0) return UNDEFINED;
-                h.setAx(f.statusWord());                      // FNSTSW AX
-            }
-            case 5 -> compareSt(f, i, false, 1, true, h);    // FUCOMIP
-            case 6 -> compareSt(f, i, true, 1, true, h);     // FCOMIP
-            default -> {
-                return UNDEFINED;
-            }
-        }
-        return OK;
     }
 }

@@ -20,9 +20,6 @@ public interface X87Host {
 
     void setAx(int value);
 
-    /** Operand size of the instruction is 32 bits (FSTENV/FSAVE layout). */
-    boolean operand32();
-
     /** Real or virtual-8086 mode (FSTENV/FSAVE store linear pointers). */
     boolean realMode();
 }

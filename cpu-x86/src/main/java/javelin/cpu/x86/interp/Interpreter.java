@@ -803,7 +803,6 @@ public final class Interpreter {
                 if (d.rep() && d.operandCount() == 0) socket.pauseHint.run();
             }
             case WAIT -> x87.waitInstruction();
-            case ESC -> x87.execute(d, ea, eip0);
             case FXSAVE -> x87.fxsaveOrRestore(d, ea, true);
             case FXRSTOR -> x87.fxsaveOrRestore(d, ea, false);
             case LFENCE, MFENCE, SFENCE -> fence(d);
@@ -815,7 +814,10 @@ public final class Interpreter {
             }
 
             case UD2, UD, RSM -> throw CpuFault.of(CpuFault.UD);
-            default -> sys.execute(d);
+            default -> {
+                if (d.spec.x87()) x87.execute(d, ea, eip0);          // every row of the escapes D8-DF
+                else sys.execute(d);
+            }
         }
     }
 

@@ -6,17 +6,19 @@ import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.DecodedInsn;
+import javelin.cpu.x86.decode.OpSpec;
 import javelin.cpu.x86.fpu.Fpu;
 import javelin.cpu.x86.fpu.X87Executor;
 import javelin.cpu.x86.fpu.X87Host;
 
 /**
- * The interpreter's side of the x87 (issue 3): the checks the CPU makes before an escape
- * instruction (SDM vol. 3, 2.5 and table 2-2: #NM for CR0.EM or CR0.TS; SDM vol. 1, 8.6: a
- * pending unmasked exception reported by the next waiting instruction as #MF when CR0.NE = 1,
- * or on FERR# (IRQ13 on a PC) when CR0.NE = 0), the segment checks of the memory operand before
- * anything changes, the instruction pointers, and an {@link X87Host} over segmented memory.
- * The semantics are {@link X87Executor}'s.
+ * The interpreter's side of the x87: the checks the CPU makes before an escape instruction
+ * (SDM vol. 3, 2.5 and table 2-2: #NM for CR0.EM or CR0.TS, then #UD for a reserved row; SDM
+ * vol. 1, 8.6: a pending unmasked exception reported by the next waiting instruction as #MF when
+ * CR0.NE = 1, or on FERR# (IRQ13 on a PC) when CR0.NE = 0), the segment checks of the memory
+ * operand before anything changes, the instruction pointers, and an {@link X87Host} over
+ * segmented memory. Which checks apply is the decoded row's business (its reserved, non-waiting
+ * and pointer attributes, {@link OpSpec}); the semantics are {@link X87Executor}'s.
  */
 final class X87 implements X87Host {
     private final CpuState cpu;
@@ -24,47 +26,11 @@ final class X87 implements X87Host {
     /** FERR# ({@link CpuSocket#ferr}). */
     private final CpuSocket socket;
     private int seg, ea;
-    private boolean op32;
 
     X87(CpuState cpu, SegmentedMemory mem, CpuSocket socket) {
         this.cpu = cpu;
         this.mem = mem;
         this.socket = socket;
-    }
-
-    /** Bytes accessed by the memory form of escape {@code opcode} (D8-DF) with ModRM.reg {@code reg}. */
-    static int memoryOperandSize(int opcode, int reg, boolean op32) {
-        return switch (opcode) {
-            case 0xD8, 0xDA -> 4;                                          // m32real, m32int
-            case 0xD9 -> switch (reg) {
-                case 4, 6 -> op32 ? 28 : 14;                               // FLDENV/FSTENV
-                case 5, 7 -> 2;                                            // FLDCW/FSTCW
-                default -> 4;                                              // m32real
-            };
-            case 0xDB -> reg == 5 || reg == 7 ? 10 : 4;                    // m80real or m32int
-            case 0xDC -> 8;                                                // m64real
-            case 0xDD -> switch (reg) {
-                case 4, 6 -> op32 ? 108 : 94;                              // FRSTOR/FSAVE
-                case 7 -> 2;                                               // FSTSW
-                default -> 8;                                              // m64real
-            };
-            case 0xDE -> 2;                                                // m16int
-            default -> switch (reg) {                                      // DF
-                case 4, 6 -> 10;                                           // FBLD/FBSTP m80bcd
-                case 5, 7 -> 8;                                            // FILD/FISTP m64int
-                default -> 2;                                              // m16int
-            };
-        };
-    }
-
-    /** Whether the memory form stores (FST, FIST, FSTENV, FSAVE, FSTCW, FSTSW, FBSTP). */
-    private static boolean stores(int opcode, int reg) {
-        return switch (opcode) {
-            case 0xD9, 0xDD -> reg == 2 || reg == 3 || reg >= 6;
-            case 0xDB -> reg == 2 || reg == 3 || reg == 7;
-            case 0xDF -> reg == 2 || reg == 3 || reg >= 6;
-            default -> false;
-        };
     }
 
     /** #NM when the OS asked for lazy FPU switching or emulation (SDM vol. 3, table 2-2). */
@@ -89,30 +55,33 @@ final class X87 implements X87Host {
         checkPending();
     }
 
-    /** One escape instruction; {@code ea} is its effective address when it has a memory operand. */
+    /**
+     * One x87 instruction (a row of the escapes D8-DF); {@code ea} is its effective address when
+     * it has a memory operand, which is then its only operand.
+     */
     void execute(DecodedInsn d, int ea, int eip0) {
         checkAvailable();
-        int modrm = d.mod << 6 | d.reg << 3 | d.rm;
-        if (!X87Executor.isDefined(d.opcode, modrm)) throw CpuFault.of(CpuFault.UD);
+        OpSpec row = d.spec;
+        if (row.reserved()) throw CpuFault.of(CpuFault.UD);
         Fpu f = cpu.fpu;
-        if (!X87Executor.isNonWaiting(d.opcode, modrm)) checkPending();
-        op32 = d.opSize == 4;
+        if (!row.nonWaiting()) checkPending();
         this.seg = d.seg;
         this.ea = ea;
         if (d.hasMem) {
-            int size = memoryOperandSize(d.opcode, d.reg, op32);
-            if (stores(d.opcode, d.reg)) {
+            int size = d.size0;
+            if (X87Executor.writesMemory(d.mnemonic)) {
                 mem.checkWritable(d.seg, ea, 1);
                 mem.checkWritable(d.seg, ea + size - 1, 1);
             } else {
                 mem.linear(d.seg, ea, size, false);
             }
         }
-        if (X87Executor.updatesPointers(d.opcode, modrm)) {
-            f.recordInstruction(cpu.segSel[CS], eip0, d.opcode, modrm);
+        if (row.fpuPointers()) {
+            // FOP holds the low three opcode bits and the ModRM byte (SDM vol. 1, 8.1.9).
+            f.recordInstruction(cpu.segSel[CS], eip0, d.opcode, d.mod << 6 | d.reg << 3 | d.rm);
             if (d.hasMem) f.recordOperand(cpu.segSel[d.seg], ea);
         }
-        if (!X87Executor.execute(f, d.opcode, modrm, this)) throw CpuFault.of(CpuFault.UD);
+        X87Executor.execute(f, d, this);
         if (!f.exceptionPending()) socket.ferr.lower();
     }
 
@@ -171,11 +140,6 @@ final class X87 implements X87Host {
     @Override
     public void setAx(int value) {
         cpu.regs[EAX] = (cpu.regs[EAX] & 0xFFFF_0000) | (value & 0xFFFF);
-    }
-
-    @Override
-    public boolean operand32() {
-        return op32;
     }
 
     @Override

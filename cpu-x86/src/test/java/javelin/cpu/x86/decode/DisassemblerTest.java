@@ -42,6 +42,46 @@ class DisassemblerTest {
     }
 
     @Test
+    void x87MemoryOperandsCarryTheirSize() {
+        assertEquals("fld qword [ebp-0x10]", text(true, -1, 0xDD, 0x45, 0xF0));
+        assertEquals("fistp dword [eax]", text(true, -1, 0xDB, 0x18));
+        assertEquals("fild word [bx+si]", text(false, -1, 0xDF, 0x00));
+        assertEquals("fstp tword [esi+0x8]", text(true, -1, 0xDB, 0x7E, 0x08));
+        assertEquals("fbld tword [eax]", text(true, -1, 0xDF, 0x20));
+        assertEquals("fiadd dword [0x1000]", text(true, -1, 0xDA, 0x05, 0x00, 0x10, 0x00, 0x00));
+        assertEquals("fnstcw word [bp-0x2]", text(false, -1, 0xD9, 0x7E, 0xFE));
+    }
+
+    @Test
+    void x87ImagesHaveNoSizeKeyword() {
+        assertEquals("fnstenv [eax]", text(true, -1, 0xD9, 0x30));
+        assertEquals("frstor [ebx]", text(true, -1, 0xDD, 0x23));
+    }
+
+    @Test
+    void x87RegisterFormsPrintTheSdmOperands() {
+        // SDM vol. 2: "DE C8+i FMULP ST(i), ST(0)", "D8 C0+i FADD ST(0), ST(i)", "DC C0+i FADD ST(i), ST(0)".
+        assertEquals("fmulp st1, st0", text(true, -1, 0xDE, 0xC9));
+        assertEquals("fadd st0, st1", text(true, -1, 0xD8, 0xC1));
+        assertEquals("fadd st1, st0", text(true, -1, 0xDC, 0xC1));
+        assertEquals("fxch st3", text(true, -1, 0xD9, 0xCB));
+        assertEquals("fcomi st0, st2", text(true, -1, 0xDB, 0xF2));
+        assertEquals("fcmovnbe st0, st7", text(true, -1, 0xDB, 0xD7));
+        assertEquals("fstp st1", text(true, -1, 0xDD, 0xD9));
+        assertEquals("ffreep st0", text(true, -1, 0xDF, 0xC0));
+    }
+
+    @Test
+    void x87SingleEncodingsPrintByName() {
+        assertEquals("fld1", text(true, -1, 0xD9, 0xE8));
+        assertEquals("fnstsw ax", text(false, -1, 0xDF, 0xE0));
+        assertEquals("fninit", text(true, -1, 0xDB, 0xE3));
+        assertEquals("fcompp", text(true, -1, 0xDE, 0xD9));
+        assertEquals("f2xm1", text(true, -1, 0xD9, 0xF0));
+        assertEquals("(bad)", text(true, -1, 0xD9, 0xD1));                          // reserved
+    }
+
+    @Test
     void segmentOverridesAndFarPointers() {
         assertEquals("add [es:bx+si], al", text(false, -1, 0x26, 0x00, 0x00));
         assertEquals("jmp far 0xf000:0xe05b", text(false, -1, 0xEA, 0x5B, 0xE0, 0x00, 0xF0));

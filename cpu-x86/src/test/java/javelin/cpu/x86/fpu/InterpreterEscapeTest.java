@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import javelin.cpu.x86.CpuFault;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.decode.OpSpec;
+import javelin.cpu.x86.decode.OpTable;
 import javelin.cpu.x86.interp.Interpreter;
 import javelin.cpu.x86.testing.TestMachine;
 import javelin.softmmu.PhysicalMemory;
@@ -125,8 +127,74 @@ class InterpreterEscapeTest {
         }
     }
 
+    @Test
+    void everyX87RowRunsThroughTheInterpreter() {
+        // From FNINIT (all exceptions masked, the stack empty) every form completes: none is left to
+        // the interpreter's generic dispatch, which has no semantics for x87 mnemonics.
+        int rows = 0;
+        for (OpSpec row : OpTable.ROWS) {
+            if (!row.x87() || row.reserved()) continue;
+            for (int i = 0; i < 128; i++) mem.writeByte(DATA + i, 0);
+            int[] insn = row.registerForm()
+                    ? new int[] {row.opcode(), 0xC0 | row.group() << 3 | (row.rm() >= 0 ? row.rm() : 1)}
+                    : new int[] {row.opcode(), row.group() << 3 | 6, DATA & 0xFF, DATA >>> 8};
+            assertEquals(-1, run(seq(FNINIT, insn)), row.toString());
+            rows++;
+        }
+        assertEquals(141, rows);
+    }
+
+    @Nested
+    class ReservedEncodings {
+        @Test
+        void aReservedEscapeRaisesUd() {
+            assertEquals(CpuFault.UD, run(0xD9, 0xD1));
+        }
+
+        @Test
+        void fisttpIsReservedWithoutSse3() {
+            assertEquals(CpuFault.UD, run(0xDB, 0x0E, DATA & 0xFF, DATA >>> 8));       // fisttp dword [DATA]
+        }
+
+        @Test
+        void cr0TsRaisesNmBeforeTheReservedUd() {
+            // Every escape raises #NM with CR0.TS (SDM vol. 3, table 2-2) before its ModRM is looked at,
+            // as QEMU's translator orders it.
+            cpu.cr0 |= CR0_TS;
+            assertEquals(CpuFault.NM, run(0xD9, 0xD1));
+        }
+
+        @Test
+        void aReservedEscapeRaisesUdBeforeAPendingMf() {
+            // The order the oracle measured on the host (docs/fpu.md, "The oracle").
+            cpu.cr0 |= CR0_NE;
+            assertEquals(-1, run(seq(FNINIT, fldcw(0x037F & ~0x04), FLD1, FLDZ, FDIVP)));
+            assertEquals(CpuFault.UD, run(0xD9, 0xD1));
+            assertEquals(CpuFault.MF, run(FLD1));
+        }
+    }
+
     @Nested
     class MemoryOperands {
+        @Test
+        void fstpM80PastTheSegmentLimitFaultsBeforePopping() {
+            // m80fp is ten bytes: at FFF6h they end at the real-mode limit FFFFh, at FFF7h one byte beyond (#GP).
+            assertEquals(-1, run(seq(FNINIT, FLD1, new int[] {0xDB, 0x3E, 0xF6, 0xFF})));
+            assertEquals(0x3FFF, mem.readWord(0xFFFE));                                  // sign and exponent of 1.0
+            assertEquals(CpuFault.GP, run(seq(FNINIT, FLD1, new int[] {0xDB, 0x3E, 0xF7, 0xFF})));
+            assertEquals(Float80.ONE, cpu.fpu.st(0));
+            assertEquals(7, cpu.fpu.top());
+        }
+
+        @Test
+        void fnsaveImagesAre94BytesOr108WithAnOperandSizePrefix() {
+            // SDM vol. 1, figs. 8-13 and 8-14 (real-address mode): 94 bytes with a 16-bit operand size, 108 with 32.
+            assertEquals(-1, run(0xDD, 0x36, 0xA2, 0xFF));                              // fnsave [FFA2h]: ends at FFFFh
+            assertEquals(CpuFault.GP, run(0xDD, 0x36, 0xA3, 0xFF));
+            assertEquals(-1, run(0x66, 0xDD, 0x36, 0x94, 0xFF));                        // o32 fnsave [FF94h]
+            assertEquals(CpuFault.GP, run(0x66, 0xDD, 0x36, 0x95, 0xFF));
+        }
+
         @Test
         void fstpM64StoresTheDoubleOne() {
             assertEquals(-1, run(seq(FNINIT, FLD1, new int[] {0xDD, 0x1E, DATA & 0xFF, DATA >>> 8})));
