@@ -116,7 +116,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
 
-    @Option(names = "-accel", paramLabel = "tcg[,thread=multi|single]", description = "accelerator (only tcg)")
+    @Option(names = "-accel", paramLabel = "tcg[,thread=multi|single][,jit=on|off][,jit-threshold=N]",
+            description = "accelerator (only tcg); jit: the bytecode tier, compiling blocks that ran N times (default 20000)")
     String accel = "tcg";
 
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
@@ -206,7 +207,7 @@ public final class Main implements Callable<Integer> {
         if (display != null && !display.equals("none") && !display.equals(DISPLAY_WINDOW)) {
             throw new MachineConfigException("-display: '" + display + "' is not available (none or javafx)");
         }
-        MachineConfig.VcpuThreading threading = parseAccel(accel);
+        Accel acceleration = parseAccel(accel);
         DebugExitPorts debugExit = null;
         for (String d : devices) debugExit = DeviceOption.parse(d);
         List<CharDevSpec> serialPorts = serialPorts();
@@ -220,25 +221,51 @@ public final class Main implements Callable<Integer> {
         return new MachineConfig(SizeParser.parseMemory(memory), parseSmp(smp), noFirmware || bios == null ? null : Path.of(bios), serialPorts,
                 debugconSpec, debugExit, postcodeSpec,
                 parseTrace(traceItems), traceFile, noReboot, true, driveSpecs(), snapshot,
-                kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"), threading);
+                kernel, initrd, append, boot, noFirmware, audioDriver.equals("openal"), acceleration.threading(),
+                acceleration.jit());
     }
 
-    /** QEMU's {@code -accel tcg[,thread=multi|single]}; multi when not given (as QEMU on an x86 host). */
-    static MachineConfig.VcpuThreading parseAccel(String text) {
+    /** What {@code -accel} asks for: the vCPU threading and the bytecode tier. */
+    record Accel(MachineConfig.VcpuThreading threading, MachineConfig.Jit jit) { }
+
+    /**
+     * QEMU's {@code -accel tcg[,thread=multi|single]} (multi when not given, as QEMU on an x86
+     * host) and Javelin's {@code jit=on|off} and {@code jit-threshold=N} for the bytecode tier.
+     */
+    static Accel parseAccel(String text) {
         String[] parts = text.split(",", -1);
         if (!parts[0].equals("tcg")) throw new MachineConfigException("-accel: only tcg is available, not '" + parts[0] + "'");
         MachineConfig.VcpuThreading threading = MachineConfig.VcpuThreading.MULTI;
+        MachineConfig.Jit defaults = MachineConfig.Jit.defaults();
+        boolean jit = defaults.enabled();
+        int threshold = defaults.threshold();
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
-            if (!p.startsWith("thread=")) throw new MachineConfigException("-accel: unknown property '" + p + "' (thread=multi|single)");
-            String value = p.substring("thread=".length());
-            threading = switch (value) {
-                case "multi" -> MachineConfig.VcpuThreading.MULTI;
-                case "single" -> MachineConfig.VcpuThreading.SINGLE;
-                default -> throw new MachineConfigException("-accel: thread=" + value + " is not multi or single");
-            };
+            int eq = p.indexOf('=');
+            String key = eq < 0 ? p : p.substring(0, eq), value = eq < 0 ? "" : p.substring(eq + 1);
+            switch (key) {
+                case "thread" -> threading = switch (value) {
+                    case "multi" -> MachineConfig.VcpuThreading.MULTI;
+                    case "single" -> MachineConfig.VcpuThreading.SINGLE;
+                    default -> throw new MachineConfigException("-accel: thread=" + value + " is not multi or single");
+                };
+                case "jit" -> jit = switch (value) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new MachineConfigException("-accel: jit=" + value + " is not on or off");
+                };
+                case "jit-threshold" -> {
+                    try {
+                        threshold = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw new MachineConfigException("-accel: jit-threshold=" + value + " is not a number");
+                    }
+                }
+                default -> throw new MachineConfigException("-accel: unknown property '" + p
+                        + "' (thread=multi|single, jit=on|off, jit-threshold=N)");
+            }
         }
-        return threading;
+        return new Accel(threading, new MachineConfig.Jit(jit, threshold));
     }
 
     /**

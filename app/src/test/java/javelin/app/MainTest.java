@@ -204,9 +204,25 @@ class MainTest {
     class SmpAndAccel {
         @Test
         void threadModesFollowQemuSyntax() {
-            assertEquals(javelin.machine.MachineConfig.VcpuThreading.MULTI, Main.parseAccel("tcg"));
-            assertEquals(javelin.machine.MachineConfig.VcpuThreading.MULTI, Main.parseAccel("tcg,thread=multi"));
-            assertEquals(javelin.machine.MachineConfig.VcpuThreading.SINGLE, Main.parseAccel("tcg,thread=single"));
+            assertEquals(javelin.machine.MachineConfig.VcpuThreading.MULTI, Main.parseAccel("tcg").threading());
+            assertEquals(javelin.machine.MachineConfig.VcpuThreading.MULTI, Main.parseAccel("tcg,thread=multi").threading());
+            assertEquals(javelin.machine.MachineConfig.VcpuThreading.SINGLE, Main.parseAccel("tcg,thread=single").threading());
+        }
+
+        @Test
+        void theBytecodeTierIsOnByDefaultAndTakesAThreshold() {
+            var defaults = javelin.machine.MachineConfig.Jit.defaults();
+            assertEquals(defaults, Main.parseAccel("tcg").jit());
+            assertEquals(new javelin.machine.MachineConfig.Jit(false, defaults.threshold()), Main.parseAccel("tcg,jit=off").jit());
+            assertEquals(new javelin.machine.MachineConfig.Jit(true, 0), Main.parseAccel("tcg,thread=single,jit-threshold=0").jit());
+            assertEquals(javelin.machine.MachineConfig.VcpuThreading.SINGLE,
+                    Main.parseAccel("tcg,jit=on,thread=single").threading());
+            assertEquals("-accel: jit=yes is not on or off",
+                    assertThrows(MachineConfigException.class, () -> Main.parseAccel("tcg,jit=yes")).getMessage());
+            assertEquals("-accel: jit-threshold=x is not a number",
+                    assertThrows(MachineConfigException.class, () -> Main.parseAccel("tcg,jit-threshold=x")).getMessage());
+            assertEquals("-accel: jit-threshold must not be negative, not -1",
+                    assertThrows(MachineConfigException.class, () -> Main.parseAccel("tcg,jit-threshold=-1")).getMessage());
         }
 
         @Test

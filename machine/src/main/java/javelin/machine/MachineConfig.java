@@ -28,12 +28,23 @@ import java.util.Set;
  * @param audio     play the PC speaker through OpenAL ({@code -audio none} turns it off)
  * @param threading how the vCPUs map to host threads ({@code -accel tcg,thread=}); null means
  *                  {@link VcpuThreading#MULTI}, QEMU's default for TCG on an x86 host
+ * @param jit       the bytecode tier ({@code -accel tcg,jit=,jit-threshold=}); null means {@link Jit#defaults}
  */
 public record MachineConfig(long ramBytes, int smp, Path bios, List<CharDevSpec> serial, CharDevSpec debugcon,
                             DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
                             boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
                             Path kernel, String initrd, String append, String boot, boolean noFirmware,
-                            boolean audio, VcpuThreading threading) {
+                            boolean audio, VcpuThreading threading, Jit jit) {
+
+    /** A configuration with the default bytecode tier ({@link Jit#defaults}). */
+    public MachineConfig(long ramBytes, int smp, Path bios, List<CharDevSpec> serial, CharDevSpec debugcon,
+                         DebugExitPorts debugExit, CharDevSpec postcode, Set<TraceItem> trace, Path traceFile,
+                         boolean noReboot, boolean headless, List<DriveSpec> drives, boolean snapshot,
+                         Path kernel, String initrd, String append, String boot, boolean noFirmware,
+                         boolean audio, VcpuThreading threading) {
+        this(ramBytes, smp, bios, serial, debugcon, debugExit, postcode, trace, traceFile, noReboot, headless, drives,
+                snapshot, kernel, initrd, append, boot, noFirmware, audio, threading, null);
+    }
 
     /** A configuration with the default threading (one host thread per vCPU). */
     public MachineConfig(long ramBytes, int smp, Path bios, List<CharDevSpec> serial, CharDevSpec debugcon,
@@ -42,11 +53,12 @@ public record MachineConfig(long ramBytes, int smp, Path bios, List<CharDevSpec>
                          Path kernel, String initrd, String append, String boot, boolean noFirmware,
                          boolean audio) {
         this(ramBytes, smp, bios, serial, debugcon, debugExit, postcode, trace, traceFile, noReboot, headless, drives,
-                snapshot, kernel, initrd, append, boot, noFirmware, audio, null);
+                snapshot, kernel, initrd, append, boot, noFirmware, audio, null, null);
     }
 
     public MachineConfig {
         if (threading == null) threading = VcpuThreading.MULTI;
+        if (jit == null) jit = Jit.defaults();
         if (ramBytes < (1 << 20) || ramBytes > (3L << 30)) {
             throw new MachineConfigException("-m: RAM size must be between 1 MiB and 3 GiB, not " + ramBytes + " bytes");
         }
@@ -66,6 +78,30 @@ public record MachineConfig(long ramBytes, int smp, Path bios, List<CharDevSpec>
         for (DriveSpec d : drives) {
             if (used[d.index()]) throw new MachineConfigException("IDE index " + d.index() + " is used by two drives");
             used[d.index()] = true;
+        }
+    }
+
+    /**
+     * {@code -accel tcg,jit=on|off,jit-threshold=N}: the bytecode tier (docs/engine.md, "The
+     * bytecode tier"): on or off, and how many times a block runs on the interpreter before it is
+     * compiled (0: every block before its first run, on the vCPU's thread).
+     */
+    public record Jit(boolean enabled, int threshold) {
+        /** Runs of a block before it is compiled, unless told otherwise. */
+        public static final int DEFAULT_THRESHOLD = javelin.cpu.x86.jit.JitCompiler.DEFAULT_THRESHOLD;
+
+        public Jit {
+            if (threshold < 0) throw new MachineConfigException("-accel: jit-threshold must not be negative, not " + threshold);
+        }
+
+        /**
+         * On with {@link #DEFAULT_THRESHOLD}, unless the system properties {@code javelin.jit}
+         * ({@code on|off}) or {@code javelin.jit.threshold} say otherwise: the hook by which the
+         * test command runs every machine's code through the compiled tier.
+         */
+        public static Jit defaults() {
+            return new Jit(!"off".equals(System.getProperty("javelin.jit", "on")),
+                    Integer.getInteger("javelin.jit.threshold", DEFAULT_THRESHOLD));
         }
     }
 

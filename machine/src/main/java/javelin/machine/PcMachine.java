@@ -15,6 +15,7 @@ import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
+import javelin.cpu.x86.jit.JitCompiler;
 import javelin.cpu.x86.mmu.PageWalker;
 import javelin.devices.block.ImageOpenException;
 import javelin.devices.block.IsoImage;
@@ -74,6 +75,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     private final VcpuSet vcpuSet;
     /** The translation-block engine shared by every vCPU (docs/engine.md). */
     private final X86Engine engine;
+    /** The engine's bytecode tier, or null ({@code -accel tcg,jit=off}). */
+    private final JitCompiler jit;
     private final List<VirtualCpu> vcpus = new ArrayList<>();
     /** The bootstrap processor's state (vCPU 0). */
     private final CpuState cpu;
@@ -116,7 +119,8 @@ public final class PcMachine implements MachineControl, AutoCloseable {
         if (bios != null) mem.loadRom(bios.highBase(), bios.bytes());
         int n = config.smp();
         this.vcpuSet = new VcpuSet(n);
-        this.engine = new X86Engine(mem, vcpuSet, TB_CAPACITY);
+        this.jit = config.jit().enabled() ? new JitCompiler(config.jit().threshold()) : null;
+        this.engine = new X86Engine(mem, vcpuSet, TB_CAPACITY, jit);
         for (int i = 0; i < n; i++) {
             CpuSocket socket = new CpuSocket(mem, io);
             socket.clock = clock;
@@ -324,11 +328,23 @@ public final class PcMachine implements MachineControl, AutoCloseable {
             runState = RunState.SHUTDOWN;
             clock.pause();
         }
-        if (trace != null) trace.stats(vcpus, System.nanoTime() - started, engine.stats().format());
+        if (trace != null) trace.stats(vcpus, System.nanoTime() - started, engine.stats().format() + jitStats());
         Throwable failure = vcpuFailure.get();
         if (failure instanceof RuntimeException e) throw e;
         if (failure instanceof Error e) throw e;
         return exitStatus;
+    }
+
+    /** The bytecode tier's {@code -d stats} lines, empty without it. */
+    private String jitStats() {
+        var jit = engine.jitStats();
+        if (jit == null) return "";
+        long compiled = 0, all = 0;
+        for (VirtualCpu v : vcpus) {
+            compiled += v.x86.retiredCompiled();
+            all += v.x86.retired();
+        }
+        return jit.format(compiled, all);
     }
 
     /**
@@ -551,6 +567,7 @@ public final class PcMachine implements MachineControl, AutoCloseable {
     }
 
     @Override public void close() {
+        if (jit != null) jit.close();
         for (AutoCloseable r : resources) {
             try {
                 r.close();

@@ -106,6 +106,17 @@ public final class TranslationBlock {
         }
     }
 
+    /**
+     * [TB-2] The block exit {@code slot} is chained to now, or null: a snapshot that may be stale
+     * by the time the caller looks at it, so a caller that follows it must check the successor's
+     * INVALID bit at the moment it enters it, as the run loop does ([CH-3]). The bytecode tier
+     * reads it to find the blocks a hot loop runs through.
+     */
+    public TranslationBlock jump(int slot) {
+        TranslationBlock next = jumps.get(slot);
+        return next == JUMPS_CLOSED ? null : next;
+    }
+
     /** [TB-1] The volatile read that precise self-modifying code and chained entries rely on. */
     public boolean isInvalid() {
         return (flags & FLAG_INVALID) != 0;

@@ -1,8 +1,12 @@
 package javelin.cpu.x86.exec;
 
+import java.util.List;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.decode.DecodedInsn;
+import javelin.cpu.x86.interp.CompiledBlock;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.jit.BlockTranslator;
+import javelin.cpu.x86.jit.JitCompiler;
 import javelin.softmmu.tb.TbCode;
 import javelin.softmmu.tb.TranslationBlock;
 
@@ -23,7 +27,7 @@ import javelin.softmmu.tb.TranslationBlock;
  * Whatever the exit, a block that finds the vCPU's slice used up returns
  * {@link TbCode#EXIT_LEAVE} ({@link X86Vcpu#run}).
  */
-final class X86Block implements TbCode<X86Vcpu> {
+final class X86Block implements TbCode<X86Vcpu>, JitCompiler.Target {
     /** Ran out of room (length, page end, an instruction that could not be decoded yet): continue at {@link #fallEip}. */
     static final int END_FALLTHROUGH = 0;
     /** Jcc, LOOPcc, JCXZ: exit 0 taken, exit 1 not taken. */
@@ -38,6 +42,8 @@ final class X86Block implements TbCode<X86Vcpu> {
 
     private final DecodedInsn[] insns;
     private final int end;
+    /** EIP of the first instruction (the key's pc less the CS base). */
+    private final int startEip;
     /** EIP after the last instruction. */
     private final int fallEip;
     /** A one-instruction block under TF: the single-step trap follows the instruction. */
@@ -45,12 +51,42 @@ final class X86Block implements TbCode<X86Vcpu> {
     /** A one-instruction block in an interrupt shadow (or under TF): the shadow ends after it. */
     private final boolean single;
 
-    X86Block(DecodedInsn[] insns, int end, int fallEip, boolean single, boolean singleStep) {
+    /** The compiler to ask once the block is hot, or null (interpreter only, or not worth compiling). */
+    private final JitCompiler jit;
+    /** Runs on the interpreter so far; racy increments from several vCPUs only delay the request. */
+    private int heat;
+    /**
+     * The compiled code of the region this block enters, or null for the interpreter. A block's
+     * code is swapped for its compiled twin by {@link TranslationBlock#replaceCode} ([TB-4]).
+     */
+    private final CompiledBlock compiled;
+    /** The blocks of the compiled region, this one first; the code returns the index of the one that ran last. */
+    private final X86Block[] region;
+
+    X86Block(DecodedInsn[] insns, int end, int startEip, int fallEip, boolean single, boolean singleStep,
+             JitCompiler jit) {
         this.insns = insns;
         this.end = end;
+        this.startEip = startEip;
         this.fallEip = fallEip;
         this.single = single;
         this.singleStep = singleStep;
+        this.jit = jit != null && BlockTranslator.worthCompiling(insns, single || singleStep) ? jit : null;
+        this.compiled = null;
+        this.region = null;
+    }
+
+    /** The compiled twin of {@code b}: the same instructions, run by {@code compiled}. */
+    private X86Block(X86Block b, CompiledBlock compiled, X86Block[] region) {
+        this.insns = b.insns;
+        this.end = b.end;
+        this.startEip = b.startEip;
+        this.fallEip = b.fallEip;
+        this.single = b.single;
+        this.singleStep = b.singleStep;
+        this.jit = null;
+        this.compiled = compiled;
+        this.region = region;
     }
 
     int length() {
@@ -61,12 +97,72 @@ final class X86Block implements TbCode<X86Vcpu> {
         return end;
     }
 
+    @Override public DecodedInsn[] instructions() {
+        return insns;
+    }
+
+    @Override public int startEip() {
+        return startEip;
+    }
+
+    @Override public int fallEip() {
+        return fallEip;
+    }
+
+    @Override public int ends() {
+        return switch (end) {
+            case END_FALLTHROUGH -> ENDS_FALLTHROUGH;
+            case END_BRANCH -> ENDS_BRANCH;
+            case END_JUMP -> ENDS_JUMP;
+            default -> ENDS_OTHER;
+        };
+    }
+
+    @Override public boolean compilable() {
+        return !single && !singleStep;
+    }
+
+    @Override public boolean install(TranslationBlock tb, CompiledBlock code, List<JitCompiler.Target> members) {
+        X86Block[] blocks = new X86Block[members.size()];
+        for (int i = 0; i < blocks.length; i++) blocks[i] = (X86Block) members.get(i);
+        return tb.replaceCode(new X86Block(this, code, blocks));
+    }
+
+    /** Whether this is compiled code. */
+    boolean isCompiled() {
+        return compiled != null;
+    }
+
     @Override
     public int execute(X86Vcpu v, TranslationBlock tb) {
         CpuState cpu = v.cpu;
         Interpreter in = v.interp;
+        if (compiled != null && in.tracer() == null) return executeCompiled(cpu, in, tb);
+        if (jit != null && jit.threshold() == 0 && in.tracer() == null) {
+            jit.submit(this, tb);                            // compiled on this thread before its first run
+            if (tb.code() instanceof X86Block twin && twin.compiled != null) return twin.executeCompiled(cpu, in, tb);
+        }
         if (single) cpu.interruptShadow = false;             // the shadow covered this one instruction
         in.executeBlock(insns, insns.length, tb);
+        if (jit != null && ++heat == jit.threshold()) {
+            if (!jit.submit(this, tb)) heat = 0;             // queue full: ask again later
+        }
+        return exit(cpu, in);
+    }
+
+    /**
+     * The compiled region from here: its code returns the member that ran last, whose end
+     * decides the exit. Only this block's own exits may be chained: an exit of another member
+     * goes back through lookup.
+     */
+    private int executeCompiled(CpuState cpu, Interpreter in, TranslationBlock tb) {
+        int last = in.executeCompiled(compiled, tb);
+        int exit = region[last].exit(cpu, in);
+        return last != 0 && exit >= 0 ? EXIT_NO_CHAIN : exit;
+    }
+
+    /** The exit after this block's instructions ran (on either tier). */
+    private int exit(CpuState cpu, Interpreter in) {
         int exit;
         if (singleStep) {
             in.singleStepTrap();

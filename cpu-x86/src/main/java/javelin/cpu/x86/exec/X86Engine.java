@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
+import javelin.cpu.x86.jit.JitCompiler;
 import javelin.softmmu.PhysicalMemory;
 import javelin.softmmu.exec.Vcpu;
 import javelin.softmmu.exec.VcpuSet;
@@ -28,11 +29,23 @@ public final class X86Engine {
     private final TbCache<X86Vcpu> cache;
     private final TbExecutor<X86Vcpu> executor;
     private final List<X86Vcpu> attached = new CopyOnWriteArrayList<>();
+    /** The bytecode tier, or null. */
+    private final JitCompiler jit;
 
-    /** @param capacity blocks kept before the whole cache is flushed */
+    /**
+     * An engine with the bytecode tier as the system properties say ({@link JitCompiler#fromSystemProperties}).
+     *
+     * @param capacity blocks kept before the whole cache is flushed
+     */
     public X86Engine(PhysicalMemory mem, VcpuSet vcpus, int capacity) {
+        this(mem, vcpus, capacity, JitCompiler.fromSystemProperties());
+    }
+
+    /** @param jit the bytecode tier's compiler, or null to run every block on the interpreter */
+    public X86Engine(PhysicalMemory mem, VcpuSet vcpus, int capacity, JitCompiler jit) {
         this.vcpus = vcpus;
-        this.cache = new TbCache<>(mem, vcpus, new X86FrontEnd(), capacity);
+        this.jit = jit;
+        this.cache = new TbCache<>(mem, vcpus, new X86FrontEnd(jit), capacity);
         this.executor = new TbExecutor<>(cache);
         mem.addMappingListener(this::flushAll);                  // [XE-1]
     }
@@ -52,6 +65,11 @@ public final class X86Engine {
 
     public TbStats stats() {
         return cache.stats();
+    }
+
+    /** The bytecode tier's figures, or null without it. */
+    public JitCompiler.Stats jitStats() {
+        return jit == null ? null : jit.stats();
     }
 
     /** Blocks held now. */

@@ -8,6 +8,7 @@ import javelin.cpu.x86.decode.DecodedInsn;
 import javelin.cpu.x86.decode.Decoder;
 import javelin.cpu.x86.decode.Mnemonic;
 import javelin.cpu.x86.interp.Interpreter;
+import javelin.cpu.x86.jit.JitCompiler;
 import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.SoftTlb;
 import javelin.softmmu.tb.TbCode;
@@ -60,6 +61,12 @@ final class X86FrontEnd implements TbFrontEnd<X86Vcpu> {
     static final long F_AM = 1L << 16;           // CR0.AM
 
     private final Decoder decoder = new Decoder();
+    /** The bytecode tier's compiler, or null when blocks stay on the interpreter. */
+    private final JitCompiler jit;
+
+    X86FrontEnd(JitCompiler jit) {
+        this.jit = jit;
+    }
 
     @Override
     public long pc(X86Vcpu v) {
@@ -114,7 +121,8 @@ final class X86FrontEnd implements TbFrontEnd<X86Vcpu> {
         final int max = single ? 1 : MAX_INSNS;
         DecodedInsn[] insns = new DecodedInsn[max];
         int n = 0;
-        int eip = cpu.eip;
+        final int startEip = cpu.eip;
+        int eip = startEip;
         int size = 0;
         while (n < max) {
             final int at = eip;
@@ -139,7 +147,7 @@ final class X86FrontEnd implements TbFrontEnd<X86Vcpu> {
         }
         t.setSize(size);
         DecodedInsn[] code = n == max ? insns : java.util.Arrays.copyOf(insns, n);
-        return new X86Block(code, endOf(code[n - 1]), eip, single, (t.flags() & F_TF) != 0);
+        return new X86Block(code, endOf(code[n - 1]), startEip, eip, single, (t.flags() & F_TF) != 0, jit);
     }
 
     /** How a block whose last instruction is {@code last} ends ({@link X86Block} END_ constants). */

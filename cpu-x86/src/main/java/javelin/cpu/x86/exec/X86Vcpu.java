@@ -141,6 +141,11 @@ public final class X86Vcpu {
         return interp.retired() - start;
     }
 
+    /** Instructions retired in compiled blocks; readable from any thread. */
+    public long retiredCompiled() {
+        return interp.retiredCompiled();
+    }
+
     /** Total instructions retired; readable from any thread. */
     public long retired() {
         return interp.retired();

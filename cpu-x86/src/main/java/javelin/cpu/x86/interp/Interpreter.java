@@ -43,11 +43,12 @@ import javelin.softmmu.tb.TranslationBlock;
  */
 public final class Interpreter {
     private static final System.Logger LOG = System.getLogger(Interpreter.class.getName());
-    private static final VarHandle RETIRED;
+    private static final VarHandle RETIRED, RETIRED_COMPILED;
 
     static {
         try {
             RETIRED = MethodHandles.lookup().findVarHandle(Interpreter.class, "retired", long.class);
+            RETIRED_COMPILED = MethodHandles.lookup().findVarHandle(Interpreter.class, "retiredCompiled", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -79,6 +80,9 @@ public final class Interpreter {
     /** Instructions completed; written by the owner only, read opaquely by anyone. */
     @SuppressWarnings("unused")      // accessed through RETIRED
     private long retired;
+    /** Of those, instructions completed in compiled blocks; owner writes, anyone reads opaquely. */
+    @SuppressWarnings("unused")      // accessed through RETIRED_COMPILED
+    private long retiredCompiled;
     private int lastFaultVector = -1;
     /**
      * ESP before the instruction of the generic dispatch now running, restored if it faults.
@@ -391,6 +395,92 @@ public final class Interpreter {
         }
         addRetired(length);
         return length;
+    }
+
+    // ---- compiled blocks ------------------------------------------------------------------
+    // The entry points a CompiledBlock's code calls: each is the piece of executeBlock's loop
+    // that the compiled code cannot inline, so both tiers keep one contract.
+
+    /**
+     * Runs {@code code} as {@link #executeBlock} would run its blocks' instructions; returns the
+     * index (in the compiled region) of the block that ran last.
+     */
+    public int executeCompiled(CompiledBlock code, TranslationBlock tb) {
+        return code.run(this, cpu, regs, mem, mmu, tb);
+    }
+
+    /** Instructions completed in compiled blocks (a part of {@link #retired}); readable from any thread. */
+    public long retiredCompiled() {
+        return (long) RETIRED_COMPILED.getOpaque(this);
+    }
+
+    private void addRetiredCompiled(int n) {
+        RETIRED_COMPILED.setOpaque(this, (long) RETIRED_COMPILED.get(this) + n);
+    }
+
+    /** The start of a compiled block's run: no store seen yet, not stopped. */
+    void compiledStart() {
+        mmu.codeStore = false;
+        stoppedEarly = false;
+    }
+
+    /** After a compiled store: [SMC-1] did it invalidate the running block? */
+    boolean compiledStoreHitBlock(TranslationBlock tb) {
+        return mmu.codeStore && wroteOwnBlock(tb);
+    }
+
+    /** A compiled block stops after {@code completed} instructions (SMC or a paused string instruction). */
+    void compiledStop(int completed) {
+        addRetired(completed);
+        addRetiredCompiled(completed);
+        stoppedEarly = true;
+    }
+
+    /** A compiled block (or one turn of its loop) ran all its {@code n} instructions. */
+    void compiledDone(int n) {
+        addRetired(n);
+        addRetiredCompiled(n);
+    }
+
+    /**
+     * One instruction of a compiled block through the interpreter's generic dispatch, as the
+     * loop of {@link #executeBlock} runs it; true if the block must stop after it.
+     */
+    boolean compiledGeneric(DecodedInsn d, int eip0, int next, TranslationBlock tb, boolean last) {
+        cpu.eip = next;
+        executeGeneric(d, eip0);
+        Vcpu attention = vcpu;
+        return (mmu.codeStore && wroteOwnBlock(tb)) || (cpu.eip != next && !d.endsBlock)
+                || (attention != null && !last && attention.exitRequested());
+    }
+
+    /** Between instructions of a compiled block, as the generic dispatch checks: is the vCPU wanted elsewhere? */
+    boolean compiledAttention() {
+        Vcpu attention = vcpu;
+        return attention != null && attention.exitRequested();
+    }
+
+    /**
+     * At an exit of a compiled block into another block of its region (or itself): may it enter
+     * {@code next}? The checks the engine makes at every block entry ([CH-3]: the exit request,
+     * the block's INVALID bit), and the slice.
+     */
+    boolean compiledMayEnter(TranslationBlock next) {
+        Vcpu attention = vcpu;
+        return (attention == null || !attention.exitRequested()) && !next.isInvalid() && !sliceUsedUp();
+    }
+
+    /** The fault path of a compiled block: the state of the faulting instruction, as executeBlock leaves it. */
+    RuntimeException compiledFault(RuntimeException e, int completed, int eip0) {
+        cpu.eip = eip0;
+        if (genericRunning) {
+            regs[ESP] = genericEsp;
+            genericRunning = false;
+        }
+        if (e instanceof CpuFault f) lastFaultVector = f.vector;
+        addRetired(completed);
+        addRetiredCompiled(completed);
+        return e;
     }
 
     /**

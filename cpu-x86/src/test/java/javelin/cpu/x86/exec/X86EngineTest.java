@@ -49,7 +49,7 @@ class X86EngineTest {
 
     @Nested
     class Keys {
-        private final X86FrontEnd fe = new X86FrontEnd();
+        private final X86FrontEnd fe = new X86FrontEnd(null);
 
         @Test
         @DisplayName("every mode input gives its own flags word, and bit 63 stays clear")

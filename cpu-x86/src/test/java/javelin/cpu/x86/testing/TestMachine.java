@@ -5,6 +5,7 @@ import javelin.cpu.x86.CpuSocket;
 import javelin.cpu.x86.CpuState;
 import javelin.cpu.x86.exec.X86Engine;
 import javelin.cpu.x86.exec.X86Vcpu;
+import javelin.cpu.x86.jit.JitCompiler;
 import javelin.cpu.x86.interp.Interpreter;
 import javelin.cpu.x86.mmu.Mmu;
 import javelin.softmmu.IoPortBus;
@@ -58,8 +59,20 @@ public final class TestMachine implements AutoCloseable {
         private int vcpus = 1;
         private Execution execution = Execution.ENGINE;
         private int capacity = 4096;
+        private JitCompiler jit;
+        private boolean jitGiven;
 
         private Builder() { }
+
+        /**
+         * The engine's bytecode tier: {@code jit}, or null for none. Without this the engine takes
+         * the tier the system properties ask for ({@code javelin.jit}, {@code javelin.jit.threshold}).
+         */
+        public Builder jit(JitCompiler jit) {
+            this.jit = jit;
+            this.jitGiven = true;
+            return this;
+        }
 
         /** Bytes of RAM, mapped from physical address 0. */
         public Builder ram(long bytes) {
@@ -123,7 +136,8 @@ public final class TestMachine implements AutoCloseable {
         io = new IoPortBus(lock);
         execution = b.execution;
         vcpus = new VcpuSet(b.vcpus);
-        engine = execution == Execution.ENGINE ? new X86Engine(mem, vcpus, b.capacity) : null;
+        engine = execution != Execution.ENGINE ? null
+                : b.jitGiven ? new X86Engine(mem, vcpus, b.capacity, b.jit) : new X86Engine(mem, vcpus, b.capacity);
         cpus = new CpuState[b.vcpus];
         sockets = new CpuSocket[b.vcpus];
         mmus = new Mmu[b.vcpus];
