@@ -20,7 +20,7 @@ import javelin.machine.PcMachine;
 final class LinuxGuest {
     /** Backstop for a boot to the marker; a boot takes a few minutes on the interpreter. */
     static final long BOOT_TIMEOUT_SECONDS = 1200;
-    static final long STEP_TIMEOUT_SECONDS = 300;
+    static final long STEP_TIMEOUT_SECONDS = 600;
 
     private LinuxGuest() { }
 
